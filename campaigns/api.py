@@ -1,0 +1,133 @@
+"""JSON API for campaigns, phases, touchpoints and variants (the contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from journeymail.api_util import json_body
+from journeymail.extensions import db
+from segments.models import Segment
+
+from . import api_bp, services
+from .models import Campaign, Phase, Touchpoint
+from .serialize import campaign_detail, campaign_summary, frameworks_list, phase_dict, touchpoint_dict, variant_dict
+
+Reply = tuple[Any, int]
+
+
+def _done(payload: Any, status: int = 200) -> Reply:
+    """Commit the request's one transaction and answer."""
+    db.session.commit()
+    return jsonify(payload), status
+
+
+def _no_content() -> Reply:
+    db.session.commit()
+    return "", 204
+
+
+# --- frameworks and campaigns --------------------------------------------------------------
+
+
+@api_bp.get("/frameworks")
+def frameworks() -> Any:
+    """The built-in journey frameworks and their phases."""
+    return jsonify(frameworks_list())
+
+
+@api_bp.get("/campaigns")
+def list_campaigns() -> Any:
+    campaigns = db.session.scalars(db.select(Campaign).order_by(Campaign.updated_at.desc(), Campaign.id.desc()))
+    return jsonify([campaign_summary(c) for c in campaigns])
+
+
+@api_bp.post("/campaigns")
+def create_campaign() -> Reply:
+    campaign = services.create_campaign(json_body())
+    return _done(campaign_detail(campaign), 201)
+
+
+@api_bp.get("/campaigns/<int:campaign_id>")
+def get_campaign(campaign_id: int) -> Any:
+    return jsonify(campaign_detail(db.get_or_404(Campaign, campaign_id)))
+
+
+@api_bp.patch("/campaigns/<int:campaign_id>")
+def update_campaign(campaign_id: int) -> Reply:
+    campaign = services.update_campaign(db.get_or_404(Campaign, campaign_id), json_body())
+    return _done(campaign_detail(campaign))
+
+
+@api_bp.delete("/campaigns/<int:campaign_id>")
+def delete_campaign(campaign_id: int) -> Reply:
+    services.delete_campaign(db.get_or_404(Campaign, campaign_id))
+    return _no_content()
+
+
+@api_bp.put("/campaigns/<int:campaign_id>/segments")
+def set_segments(campaign_id: int) -> Reply:
+    campaign = services.set_segments(db.get_or_404(Campaign, campaign_id), json_body())
+    return _done({"segment_ids": [s.id for s in campaign.segments]})
+
+
+# --- phases ------------------------------------------------------------------------------
+
+
+@api_bp.post("/campaigns/<int:campaign_id>/phases")
+def add_phase(campaign_id: int) -> Reply:
+    phase = services.add_phase(db.get_or_404(Campaign, campaign_id), json_body())
+    return _done(phase_dict(phase), 201)
+
+
+@api_bp.patch("/phases/<int:phase_id>")
+def update_phase(phase_id: int) -> Reply:
+    phase = services.update_phase(db.get_or_404(Phase, phase_id), json_body())
+    return _done(phase_dict(phase))
+
+
+@api_bp.delete("/phases/<int:phase_id>")
+def delete_phase(phase_id: int) -> Reply:
+    services.delete_phase(db.get_or_404(Phase, phase_id))
+    return _no_content()
+
+
+# --- touchpoints and variants ------------------------------------------------------------
+
+
+@api_bp.post("/campaigns/<int:campaign_id>/touchpoints")
+def add_touchpoint(campaign_id: int) -> Reply:
+    touchpoint = services.add_touchpoint(db.get_or_404(Campaign, campaign_id), json_body())
+    return _done(touchpoint_dict(touchpoint), 201)
+
+
+@api_bp.patch("/touchpoints/<int:touchpoint_id>")
+def update_touchpoint(touchpoint_id: int) -> Reply:
+    touchpoint = services.update_touchpoint(db.get_or_404(Touchpoint, touchpoint_id), json_body())
+    return _done(touchpoint_dict(touchpoint))
+
+
+@api_bp.delete("/touchpoints/<int:touchpoint_id>")
+def delete_touchpoint(touchpoint_id: int) -> Reply:
+    services.delete_touchpoint(db.get_or_404(Touchpoint, touchpoint_id))
+    return _no_content()
+
+
+@api_bp.put("/touchpoints/<int:touchpoint_id>/variants/<int:segment_id>")
+def put_variant(touchpoint_id: int, segment_id: int) -> Reply:
+    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    segment = db.get_or_404(Segment, segment_id)
+    created = touchpoint.variant_for(segment_id) is None
+    variant = services.put_variant(touchpoint, segment, json_body())
+    return _done(variant_dict(variant), 201 if created else 200)
+
+
+@api_bp.delete("/touchpoints/<int:touchpoint_id>/variants/<int:segment_id>")
+def delete_variant(touchpoint_id: int, segment_id: int) -> Reply:
+    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    variant = touchpoint.variant_for(segment_id)
+    if variant is None:
+        return jsonify(error={"message": "This touchpoint has no variant for that segment.", "fields": {}}), 404
+    services.delete_variant(variant)
+    return _no_content()

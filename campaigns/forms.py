@@ -1,0 +1,74 @@
+"""HTML forms for campaigns, phases and touchpoints; the services validate what they send."""
+
+from __future__ import annotations
+
+from wtforms import (
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import NumberInput
+
+from journeymail.forms import ServiceForm
+from journeymail.frameworks import FRAMEWORKS
+
+from .kinds import CAPTURE_KINDS, EMAIL_KINDS
+from .models import MAP_STATES
+
+EMOTIONS = [("2", "+2 delighted"), ("1", "+1 pleased"), ("0", "0 neutral"), ("-1", "−1 uneasy"), ("-2", "−2 frustrated")]
+
+
+class CampaignForm(ServiceForm):
+    name = StringField("Name", description="What your team calls this campaign.")
+    goal = TextAreaField("Goal", description="What should the customer do at the end? (subscribe, order, book a demo…)")
+    description = TextAreaField("Description")
+    framework = SelectField(
+        "Journey framework",
+        choices=[(f.key, f.name) for f in FRAMEWORKS.values()],
+        validate_choice=False,
+        description="Its phases are copied into the campaign; you can rename, reorder, add and remove them later.",
+    )
+    map_state = RadioField("Map", choices=list(MAP_STATES.items()), default="future", validate_choice=False)
+    sender_name = StringField("Sender name")
+    sender_email = EmailField("Sender email")
+    reply_to = EmailField("Reply-to", description="Optional; replies go to the sender email when empty.")
+    locale = StringField("Locale", default="en_US", description="Language and country, e.g. en_US or de_DE.")
+
+
+class CampaignEditForm(CampaignForm):
+    framework = None  # chosen at creation only
+
+
+class PhaseForm(ServiceForm):
+    name = StringField("Name")
+    description = TextAreaField("Customer goal", description="What the customer wants to achieve in this phase.")
+    emotion = SelectField("Emotion", choices=EMOTIONS, default="0", validate_choice=False)
+    pain_points = TextAreaField("Pain points", description="One per line.")
+    opportunities = TextAreaField("Opportunities", description="What we do about the pain points; one per line.")
+
+
+class TouchpointForm(ServiceForm):
+    phase_id = SelectField("Phase", validate_choice=False)
+    kind = SelectField(
+        "Kind",
+        choices=[
+            ("Captures an address", [(k.key, k.label) for k in CAPTURE_KINDS]),
+            ("Sends an email", [(k.key, k.label) for k in EMAIL_KINDS]),
+        ],
+        default="welcome",
+        validate_choice=False,
+    )
+    name = StringField("Name")
+    trigger = StringField("Trigger", description='What the contact did, e.g. "signs up".')
+    send_offset_days = IntegerField(
+        "Send after (days)", default=0, widget=NumberInput(min=0, max=3650),
+        description="Days after the trigger; 0 sends at once.",
+    )
+    cta = StringField("Call to action", description='What the reader should do, e.g. "Book a demo".')
+    segment_ids = SelectMultipleField("Sent to", coerce=int, validate_choice=False)  # rendered as checkboxes
+    subject = StringField("Subject")
+    preheader = StringField("Preheader", description="The preview text shown after the subject in the inbox.")

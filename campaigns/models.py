@@ -1,0 +1,142 @@
+"""Campaigns and what they hold: phases, touchpoints and the per-segment variants of an email."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from journeymail.extensions import db
+
+from .kinds import KINDS, Kind
+
+if TYPE_CHECKING:
+    from segments.models import Segment
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# The segments a campaign targets. Segments are shared across campaigns.
+campaign_segments = Table(
+    "campaign_segments",
+    db.metadata,
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("segment_id", ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# The segments a touchpoint is limited to; none means every segment the campaign targets.
+touchpoint_segments = Table(
+    "touchpoint_segments",
+    db.metadata,
+    Column("touchpoint_id", ForeignKey("touchpoints.id", ondelete="CASCADE"), primary_key=True),
+    Column("segment_id", ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True),
+)
+
+MAP_STATES = {"current": "Current state", "future": "Future state"}
+
+
+class Campaign(db.Model):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    goal: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    framework: Mapped[str] = mapped_column(String(40))
+    map_state: Mapped[str] = mapped_column(String(20), default="future")
+    sender_name: Mapped[str] = mapped_column(String(120))
+    sender_email: Mapped[str] = mapped_column(String(254))
+    reply_to: Mapped[str | None] = mapped_column(String(254))
+    locale: Mapped[str] = mapped_column(String(10), default="en_US")
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    phases: Mapped[list[Phase]] = relationship(
+        back_populates="campaign", order_by="Phase.position", cascade="all, delete-orphan"
+    )
+    touchpoints: Mapped[list[Touchpoint]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan"
+    )
+    segments: Mapped[list[Segment]] = relationship(secondary=campaign_segments, order_by="Segment.name")
+
+    def touchpoints_in_order(self) -> list[Touchpoint]:
+        """Every touchpoint in journey order: by phase, then position within the phase."""
+        return [tp for phase in self.phases for tp in phase.touchpoints]
+
+
+class Phase(db.Model):
+    __tablename__ = "phases"
+    __table_args__ = (CheckConstraint("emotion BETWEEN -2 AND 2", name="emotion_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")  # the customer's goal in this phase
+    emotion: Mapped[int] = mapped_column(default=0)  # how the customer feels, -2 (bad) to +2 (great)
+    pain_points: Mapped[str] = mapped_column(Text, default="")
+    opportunities: Mapped[str] = mapped_column(Text, default="")
+
+    campaign: Mapped[Campaign] = relationship(back_populates="phases")
+    touchpoints: Mapped[list[Touchpoint]] = relationship(
+        back_populates="phase", order_by="Touchpoint.position"
+    )
+
+
+class Touchpoint(db.Model):
+    __tablename__ = "touchpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phases.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(120))
+    trigger: Mapped[str] = mapped_column(String(200), default="")
+    send_offset_days: Mapped[int] = mapped_column(default=0)
+    cta: Mapped[str] = mapped_column(String(200), default="")  # the call to action
+    subject: Mapped[str | None] = mapped_column(String(200))
+    preheader: Mapped[str | None] = mapped_column(String(200))
+    mjml: Mapped[str | None] = mapped_column(Text)
+    text_override: Mapped[str | None] = mapped_column(Text)  # hand-written plain-text part
+
+    campaign: Mapped[Campaign] = relationship(back_populates="touchpoints")
+    phase: Mapped[Phase] = relationship(back_populates="touchpoints")
+    variants: Mapped[list[Variant]] = relationship(back_populates="touchpoint", cascade="all, delete-orphan")
+    audience: Mapped[list[Segment]] = relationship(secondary=touchpoint_segments, order_by="Segment.name")
+
+    @property
+    def kind_info(self) -> Kind:
+        return KINDS[self.kind]
+
+    @property
+    def is_email(self) -> bool:
+        return KINDS[self.kind].email
+
+    def reaches(self, segment: Segment) -> bool:
+        """Whether this touchpoint is meant for the segment: an empty audience means everyone targeted."""
+        return not self.audience or segment in self.audience
+
+    def variant_for(self, segment_id: int) -> Variant | None:
+        return next((v for v in self.variants if v.segment_id == segment_id), None)
+
+
+class Variant(db.Model):
+    """A touchpoint's content for one segment; empty fields inherit the touchpoint's own."""
+
+    __tablename__ = "variants"
+    __table_args__ = (UniqueConstraint("touchpoint_id", "segment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    touchpoint_id: Mapped[int] = mapped_column(ForeignKey("touchpoints.id", ondelete="CASCADE"), index=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    preheader: Mapped[str | None] = mapped_column(String(200))
+    mjml: Mapped[str | None] = mapped_column(Text)
+
+    touchpoint: Mapped[Touchpoint] = relationship(back_populates="variants")
+    segment: Mapped[Segment] = relationship()

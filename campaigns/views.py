@@ -1,0 +1,232 @@
+"""HTML pages: campaign list and settings, the journey map, phases and touchpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from journeymail.extensions import db
+from journeymail.forms import status_of, submit
+from journeymail.frameworks import FRAMEWORKS
+from journeymail.validation import ServiceError
+from segments.services import list_segments
+
+from . import bp, services
+from .cells import cells, sequence
+from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
+from .kinds import KINDS
+from .models import Campaign, Phase, Touchpoint
+
+Page = Any
+
+
+@bp.get("/")
+def index() -> Page:
+    return redirect(url_for("campaigns.list_campaigns"))
+
+
+# Every POST here is checked for its CSRF token by CSRFProtect before the view runs.
+
+
+# --- campaigns ---------------------------------------------------------------------------
+
+
+@bp.get("/campaigns")
+def list_campaigns() -> Page:
+    """All campaigns, most recently changed first."""
+    campaigns = db.session.scalars(db.select(Campaign).order_by(Campaign.updated_at.desc(), Campaign.id.desc())).all()
+    return render_template("campaigns/list.html", campaigns=campaigns, frameworks=FRAMEWORKS)
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+def new_campaign() -> Page:
+    """Start a campaign from a journey framework."""
+    form = CampaignForm()
+    campaign = submit(form, lambda values: services.create_campaign(values, from_form=True))
+    if campaign:
+        flash(f'Campaign "{campaign.name}" created with {len(campaign.phases)} phases.', "success")
+        return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
+    return render_template("campaigns/form.html", form=form, frameworks=FRAMEWORKS), status_of(form)
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+def journey_map(campaign_id: int) -> Page:
+    """The journey map: phases as columns, lanes for goals, touchpoints, emotion, pains, opportunities, segments."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    return render_template(
+        "campaigns/map.html",
+        campaign=campaign,
+        cells=cells(campaign),
+        sequence=sequence(campaign),
+        kinds=KINDS,
+        framework=FRAMEWORKS.get(campaign.framework),
+        csrf_form=FlaskForm(),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+def edit_campaign(campaign_id: int) -> Page:
+    """Campaign settings: name, goal, sender, locale, map state."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = CampaignEditForm(obj=campaign)
+    if submit(form, lambda values: services.update_campaign(campaign, values, from_form=True)):
+        flash("Campaign saved.", "success")
+        return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
+    return render_template("campaigns/form.html", form=form, campaign=campaign), status_of(form)
+
+
+@bp.route("/campaigns/<int:campaign_id>/delete", methods=["GET", "POST"])
+def delete_campaign(campaign_id: int) -> Page:
+    """Ask before deleting a campaign with everything in it."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        name = campaign.name
+        services.delete_campaign(campaign)
+        db.session.commit()
+        flash(f'Campaign "{name}" deleted.', "success")
+        return redirect(url_for("campaigns.list_campaigns"))
+    return render_template("campaigns/delete.html", campaign=campaign, form=form)
+
+
+@bp.route("/campaigns/<int:campaign_id>/segments", methods=["GET", "POST"])
+def campaign_segments(campaign_id: int) -> Page:
+    """Choose which segments the campaign targets."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        ids = [int(i) for i in request.form.getlist("segment_ids") if i.isdigit()]
+        try:
+            services.set_segments(campaign, {"segment_ids": ids})
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"The campaign now targets {len(ids)} segment{'s' if len(ids) != 1 else ''}.", "success")
+            return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
+    return render_template("campaigns/segments.html", campaign=campaign, segments=list_segments(), form=form)
+
+
+# --- phases ------------------------------------------------------------------------------
+
+
+@bp.route("/campaigns/<int:campaign_id>/phases/new", methods=["GET", "POST"])
+def new_phase(campaign_id: int) -> Page:
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = PhaseForm()
+    if phase := submit(form, lambda values: services.add_phase(campaign, values, from_form=True)):
+        flash(f'Phase "{phase.name}" added.', "success")
+        return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id, _anchor=f"phase-{phase.id}"))
+    return render_template("campaigns/phase_form.html", form=form, campaign=campaign), status_of(form)
+
+
+@bp.route("/phases/<int:phase_id>/edit", methods=["GET", "POST"])
+def edit_phase(phase_id: int) -> Page:
+    phase = db.get_or_404(Phase, phase_id)
+    form = PhaseForm(obj=phase)
+    if submit(form, lambda values: services.update_phase(phase, values, from_form=True)):
+        flash(f'Phase "{phase.name}" saved.', "success")
+        return redirect(url_for("campaigns.journey_map", campaign_id=phase.campaign_id, _anchor=f"phase-{phase.id}"))
+    return render_template("campaigns/phase_form.html", form=form, campaign=phase.campaign, phase=phase), status_of(form)
+
+
+@bp.post("/phases/<int:phase_id>/move")
+def move_phase(phase_id: int) -> Page:
+    """Move a phase one place left or right (buttons on the map)."""
+    phase = db.get_or_404(Phase, phase_id)
+    step = -1 if request.form.get("direction") == "left" else 1
+    services.update_phase(phase, {"position": max(0, phase.position + step)})
+    db.session.commit()
+    return redirect(url_for("campaigns.journey_map", campaign_id=phase.campaign_id, _anchor=f"phase-{phase.id}"))
+
+
+@bp.post("/phases/<int:phase_id>/delete")
+def delete_phase(phase_id: int) -> Page:
+    phase = db.get_or_404(Phase, phase_id)
+    campaign_id, name = phase.campaign_id, phase.name
+    try:
+        services.delete_phase(phase)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f'Phase "{name}" deleted.', "success")
+    return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
+
+
+# --- touchpoints -------------------------------------------------------------------------
+
+
+@bp.route("/campaigns/<int:campaign_id>/touchpoints/new", methods=["GET", "POST"])
+def new_touchpoint(campaign_id: int) -> Page:
+    """Place a touchpoint in a phase (?phase=ID preselects the phase, ?kind=KEY the kind)."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = TouchpointForm(phase_id=request.args.get("phase"), kind=request.args.get("kind", "welcome"))
+    _phase_choices(form, campaign)
+    if touchpoint := submit(form, lambda values: services.add_touchpoint(campaign, values, from_form=True)):
+        flash(f'"{touchpoint.name}" added to {touchpoint.phase.name}.', "success")
+        return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id, _anchor=f"touchpoint-{touchpoint.id}"))
+    return render_template("campaigns/touchpoint_form.html", form=form, campaign=campaign, kinds=KINDS), status_of(form)
+
+
+@bp.route("/touchpoints/<int:touchpoint_id>/edit", methods=["GET", "POST"])
+def edit_touchpoint(touchpoint_id: int) -> Page:
+    """Edit a touchpoint; choosing another phase moves it there (the form fallback for drag and drop)."""
+    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    form = TouchpointForm(obj=touchpoint)
+    _phase_choices(form, touchpoint.campaign)
+    if submit(form, lambda values: services.update_touchpoint(touchpoint, values, from_form=True)):
+        flash(f'"{touchpoint.name}" saved.', "success")
+        return redirect(
+            url_for("campaigns.journey_map", campaign_id=touchpoint.campaign_id, _anchor=f"touchpoint-{touchpoint.id}")
+        )
+    return render_template(
+        "campaigns/touchpoint_form.html", form=form, campaign=touchpoint.campaign, touchpoint=touchpoint, kinds=KINDS
+    ), status_of(form)
+
+
+@bp.post("/touchpoints/<int:touchpoint_id>/move")
+def move_touchpoint(touchpoint_id: int) -> Page:
+    """Move a touchpoint up or down within its phase, or to the neighbouring phase (buttons on the map)."""
+    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    phases = touchpoint.campaign.phases
+    index = phases.index(touchpoint.phase)
+    direction = request.form.get("direction")
+    change: dict[str, int] = {}
+    if direction == "up":
+        change = {"position": max(0, touchpoint.position - 1)}
+    elif direction == "down":
+        change = {"position": touchpoint.position + 1}
+    elif direction == "left" and index > 0:
+        change = {"phase_id": phases[index - 1].id}
+    elif direction == "right" and index < len(phases) - 1:
+        change = {"phase_id": phases[index + 1].id}
+    if change:
+        services.update_touchpoint(touchpoint, change)
+        db.session.commit()
+    return redirect(url_for("campaigns.journey_map", campaign_id=touchpoint.campaign_id, _anchor=f"touchpoint-{touchpoint.id}"))
+
+
+@bp.route("/touchpoints/<int:touchpoint_id>/delete", methods=["GET", "POST"])
+def delete_touchpoint(touchpoint_id: int) -> Page:
+    """Ask before deleting a touchpoint and its variants."""
+    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        campaign_id, name = touchpoint.campaign_id, touchpoint.name
+        services.delete_touchpoint(touchpoint)
+        db.session.commit()
+        flash(f'"{name}" deleted.', "success")
+        return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
+    return render_template("campaigns/touchpoint_delete.html", touchpoint=touchpoint, form=form)
+
+
+def _phase_choices(form: TouchpointForm, campaign: Campaign) -> None:
+    form.phase_id.choices = [(str(p.id), p.name) for p in campaign.phases]
+    if form.phase_id.data is not None:
+        form.phase_id.data = str(form.phase_id.data)
+

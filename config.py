@@ -1,0 +1,39 @@
+"""Configuration read from the environment: Config for running, TestConfig for the suite."""
+
+from __future__ import annotations
+
+import os
+
+
+def _database_url() -> str | None:
+    """DATABASE_URL with the psycopg 3 driver spelled out (hosts often hand out postgres://)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    # "production" (the default) refuses to start without SECRET_KEY; `make run` sets "development".
+    JOURNEYMAIL_ENV = os.environ.get("JOURNEYMAIL_ENV", "production").lower()
+    # None means: create_app generates a throwaway key in development, refuses in production.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # None means: a SQLite file in the instance folder, filled in by create_app.
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Request bodies above this size are refused with 413 before anything reads them.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
+    # email-validator's DNS look-up of the domain; off by default so the app works offline.
+    EMAIL_CHECK_DELIVERABILITY = os.environ.get("EMAIL_CHECK_DELIVERABILITY", "0") == "1"
+    WTF_CSRF_TIME_LIMIT = None  # a planning page may stay open all day
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    EMAIL_CHECK_DELIVERABILITY = False

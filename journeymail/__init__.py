@@ -1,0 +1,94 @@
+"""Journeymail: plan email campaigns along the customer journey."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import csrf, db, migrate
+
+
+def create_app(config_class: Any = None) -> Flask:
+    """Build the app: defaults from config.Config, then the instance folder, then test overrides."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(root, "instance"),
+        instance_relative_config=True,
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    # 1. defaults and environment
+    if config_class is None:
+        from config import Config as config_class
+    app.config.from_object(config_class)
+    # 2. an optional instance/config.py for a local deployment, unless under test
+    if not app.config.get("TESTING"):
+        app.config.from_pyfile("config.py", silent=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    # 3. a database: the SQLite file in instance/ unless DATABASE_URL says otherwise
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "journeymail.db")
+    _require_secret_key(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(root, "migrations"))
+    csrf.init_app(app)
+    _tune_sqlite(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
+
+    from . import errors, cli, pages
+
+    errors.register_error_handlers(app)
+    cli.register(app)
+    pages.register(app)
+
+    from campaigns import api_bp as campaigns_api, bp as campaigns_bp
+    from segments import api_bp as segments_api, bp as segments_bp
+
+    for blueprint in (campaigns_bp, segments_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (campaigns_api, segments_api):
+        csrf.exempt(blueprint)  # JSON only: a browser cannot send JSON cross-site without CORS
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _require_secret_key(app: Flask) -> None:
+    """Production refuses to start without SECRET_KEY; development gets a throwaway one and says so."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if not (app.debug or app.testing or app.config.get("JOURNEYMAIL_ENV") == "development"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it in the environment (e.g. "
+            "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')) before starting Journeymail."
+        )
+    app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.logger.warning("SECRET_KEY is not set: using a throwaway key; sessions end when the server restarts.")
+
+
+_sqlite_tuned = False
+
+
+def _tune_sqlite(busy_timeout_ms: int) -> None:
+    """WAL mode, a busy timeout and foreign keys on every SQLite connection."""
+    global _sqlite_tuned
+    if _sqlite_tuned:
+        return
+    _sqlite_tuned = True
+
+    @event.listens_for(Engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        import sqlite3
+
+        if not isinstance(dbapi_connection, sqlite3.Connection):
+            return
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -1,0 +1,29 @@
+"""Command-line commands: `flask --app wsgi seed-demo` and friends."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from .extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only seed when the database has no campaign yet.")
+    def seed_demo(if_empty: bool) -> None:
+        """Create the demo campaign: a B2B software trial on the seven-phase journey."""
+        from campaigns.models import Campaign
+
+        from .demo import create_demo
+
+        if if_empty and db.session.scalar(db.select(Campaign.id).limit(1)) is not None:
+            click.echo("The database already holds campaigns; no demo data added.")
+            return
+        campaign = create_demo()
+        db.session.commit()
+        click.echo(
+            f'Created the demo campaign "{campaign.name}" (ID {campaign.id}) with '
+            f"{len(campaign.phases)} phases, {len(campaign.touchpoints)} touchpoints "
+            f"and {len(campaign.segments)} segments."
+        )

@@ -1,0 +1,73 @@
+"""Error handling: JSON error documents for the API, friendly pages for people. Never a bare 500."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+from .validation import ServiceError
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    404: "There is nothing at this address. It may have been deleted.",
+    405: "This address does not accept that method.",
+    409: "That change clashes with existing data.",
+    413: "The request is too large.",
+    415: "Send the request body as JSON (Content-Type: application/json).",
+    422: "Some fields are invalid.",
+    500: "Something went wrong on our side. Nothing was saved; please try again.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str, fields: dict[str, str] | None = None) -> tuple[Any, int]:
+    """The API's error document, or an HTML error page, depending on where the request went."""
+    if wants_json():
+        return jsonify(error={"message": message, "fields": fields or {}}), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError) -> tuple[Any, int]:
+        db.session.rollback()
+        return error_response(error.status, error.message, error.fields)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[Any, int]:
+        return error_response(
+            400, "The form was sent without a valid security token. Reload the page and send it again."
+        )
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError) -> tuple[Any, int]:
+        # Another request changed the same data between our check and our write.
+        db.session.rollback()
+        return error_response(409, "That change clashes with data saved meanwhile. Reload and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Any, int] | Response:
+        status = error.code or 500
+        message = MESSAGES.get(status, error.description or "")
+        if status == 413:
+            limit = app.config["MAX_CONTENT_LENGTH"] // 1024
+            message = f"The request is larger than the {limit} KB this server accepts."
+        elif status in (400, 404) and getattr(error, "description", None) and error.description not in (
+            type(error).description,
+        ):
+            message = error.description  # a specific message set where the error was raised
+        return error_response(status, message)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> tuple[Any, int]:
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(500, MESSAGES[500])

@@ -1,0 +1,209 @@
+"""Checks incoming documents (API JSON or form data) field by field, collecting every problem.
+
+Services call `clean()` before they change anything, so a request with one bad field
+writes nothing and the user learns about every bad field at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+
+
+class ServiceError(Exception):
+    """A request the service refuses; carries the HTTP status the API answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class ValidationError(ServiceError):
+    """One or more fields are invalid (422)."""
+
+    status = 422
+
+    def __init__(self, fields: dict[str, str], message: str | None = None):
+        if message is None:
+            message = next(iter(fields.values())) if len(fields) == 1 else "Please correct the marked fields."
+        super().__init__(message, fields)
+
+
+class Conflict(ServiceError):
+    """The change clashes with existing data, e.g. a duplicate name (409)."""
+
+    status = 409
+
+
+class Invalid(ValueError):
+    """Raised by a field parser; the message is shown to the user as is."""
+
+
+@dataclass(frozen=True)
+class Text:
+    max_length: int
+    required: bool = False
+    nullable: bool = False  # empty optional text becomes None instead of ""
+    multiline: bool = True
+
+    def parse(self, value: Any, from_form: bool) -> str | None:
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise Invalid("Must be text.")
+        value = value.strip()
+        if not self.multiline and ("\n" in value or "\r" in value):
+            raise Invalid("Must be a single line.")
+        if not value:
+            if self.required:
+                raise Invalid("This field is required.")
+            return None if self.nullable else ""
+        if len(value) > self.max_length:
+            raise Invalid(f"At most {self.max_length} characters (this has {len(value)}).")
+        return value
+
+
+@dataclass(frozen=True)
+class Integer:
+    minimum: int
+    maximum: int
+    default: int | None = None
+    required: bool = True  # when False and there is no default, a missing value is None
+
+    def parse(self, value: Any, from_form: bool) -> int | None:
+        if value is None or (from_form and isinstance(value, str) and not value.strip()):
+            if self.default is not None or not self.required:
+                return self.default
+            raise Invalid("This field is required.")
+        if from_form and isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid("Must be a whole number.")
+        if not self.minimum <= value <= self.maximum:
+            raise Invalid(f"Must be between {self.minimum} and {self.maximum}.")
+        return value
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Single-line text that must match a regular expression, e.g. a locale like en_US."""
+
+    regex: str
+    example: str
+    default: str
+
+    def parse(self, value: Any, from_form: bool) -> str:
+        text = Text(40, multiline=False).parse(value, from_form)
+        if not text:
+            return self.default
+        if not re.fullmatch(self.regex, text):
+            raise Invalid(f"Use the form {self.example}.")
+        return text
+
+
+@dataclass(frozen=True)
+class Email:
+    required: bool = False
+
+    def parse(self, value: Any, from_form: bool) -> str | None:
+        text = Text(254, required=self.required, nullable=True, multiline=False).parse(value, from_form)
+        if text is None:
+            return None
+        try:
+            checked = validate_email(
+                text,
+                check_deliverability=current_app.config["EMAIL_CHECK_DELIVERABILITY"],
+            )
+        except EmailNotValidError as error:
+            raise Invalid(f"Not a valid email address: {error}") from None
+        return checked.normalized
+
+
+@dataclass(frozen=True)
+class Choice:
+    choices: Callable[[], Mapping[str, Any]]  # a callable, so the choices can live in another module
+    required: bool = True
+
+    def parse(self, value: Any, from_form: bool) -> str | None:
+        if value in (None, "") and not self.required:
+            return None
+        options = self.choices()
+        if not isinstance(value, str) or value not in options:
+            raise Invalid("Choose one of: " + ", ".join(options) + ".")
+        return value
+
+
+@dataclass(frozen=True)
+class JSONObject:
+    """A flat JSON object of merge-tag values: keys are tag names, values are text or numbers."""
+
+    max_keys: int = 50
+
+    def parse(self, value: Any, from_form: bool) -> dict[str, Any]:
+        if value is None or value == "":
+            return {}
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as error:
+                raise Invalid(f"Not valid JSON: {error.msg} (line {error.lineno}, column {error.colno}).") from None
+        if not isinstance(value, dict):
+            raise Invalid('Must be a JSON object, e.g. {"firstname": "Ada"}.')
+        if len(value) > self.max_keys:
+            raise Invalid(f"At most {self.max_keys} values.")
+        for key, item in value.items():
+            if not re.fullmatch(r"[a-z_][a-z0-9_]{0,39}", key):
+                raise Invalid(f'"{key}" is not a merge-tag name: use lower-case letters, digits and _.')
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                raise Invalid(f'The value of "{key}" must be text or a number.')
+            if isinstance(item, str) and len(item) > 500:
+                raise Invalid(f'The value of "{key}" is longer than 500 characters.')
+        return value
+
+
+@dataclass(frozen=True)
+class IdList:
+    required: bool = True
+
+    def parse(self, value: Any, from_form: bool) -> list[int]:
+        if value is None and not self.required:
+            return []
+        if not isinstance(value, list) or any(isinstance(i, bool) or not isinstance(i, int) for i in value):
+            raise Invalid("Must be a list of IDs (whole numbers).")
+        return list(dict.fromkeys(value))
+
+
+Spec = Mapping[str, Any]
+
+
+def clean(data: Any, spec: Spec, *, partial: bool = False, from_form: bool = False) -> dict[str, Any]:
+    """Return the checked values of `data` per `spec`, or raise ValidationError naming every bad field.
+
+    With `partial` (PATCH) only the fields present are checked and returned.
+    """
+    if not isinstance(data, Mapping):
+        raise ServiceError("The request body must be a JSON object.")
+    errors: dict[str, str] = {}
+    for key in data:
+        if key not in spec:
+            errors[str(key)] = "Unknown field."
+    values: dict[str, Any] = {}
+    for name, parser in spec.items():
+        if partial and name not in data:
+            continue
+        try:
+            values[name] = parser.parse(data.get(name), from_form)
+        except Invalid as error:
+            errors[name] = str(error)
+    if errors:
+        raise ValidationError(errors)
+    return values

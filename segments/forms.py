@@ -1,0 +1,29 @@
+"""HTML form for segments; the service validates what it sends."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from wtforms import StringField, TextAreaField
+
+from journeymail.forms import ServiceForm
+
+
+class SegmentForm(ServiceForm):
+    name = StringField("Name", description='A short handle your team will recognise, e.g. "Busy founders".')
+    description = TextAreaField("Description")
+    motivation = StringField("Motivation", description="Why do they read our emails?")
+    action = StringField("Action", description="What do they actually do with our emails?")
+    obstacle = StringField("Obstacle", description="What keeps them from acting as we wish?")
+    opportunity = TextAreaField("Opportunity", description="What we will do about the obstacle.")
+    sample_data = TextAreaField(
+        "Sample data",
+        description='Merge-tag values for previews, as a JSON object, e.g. {"firstname": "Ada", "company": "Loom & Co"}.',
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        obj = kwargs.get("obj")
+        if obj is not None and not self.is_submitted():
+            self.sample_data.data = json.dumps(obj.sample_data or {}, indent=2, ensure_ascii=False)

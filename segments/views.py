@@ -1,0 +1,58 @@
+"""HTML pages for segments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+
+from journeymail.extensions import db
+from journeymail.forms import status_of, submit
+
+from . import bp, services
+from .forms import SegmentForm
+from .models import Segment
+
+Page = Any
+
+
+@bp.get("/segments")
+def list_segments() -> Page:
+    """Every segment, with its three axes at a glance."""
+    return render_template("segments/list.html", segments=services.list_segments())
+
+
+@bp.route("/segments/new", methods=["GET", "POST"])
+def new_segment() -> Page:
+    form = SegmentForm()
+    if segment := submit(form, lambda values: services.create_segment(values, from_form=True)):
+        flash(f'Segment "{segment.name}" created.', "success")
+        return redirect(url_for("segments.list_segments", _anchor=f"segment-{segment.id}"))
+    return render_template("segments/form.html", form=form, suggestions=services.SUGGESTIONS), status_of(form)
+
+
+@bp.route("/segments/<int:segment_id>/edit", methods=["GET", "POST"])
+def edit_segment(segment_id: int) -> Page:
+    segment = db.get_or_404(Segment, segment_id)
+    form = SegmentForm(obj=segment)
+    if submit(form, lambda values: services.update_segment(segment, values, from_form=True)):
+        flash(f'Segment "{segment.name}" saved.', "success")
+        return redirect(url_for("segments.list_segments", _anchor=f"segment-{segment.id}"))
+    return render_template(
+        "segments/form.html", form=form, segment=segment, suggestions=services.SUGGESTIONS
+    ), status_of(form)
+
+
+@bp.route("/segments/<int:segment_id>/delete", methods=["GET", "POST"])
+def delete_segment(segment_id: int) -> Page:
+    """Ask before deleting: campaigns stop targeting the segment and its variants are removed."""
+    segment = db.get_or_404(Segment, segment_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        name = segment.name
+        services.delete_segment(segment)
+        db.session.commit()
+        flash(f'Segment "{name}" deleted.', "success")
+        return redirect(url_for("segments.list_segments"))
+    return render_template("segments/delete.html", segment=segment, form=form, usage=services.usage(segment))

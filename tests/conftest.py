@@ -1,0 +1,137 @@
+"""Fixtures: the app on a real database (SQLite file, or PostgreSQL via TEST_DATABASE_URL),
+a clean database for every test, clients, and factories that build data through the services."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from campaigns import services as campaign_services
+from campaigns.models import Campaign, Touchpoint
+from config import TestConfig
+from journeymail import create_app
+from journeymail.extensions import db
+from segments import services as segment_services
+from segments.models import Segment
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app for the session; its schema is created once, its rows emptied after every test."""
+    url = os.environ.get("TEST_DATABASE_URL") or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app: Flask) -> Iterator[None]:
+    """Every test starts from an empty database; the app context lets tests use db.session directly."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "the page has no CSRF token field"
+    return match.group(1)
+
+
+@pytest.fixture
+def post_form(client: FlaskClient) -> Callable[..., Any]:
+    """Open the page a form lives on, then post the form with that page's CSRF token, as a browser would."""
+
+    def post(page_url: str, data: dict[str, Any], action: str | None = None, **kwargs: Any) -> Any:
+        page = client.get(page_url)
+        assert page.status_code == 200, page.status_code
+        token = csrf_token_from(page.get_data(as_text=True))
+        return client.post(action or page_url, data={**data, "csrf_token": token}, **kwargs)
+
+    return post
+
+
+# --- factories: build data through the services, like a user would -------------------------
+
+
+@pytest.fixture
+def create_segment() -> Callable[..., Segment]:
+    counter = iter(range(1, 10_000))
+
+    def create(**overrides: Any) -> Segment:
+        data = {
+            "name": f"Segment {next(counter)}",
+            "motivation": "Follows us actively as a resource",
+            "action": "Clicks through for more information",
+            "obstacle": "Does not know enough about us yet",
+            "sample_data": {"firstname": "Ada"},
+            **overrides,
+        }
+        segment = segment_services.create_segment(data)
+        db.session.commit()
+        return segment
+
+    return create
+
+
+@pytest.fixture
+def create_campaign() -> Callable[..., Campaign]:
+    def create(**overrides: Any) -> Campaign:
+        data = {
+            "name": "Trial journey",
+            "goal": "Start a free trial",
+            "framework": "five-stage",
+            "sender_name": "Maya",
+            "sender_email": "maya@example.com",
+            **overrides,
+        }
+        campaign = campaign_services.create_campaign(data)
+        db.session.commit()
+        return campaign
+
+    return create
+
+
+@pytest.fixture
+def create_touchpoint() -> Callable[..., Touchpoint]:
+    def create(campaign: Campaign, phase_index: int = 0, **overrides: Any) -> Touchpoint:
+        data = {"phase_id": campaign.phases[phase_index].id, "kind": "welcome", "name": "Welcome", **overrides}
+        touchpoint = campaign_services.add_touchpoint(campaign, data)
+        db.session.commit()
+        return touchpoint
+
+    return create
