@@ -49,6 +49,8 @@ install-dev: $(VENV)/.installed-dev
 
 # --- app --------------------------------------------------------------------
 
+# A throwaway SECRET_KEY is fine on your own machine; production (gunicorn) must set one.
+run: export JOURNEYMAIL_ENV := development
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
