@@ -60,17 +60,18 @@ def _line(source: str, offset: int) -> int:
 
 def compiles(email: Email) -> Iterator[Check]:
     error = email.rendered.error
-    if isinstance(error, MJMLError):
+    if not email.source.strip():
+        yield Check("mjml-empty", "error", "The email body is empty.")
+    elif isinstance(error, MJMLError):
         yield Check("mjml-compile", "error", error.message, error.line)
     elif isinstance(error, MergeTagError):
         yield Check("merge-tag-invalid", "error", error.message, error.line)
-    elif not email.source.strip():
-        yield Check("mjml-empty", "error", "The email body is empty.")
 
 
 def structure(email: Email) -> Iterator[Check]:
     """Unknown mj- elements and closing tags that do not match (the compiler lets both pass)."""
     stack: list[tuple[str, int]] = []
+    unknown_opened: set[str] = set()
     inside_content: str | None = None
     for match in TAG.finditer(email.source):
         closing, name, _attrs, self_closing = match.group(1), match.group(2).lower(), match.group(3), match.group(4)
@@ -78,8 +79,9 @@ def structure(email: Email) -> Iterator[Check]:
         if inside_content and not (closing and name == inside_content):
             continue
         if name not in KNOWN_ELEMENTS:
-            if closing:
+            if closing and name in unknown_opened:
                 continue  # reported at its opening tag
+            unknown_opened.add(name)
             yield Check("mjml-unknown-element", "error", f"<{name}> is not an MJML element; check the spelling.", line)
             continue
         if self_closing:
