@@ -1,0 +1,147 @@
+"""Previews: a touchpoint's email as one segment receives it, with its checks; and the matrix summary.
+
+Everything here goes through journeymail.rendering, the one renderer, and caches whole results
+keyed by the content that determines them, so an edit is never answered with a stale render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+from journeymail.checks import Check, run_checks, summary
+from journeymail.rendering import Rendered, render_email
+from segments.models import Segment
+
+from .cells import Cell, cells
+from .models import Campaign, Touchpoint
+
+
+@dataclass(frozen=True)
+class Preview:
+    rendered: Rendered
+    checks: list[Check]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "subject": self.rendered.subject,
+            "preheader": self.rendered.preheader,
+            "html": self.rendered.html,
+            "text": self.rendered.text,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a segment gets from a touchpoint: its variant's fields where set, else the base."""
+
+    subject: str
+    preheader: str
+    mjml: str
+    text_override: str | None
+    variant: bool
+
+    @classmethod
+    def of(cls, touchpoint: Touchpoint, segment: Segment | None) -> Content:
+        variant = touchpoint.variant_for(segment.id) if segment is not None else None
+        return cls(
+            subject=(variant and variant.subject) or touchpoint.subject or "",
+            preheader=(variant and variant.preheader) or touchpoint.preheader or "",
+            mjml=(variant and variant.mjml) or touchpoint.mjml or "",
+            text_override=touchpoint.text_override,
+            variant=variant is not None,
+        )
+
+
+def preview_values(campaign: Campaign | None, segment: Segment | None) -> dict[str, Any]:
+    """Merge-tag values for a preview: the campaign's defaults, overlaid by the segment's sample data."""
+    values: dict[str, Any] = {}
+    if campaign is not None:
+        values.update(campaign.sample_data or {})
+    if segment is not None:
+        values.update(segment.sample_data or {})
+    return values
+
+
+class _PreviewCache:
+    """Whole previews keyed by a hash of everything that determines them."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._items: OrderedDict[bytes, Preview] = OrderedDict()
+        self._lock = Lock()
+
+    def get_or_make(self, key_parts: dict[str, Any], make: Any) -> Preview:
+        key = hashlib.blake2b(json.dumps(key_parts, sort_keys=True, default=str).encode(), digest_size=20).digest()
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        made = make()
+        with self._lock:
+            self._items[key] = made
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return made
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+preview_cache = _PreviewCache()
+
+
+def preview_source(
+    *, mjml: str, subject: str = "", preheader: str = "", values: dict[str, Any] | None = None,
+    text_override: str | None = None, marketing: bool = True,
+) -> Preview:
+    """Render MJML as written (the editor's live preview) and check it."""
+    values = values or {}
+    parts = {"mjml": mjml, "subject": subject, "preheader": preheader, "values": values,
+             "text": text_override, "marketing": marketing}
+
+    def make() -> Preview:
+        rendered = render_email(
+            mjml_source=mjml, subject=subject, preheader=preheader, values=values, text_override=text_override
+        )
+        return Preview(rendered, run_checks(rendered, mjml, marketing=marketing))
+
+    return preview_cache.get_or_make(parts, make)
+
+
+def preview_touchpoint(touchpoint: Touchpoint, segment: Segment | None) -> Preview:
+    """The touchpoint's email as `segment` receives it (the base content when segment is None)."""
+    content = Content.of(touchpoint, segment)
+    return preview_source(
+        mjml=content.mjml, subject=content.subject, preheader=content.preheader,
+        values=preview_values(touchpoint.campaign, segment), text_override=content.text_override,
+    )
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    cell: Cell
+    previews: list[Preview]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        total = {"error": 0, "warning": 0}
+        for preview in self.previews:
+            for severity, count in summary(preview.checks).items():
+                total[severity] += count
+        return total
+
+
+def matrix(campaign: Campaign) -> list[MatrixCell]:
+    """Every (segment, phase) cell with each of its emails previewed and checked."""
+    return [
+        MatrixCell(cell, [preview_touchpoint(e.touchpoint, cell.segment) for e in cell.emails])
+        for cell in cells(campaign).values()
+    ]
