@@ -7,6 +7,7 @@ writes nothing and the user learns about every bad field at once.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -48,6 +49,20 @@ class Invalid(ValueError):
     """Raised by a field parser; the message is shown to the user as is."""
 
 
+MAX_ID = 2**31 - 1  # the largest value of an INTEGER primary key; PostgreSQL errors beyond it
+
+
+def unstorable(text: str) -> str | None:
+    """Why a database cannot store this text (PostgreSQL refuses NUL, no driver encodes a lone surrogate)."""
+    if "\x00" in text:
+        return "must not contain NUL characters"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains broken Unicode (a lone surrogate)"
+    return None
+
+
 @dataclass(frozen=True)
 class Text:
     max_length: int
@@ -60,6 +75,8 @@ class Text:
             value = ""
         if not isinstance(value, str):
             raise Invalid("Must be text.")
+        if problem := unstorable(value):
+            raise Invalid(problem[0].upper() + problem[1:] + ".")
         value = value.strip()
         if not self.multiline and ("\n" in value or "\r" in value):
             raise Invalid("Must be a single line.")
@@ -165,21 +182,31 @@ class JSONObject:
                 raise Invalid(f'"{key}" is not a merge-tag name: use lower-case letters, digits and _.')
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 raise Invalid(f'The value of "{key}" must be text or a number.')
+            if isinstance(item, float) and not math.isfinite(item):  # NaN is not JSON; PostgreSQL refuses it
+                raise Invalid(f'The value of "{key}" must be text or a number.')
             if isinstance(item, str) and len(item) > 500:
                 raise Invalid(f'The value of "{key}" is longer than 500 characters.')
+            if isinstance(item, str) and (problem := unstorable(item)):
+                raise Invalid(f'The value of "{key}" {problem}.')
         return value
 
 
 @dataclass(frozen=True)
 class IdList:
     required: bool = True
+    max_items: int = 1000  # bounds the SQL IN list (PostgreSQL takes at most 65535 parameters)
 
     def parse(self, value: Any, from_form: bool) -> list[int]:
         if value is None and not self.required:
             return []
-        if not isinstance(value, list) or any(isinstance(i, bool) or not isinstance(i, int) for i in value):
-            raise Invalid("Must be a list of IDs (whole numbers).")
-        return list(dict.fromkeys(value))
+        if not isinstance(value, list) or any(
+            isinstance(i, bool) or not isinstance(i, int) or not 1 <= i <= MAX_ID for i in value
+        ):
+            raise Invalid(f"Must be a list of IDs (whole numbers from 1 to {MAX_ID}).")
+        ids = list(dict.fromkeys(value))
+        if len(ids) > self.max_items:
+            raise Invalid(f"At most {self.max_items} IDs.")
+        return ids
 
 
 Spec = Mapping[str, Any]
