@@ -13,7 +13,10 @@ def json_body() -> Any:
     """The request's JSON document: 415 when it is not JSON, 400 when it does not parse."""
     if not request.is_json:
         raise UnsupportedMediaType()
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # json.loads gives up on very deep nesting with this, not ValueError
+        raise BadRequest("The request body is nested too deeply.") from None
     if data is None:
         raise BadRequest("The request body is not valid JSON.")
     return data
