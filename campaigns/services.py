@@ -95,7 +95,7 @@ def create_campaign(data: Mapping[str, Any], *, from_form: bool = False) -> Camp
 
 
 def update_campaign(campaign: Campaign, data: Mapping[str, Any], *, from_form: bool = False) -> Campaign:
-    if "framework" in data:
+    if isinstance(data, Mapping) and "framework" in data:
         raise ValidationError({"framework": "The framework is chosen when the campaign is created; edit the phases instead."})
     values = clean(data, CAMPAIGN_UPDATE_FIELDS, partial=True, from_form=from_form)
     if "map_state" in values and values["map_state"] is None:
