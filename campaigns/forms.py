@@ -6,6 +6,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,7 +20,14 @@ from journeymail.frameworks import FRAMEWORKS
 from .kinds import CAPTURE_KINDS, EMAIL_KINDS
 from .models import MAP_STATES
 
-EMOTIONS = [("2", "+2 delighted"), ("1", "+1 pleased"), ("0", "0 neutral"), ("-1", "−1 uneasy"), ("-2", "−2 frustrated")]
+# Choices as SelectChoice: WTForms 3.3 deprecates (value, label) tuples, and never understood a (group, [...]) tuple.
+EMOTIONS = [
+    SelectChoice("2", "+2 delighted"),
+    SelectChoice("1", "+1 pleased"),
+    SelectChoice("0", "0 neutral"),
+    SelectChoice("-1", "−1 uneasy"),
+    SelectChoice("-2", "−2 frustrated"),
+]
 
 
 class CampaignForm(ServiceForm):
@@ -28,11 +36,13 @@ class CampaignForm(ServiceForm):
     description = TextAreaField("Description")
     framework = SelectField(
         "Journey framework",
-        choices=[(f.key, f.name) for f in FRAMEWORKS.values()],
+        choices=[SelectChoice(f.key, f.name) for f in FRAMEWORKS.values()],
         validate_choice=False,
         description="Its phases are copied into the campaign; you can rename, reorder, add and remove them later.",
     )
-    map_state = RadioField("Map", choices=list(MAP_STATES.items()), default="future", validate_choice=False)
+    map_state = RadioField(
+        "Map", choices=[SelectChoice(k, v) for k, v in MAP_STATES.items()], default="future", validate_choice=False
+    )
     sender_name = StringField("Sender name")
     sender_email = EmailField("Sender email")
     reply_to = EmailField("Reply-to", description="Optional; replies go to the sender email when empty.")
@@ -56,8 +66,8 @@ class TouchpointForm(ServiceForm):
     kind = SelectField(
         "Kind",
         choices=[
-            ("Captures an address", [(k.key, k.label) for k in CAPTURE_KINDS]),
-            ("Sends an email", [(k.key, k.label) for k in EMAIL_KINDS]),
+            *(SelectChoice(k.key, k.label, optgroup="Captures an address") for k in CAPTURE_KINDS),
+            *(SelectChoice(k.key, k.label, optgroup="Sends an email") for k in EMAIL_KINDS),
         ],
         default="welcome",
         validate_choice=False,

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from journeymail.extensions import db
 from journeymail.forms import status_of, submit
@@ -226,7 +227,7 @@ def delete_touchpoint(touchpoint_id: int) -> Page:
 
 
 def _phase_choices(form: TouchpointForm, campaign: Campaign) -> None:
-    form.phase_id.choices = [(str(p.id), p.name) for p in campaign.phases]
+    form.phase_id.choices = [SelectChoice(str(p.id), p.name) for p in campaign.phases]
     if form.phase_id.data is not None:
         form.phase_id.data = str(form.phase_id.data)
 
