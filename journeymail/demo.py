@@ -5,6 +5,8 @@ Everything goes through the services, so the demo is built exactly as a user wou
 
 from __future__ import annotations
 
+from sqlalchemy import func
+
 from campaigns import services as campaigns
 from campaigns.models import Campaign
 from segments import services as segments
@@ -116,5 +118,6 @@ def create_demo() -> Campaign:
 
 
 def _segment(data: dict) -> Segment:
-    existing = db.session.scalar(db.select(Segment).where(Segment.name == data["name"]))
+    # Segment names are unique regardless of case, so look them up that way too.
+    existing = db.session.scalar(db.select(Segment).where(func.lower(Segment.name) == data["name"].lower()))
     return existing or segments.create_segment(data)
