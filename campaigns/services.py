@@ -210,10 +210,11 @@ def move_touchpoint(touchpoint: Touchpoint, phase: Phase, position: int | None) 
 
 def delete_touchpoint(touchpoint: Touchpoint) -> None:
     siblings = touchpoint.phase.touchpoints
-    siblings.remove(touchpoint)
-    _renumber(siblings)
-    touchpoint.campaign.touchpoints.remove(touchpoint)
-    db.session.delete(touchpoint)
+    # Leaving the phase's list nulls phase_id; loading campaign.touchpoints must not flush that half-done state.
+    with db.session.no_autoflush:
+        siblings.remove(touchpoint)
+        _renumber(siblings)
+        touchpoint.campaign.touchpoints.remove(touchpoint)  # delete-orphan: this deletes it and its variants
     db.session.flush()
 
 
