@@ -545,11 +545,6 @@ def test_deleting_a_touchpoint_asks_for_confirmation_first(client, create_campai
     assert count(Touchpoint) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="campaigns.services.delete_touchpoint: taking it out of phase.touchpoints, then loading "
-    "campaign.touchpoints autoflushes UPDATE touchpoints SET phase_id=NULL (IntegrityError, 409)",
-)
 def test_confirming_deletes_the_touchpoint_and_closes_the_gap_in_its_phase(
     client, post_form, create_campaign, create_touchpoint
 ):
