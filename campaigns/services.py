@@ -189,7 +189,10 @@ def update_touchpoint(touchpoint: Touchpoint, data: Mapping[str, Any], *, from_f
     position = values.pop("position", None)
     kind = values.get("kind", touchpoint.kind)
     _check_content_fits_kind(kind, values)
-    if KINDS[kind].email and not (values.get("mjml", touchpoint.mjml)):
+    if not KINDS[kind].email:  # a form or page sends no email: its content and variants go with the change
+        values.update(subject=None, preheader=None, mjml=None, text_override=None)
+        touchpoint.variants.clear()
+    elif not values.get("mjml", touchpoint.mjml):
         values["mjml"] = starter_mjml(kind)
     _assign(touchpoint, values)
     if target is not touchpoint.phase or position is not None:
