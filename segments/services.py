@@ -73,11 +73,14 @@ def delete_segment(segment: Segment) -> None:
 
 
 def _check_name_free(name: str, own_id: int | None = None) -> None:
-    """Names are unique regardless of case: "Busy founders" and "busy founders" would confuse anyone."""
-    query = db.select(Segment.id).where(func.lower(Segment.name) == name.lower())
+    """Names are unique regardless of case: "Busy founders" and "busy founders" would confuse anyone.
+
+    Compared in Python: SQLite's lower() folds ASCII only, so "Ärzte" and "ärzte" would both get in.
+    """
+    query = db.select(Segment.name)
     if own_id is not None:
         query = query.where(Segment.id != own_id)
-    if db.session.scalar(query) is not None:
+    if any(taken.casefold() == name.casefold() for taken in db.session.scalars(query)):
         raise Conflict(f'A segment named "{name}" already exists.', {"name": "This name is taken; choose another."})
 
 
