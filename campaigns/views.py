@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -97,18 +98,24 @@ def campaign_segments(campaign_id: int) -> Page:
     """Choose which segments the campaign targets."""
     campaign = db.get_or_404(Campaign, campaign_id)
     form = FlaskForm()
+    status = 200
     if form.validate_on_submit():
-        ids = [int(i) for i in request.form.getlist("segment_ids") if i.isdigit()]
+        # Whole ASCII numbers become IDs; anything else goes to the service as is, which refuses it.
+        ids = [int(i) if re.fullmatch(r"[0-9]{1,18}", i) else i for i in request.form.getlist("segment_ids")]
         try:
             services.set_segments(campaign, {"segment_ids": ids})
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "error")
+            status = 422
         else:
             db.session.commit()
-            flash(f"The campaign now targets {len(ids)} segment{'s' if len(ids) != 1 else ''}.", "success")
+            count = len(campaign.segments)
+            flash(f"The campaign now targets {count} segment{'s' if count != 1 else ''}.", "success")
             return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
-    return render_template("campaigns/segments.html", campaign=campaign, segments=list_segments(), form=form)
+    return render_template(
+        "campaigns/segments.html", campaign=campaign, segments=list_segments(), form=form
+    ), status
 
 
 # --- phases ------------------------------------------------------------------------------
@@ -138,9 +145,10 @@ def edit_phase(phase_id: int) -> Page:
 def move_phase(phase_id: int) -> Page:
     """Move a phase one place left or right (buttons on the map)."""
     phase = db.get_or_404(Phase, phase_id)
-    step = -1 if request.form.get("direction") == "left" else 1
-    services.update_phase(phase, {"position": max(0, phase.position + step)})
-    db.session.commit()
+    step = {"left": -1, "right": 1}.get(request.form.get("direction", ""))
+    if step:
+        services.update_phase(phase, {"position": max(0, phase.position + step)})
+        db.session.commit()
     return redirect(url_for("campaigns.journey_map", campaign_id=phase.campaign_id, _anchor=f"phase-{phase.id}"))
 
 
