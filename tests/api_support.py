@@ -1,0 +1,38 @@
+"""Helpers for the JSON API tests: read an error document, and see whether a request wrote anything."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from werkzeug.test import TestResponse
+
+from journeymail.extensions import db
+
+ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+TOO_BIG_ID = 2**31  # one past the largest INTEGER primary key
+NOT_FOUND = "There is nothing at this address. It may have been deleted."
+
+
+def error_of(response: TestResponse) -> dict[str, Any]:
+    """The API's error document, checked for the shape DESIGN.md promises."""
+    assert response.is_json, response.get_data(as_text=True)[:200]
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"message", "fields"}
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    return body["error"]
+
+
+def database_rows() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, read on a connection of its own: what a later request would see."""
+    with db.engine.connect() as connection:
+        return {
+            table.name: sorted((tuple(row) for row in connection.execute(table.select())), key=repr)
+            for table in db.metadata.sorted_tables
+        }
+
+
+def unknown_id(model: type) -> int:
+    """An ID no row of `model` has (IDs need not start at 1: PostgreSQL sequences keep counting)."""
+    return (db.session.scalar(db.select(db.func.max(model.id))) or 0) + 1000
