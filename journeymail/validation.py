@@ -173,6 +173,8 @@ class JSONObject:
                 value = json.loads(value)
             except json.JSONDecodeError as error:
                 raise Invalid(f"Not valid JSON: {error.msg} (line {error.lineno}, column {error.colno}).") from None
+            except RecursionError:  # what json.loads raises for very deep nesting
+                raise Invalid("Not valid JSON: nested too deeply.") from None
         if not isinstance(value, dict):
             raise Invalid('Must be a JSON object, e.g. {"firstname": "Ada"}.')
         if len(value) > self.max_keys:
