@@ -84,6 +84,7 @@ SEGMENT_REFUSALS = [
     ({"opportunity": "x" * 2001}, "opportunity", "At most 2000 characters (this has 2001)."),
     ({"sample_data": ["Ada"]}, "sample_data", 'Must be a JSON object, e.g. {"firstname": "Ada"}.'),
     ({"sample_data": "not json"}, "sample_data", "Not valid JSON: Expecting value (line 1, column 1)."),
+    ({"sample_data": "[" * 100_000}, "sample_data", "Not valid JSON: nested too deeply."),
     (
         {"sample_data": {"First Name": "Ada"}},
         "sample_data",

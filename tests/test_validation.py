@@ -184,6 +184,7 @@ def test_json_object_parses_text_from_a_form() -> None:
     [
         (["firstname"], 'Must be a JSON object, e.g. {"firstname": "Ada"}.'),
         ("not json", "Not valid JSON: Expecting value (line 1, column 1)."),
+        ("[" * 100_000, "Not valid JSON: nested too deeply."),
         ('"text"', 'Must be a JSON object, e.g. {"firstname": "Ada"}.'),
         ({"First Name": "Ada"}, '"First Name" is not a merge-tag name: use lower-case letters, digits and _.'),
         ({"1st": "Ada"}, '"1st" is not a merge-tag name: use lower-case letters, digits and _.'),
