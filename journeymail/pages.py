@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
 
 EMOTION_LABELS = {2: "delighted", 1: "pleased", 0: "neutral", -1: "uneasy", -2: "frustrated"}
+
+_MERGE_TAG = re.compile(r"\{\{(.*?)\}\}")
+
+
+def merge_parts(text: str | None) -> list[tuple[str, str, str]]:
+    """Split text at its merge tags, for display: ("text", chunk, "") and ("tag", name, the whole tag).
+
+    'Hi {{ firstname | default("there") }}!' -> [("text", "Hi ", ""),
+    ("tag", "firstname", '{{ firstname | default("there") }}'), ("text", "!", "")]. The template escapes each part.
+    """
+    parts: list[tuple[str, str, str]] = []
+    text = text or ""
+    end = 0
+    for match in _MERGE_TAG.finditer(text):
+        if match.start() > end:
+            parts.append(("text", text[end:match.start()], ""))
+        name = match.group(1).split("|")[0].strip() or match.group(0)
+        parts.append(("tag", name, match.group(0)))
+        end = match.end()
+    if end < len(text):
+        parts.append(("text", text[end:], ""))
+    return parts
 
 
 def register(app: Flask) -> None:
@@ -20,6 +43,8 @@ def register(app: Flask) -> None:
     def lines(text: str | None) -> list[str]:
         """Free text as a list of its non-empty lines (pain points, opportunities)."""
         return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
+
+    app.add_template_filter(merge_parts, "merge_parts")
 
     @app.template_filter("signed")
     def signed(number: int) -> str:
