@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -20,23 +21,35 @@ def endpoints(
     create_campaign: Callable[..., Campaign],
     create_segment: Callable[..., Segment],
     create_touchpoint: Callable[..., Touchpoint],
-) -> dict[str, tuple[str, str]]:
-    """Every endpoint that takes a JSON body, with real IDs, by name."""
+) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """Every endpoint that takes a JSON body, by name: method, URL with real IDs, and a body it accepts."""
     campaign = create_campaign()
     segment = create_segment()
     client.put(f"/api/campaigns/{campaign.id}/segments", json={"segment_ids": [segment.id]})
     touchpoint = create_touchpoint(campaign)
+    new_campaign = {
+        "name": "Winback",
+        "goal": "Win back readers",
+        "framework": "four-phase",
+        "sender_name": "Maya",
+        "sender_email": "maya@example.com",
+    }
+    new_segment = {"name": "Students", "motivation": "Learns", "action": "Reads", "obstacle": "Exams"}
     return {
-        "create campaign": ("post", "/api/campaigns"),
-        "edit campaign": ("patch", f"/api/campaigns/{campaign.id}"),
-        "target segments": ("put", f"/api/campaigns/{campaign.id}/segments"),
-        "add phase": ("post", f"/api/campaigns/{campaign.id}/phases"),
-        "edit phase": ("patch", f"/api/phases/{campaign.phases[0].id}"),
-        "add touchpoint": ("post", f"/api/campaigns/{campaign.id}/touchpoints"),
-        "edit touchpoint": ("patch", f"/api/touchpoints/{touchpoint.id}"),
-        "put variant": ("put", f"/api/touchpoints/{touchpoint.id}/variants/{segment.id}"),
-        "create segment": ("post", "/api/segments"),
-        "edit segment": ("patch", f"/api/segments/{segment.id}"),
+        "create campaign": ("post", "/api/campaigns", new_campaign),
+        "edit campaign": ("patch", f"/api/campaigns/{campaign.id}", {"name": "Winback"}),
+        "target segments": ("put", f"/api/campaigns/{campaign.id}/segments", {"segment_ids": [segment.id]}),
+        "add phase": ("post", f"/api/campaigns/{campaign.id}/phases", {"name": "Win-back"}),
+        "edit phase": ("patch", f"/api/phases/{campaign.phases[0].id}", {"name": "Discovery"}),
+        "add touchpoint": (
+            "post",
+            f"/api/campaigns/{campaign.id}/touchpoints",
+            {"phase_id": campaign.phases[0].id, "kind": "offer", "name": "Offer"},
+        ),
+        "edit touchpoint": ("patch", f"/api/touchpoints/{touchpoint.id}", {"name": "Hello"}),
+        "put variant": ("put", f"/api/touchpoints/{touchpoint.id}/variants/{segment.id}", {"subject": "Hi"}),
+        "create segment": ("post", "/api/segments", new_segment),
+        "edit segment": ("patch", f"/api/segments/{segment.id}", {"name": "Founders"}),
     }
 
 
@@ -56,9 +69,9 @@ ENDPOINTS = [
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_a_form_post_is_refused_with_415_and_writes_nothing(
-    client: FlaskClient, endpoints: dict[str, tuple[str, str]], endpoint: str
+    client: FlaskClient, endpoints: dict[str, tuple[str, str, dict[str, Any]]], endpoint: str
 ) -> None:
-    method, url = endpoints[endpoint]
+    method, url, _ = endpoints[endpoint]
     before = database_rows()
 
     response = getattr(client, method)(url, data={"name": "Onboarding"})
@@ -73,9 +86,9 @@ def test_a_form_post_is_refused_with_415_and_writes_nothing(
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_json_sent_as_plain_text_is_refused_with_415(
-    client: FlaskClient, endpoints: dict[str, tuple[str, str]], endpoint: str
+    client: FlaskClient, endpoints: dict[str, tuple[str, str, dict[str, Any]]], endpoint: str
 ) -> None:
-    method, url = endpoints[endpoint]
+    method, url, _ = endpoints[endpoint]
 
     response = getattr(client, method)(url, data='{"name": "Onboarding"}', content_type="text/plain")
 
@@ -85,9 +98,9 @@ def test_json_sent_as_plain_text_is_refused_with_415(
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("body", ['{"name": "Onboarding",', "", "null", "{'name': 'x'}", b"\xff\xfe"])
 def test_a_body_that_does_not_parse_is_refused_with_400_and_writes_nothing(
-    client: FlaskClient, endpoints: dict[str, tuple[str, str]], endpoint: str, body: str | bytes
+    client: FlaskClient, endpoints: dict[str, tuple[str, str, dict[str, Any]]], endpoint: str, body: str | bytes
 ) -> None:
-    method, url = endpoints[endpoint]
+    method, url, _ = endpoints[endpoint]
     before = database_rows()
 
     response = getattr(client, method)(url, data=body, content_type="application/json")
@@ -99,9 +112,9 @@ def test_a_body_that_does_not_parse_is_refused_with_400_and_writes_nothing(
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_a_deeply_nested_body_is_refused_with_400(
-    client: FlaskClient, endpoints: dict[str, tuple[str, str]], endpoint: str
+    client: FlaskClient, endpoints: dict[str, tuple[str, str, dict[str, Any]]], endpoint: str
 ) -> None:
-    method, url = endpoints[endpoint]
+    method, url, _ = endpoints[endpoint]
 
     response = getattr(client, method)(url, data="[" * 100_000, content_type="application/json")
 
@@ -112,9 +125,9 @@ def test_a_deeply_nested_body_is_refused_with_400(
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("body", [[], ["name"], "Onboarding", 5, True])
 def test_a_body_that_is_not_a_json_object_is_refused_with_400(
-    client: FlaskClient, endpoints: dict[str, tuple[str, str]], endpoint: str, body: Any
+    client: FlaskClient, endpoints: dict[str, tuple[str, str, dict[str, Any]]], endpoint: str, body: Any
 ) -> None:
-    method, url = endpoints[endpoint]
+    method, url, _ = endpoints[endpoint]
     before = database_rows()
 
     response = getattr(client, method)(url, json=body)
@@ -126,9 +139,9 @@ def test_a_body_that_is_not_a_json_object_is_refused_with_400(
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_a_body_over_the_size_limit_is_refused_with_413_and_writes_nothing(
-    app: Flask, client: FlaskClient, endpoints: dict[str, tuple[str, str]], endpoint: str
+    app: Flask, client: FlaskClient, endpoints: dict[str, tuple[str, str, dict[str, Any]]], endpoint: str
 ) -> None:
-    method, url = endpoints[endpoint]
+    method, url, _ = endpoints[endpoint]
     limit = app.config["MAX_CONTENT_LENGTH"]
     before = database_rows()
 
@@ -192,3 +205,31 @@ def test_a_method_an_address_does_not_accept_answers_with_a_json_405(client: Fla
 
     assert response.status_code == 405
     assert error_of(response)["message"] == "This address does not accept that method."
+
+
+ODD_VALUES: list[Any] = [
+    None, True, False, 0, -1, 2**31, 2**70, 1.5, float("inf"), "", " ", "x" * 6000, "\x00", "\ud800", "\u202e",
+    "<script>alert(1)</script>", "{{ 7*7 }}", [], [1], [None], ["x"], {}, {"a": 1}, {"a": {"b": []}},
+]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_no_value_in_any_field_makes_the_server_fail(
+    client: FlaskClient, endpoints: dict[str, tuple[str, str, dict[str, Any]]], endpoint: str
+) -> None:
+    """Each field of an accepted body in turn set to odd values: every answer is a success or a 4xx error document."""
+    method, url, good = endpoints[endpoint]
+    fields = [
+        "name", "goal", "framework", "sender_name", "sender_email", "reply_to", "locale", "map_state", "description",
+        "segment_ids", "position", "emotion", "pain_points", "opportunities", "phase_id", "kind", "trigger",
+        "send_offset_days", "cta", "subject", "preheader", "mjml", "text_override", "motivation", "action",
+        "obstacle", "opportunity", "sample_data",
+    ]
+    failures = []
+    for field in fields:
+        for value in ODD_VALUES:
+            body = json.dumps({**good, field: value})
+            response = getattr(client, method)(url, data=body, content_type="application/json")
+            if response.status_code >= 500 or (response.status_code >= 400 and not error_of(response)["message"]):
+                failures.append((field, value, response.status_code))
+    assert failures == []
