@@ -253,12 +253,13 @@ def test_a_touchpoint_can_be_limited_to_targeted_segments(
     assert response.get_json()["segment_ids"] == [students.id]
 
 
-def test_an_audience_of_a_segment_the_campaign_does_not_target_is_refused(
+def test_an_audience_of_a_segment_only_another_campaign_targets_is_refused(
     client: FlaskClient, create_campaign: Callable[..., Campaign], create_segment: Callable[..., Segment]
 ) -> None:
-    campaign = create_campaign()
+    campaign, other = create_campaign(), create_campaign(name="Winback")
     founders, students = create_segment(name="Founders"), create_segment(name="Students")
     target(client, campaign, founders)
+    target(client, other, students)
     before = database_rows()
 
     response = client.post(

@@ -91,11 +91,16 @@ def test_variants_show_on_their_touchpoint(client: FlaskClient, email: tuple[Tou
     ]
 
 
-def test_a_variant_for_a_segment_the_campaign_does_not_target_is_refused(
-    client: FlaskClient, create_segment: Callable[..., Segment], email: tuple[Touchpoint, Segment]
+def test_a_variant_for_a_segment_only_another_campaign_targets_is_refused(
+    client: FlaskClient,
+    create_campaign: Callable[..., Campaign],
+    create_segment: Callable[..., Segment],
+    email: tuple[Touchpoint, Segment],
 ) -> None:
     touchpoint, _ = email
     students = create_segment(name="Students")
+    other = create_campaign(name="Winback")
+    client.put(f"/api/campaigns/{other.id}/segments", json={"segment_ids": [students.id]})
     before = database_rows()
 
     response = client.put(f"/api/touchpoints/{touchpoint.id}/variants/{students.id}", json={"subject": "Hi"})
