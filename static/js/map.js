@@ -19,10 +19,11 @@
     if (!alertBox) { window.alert(message); return; }
     alertBox.querySelector(".map-alert-text").textContent = message;  // text, never HTML
     alertBox.hidden = false;
-    alertBox.scrollIntoView({ block: "nearest" });
+    alertBox.querySelector("[data-dismiss]").focus({ preventScroll: true });
   }
   if (alertBox) {
     alertBox.querySelector("[data-dismiss]").addEventListener("click", function () { alertBox.hidden = true; });
+    alertBox.addEventListener("keydown", function (event) { if (event.key === "Escape") alertBox.hidden = true; });
   }
 
   if (!map) return;
