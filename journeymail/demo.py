@@ -72,6 +72,26 @@ TOUCHPOINTS = [
      "Give a team three months, get one free", "Share your link; we thank you for every team that joins."),
 ]
 
+# Emails meant for some segments only; the rest go to every segment the campaign targets.
+AUDIENCES = {
+    "Case study: agency saves 6 hours a week": ["Engaged evaluators"],
+    "Three months free trial": ["Engaged evaluators", "Casual browsers"],
+    "Review on a software directory": ["Engaged evaluators", "Casual browsers"],
+    "Refer a team": ["Engaged evaluators", "Casual browsers"],
+}
+
+# Segment versions of an email: (touchpoint name, segment name) -> the fields that differ.
+VARIANTS = {
+    ("Three months free trial", "Casual browsers"): {
+        "subject": "One click: three free months, no card needed",
+        "preheader": "Skip the demo: try it with your own posts, cancel any time.",
+    },
+    # No default on purpose: the preview checks point out that this segment has no first names.
+    ("E-book delivery and welcome", "Dormant subscribers"): {
+        "subject": "Still want the e-book, {{ firstname }}?",
+    },
+}
+
 PHASE_NOTES = {
     0: (-1, "Too many tools promise the same thing.\nNo time to research.", "A useful e-book in exchange for the address."),
     1: (0, "Unsure whether the tool fits a small team.", "Practical tips that prove we know their work."),
@@ -100,6 +120,9 @@ def create_demo() -> Campaign:
         campaigns.update_phase(
             campaign.phases[index], {"emotion": emotion, "pain_points": pains, "opportunities": opportunities}
         )
+    chosen = {data["name"]: _segment(data) for data in SEGMENTS}
+    campaigns.set_segments(campaign, {"segment_ids": [s.id for s in chosen.values()]})
+    added = {}
     for phase_index, kind, name, trigger, offset, cta, subject, preheader in TOUCHPOINTS:
         data = {
             "phase_id": campaign.phases[phase_index].id,
@@ -108,12 +131,13 @@ def create_demo() -> Campaign:
             "trigger": trigger,
             "send_offset_days": offset,
             "cta": cta,
+            "segment_ids": [chosen[n].id for n in AUDIENCES.get(name, [])],
         }
         if subject:
             data.update(subject=subject, preheader=preheader)
-        campaigns.add_touchpoint(campaign, data)
-    chosen = [_segment(data) for data in SEGMENTS]
-    campaigns.set_segments(campaign, {"segment_ids": [s.id for s in chosen]})
+        added[name] = campaigns.add_touchpoint(campaign, data)
+    for (touchpoint, segment), content in VARIANTS.items():
+        campaigns.put_variant(added[touchpoint], chosen[segment], content)
     return campaign
 
 

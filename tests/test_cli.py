@@ -83,3 +83,18 @@ def test_seeding_reuses_a_segment_whose_name_differs_only_in_case(runner, create
     (campaign,) = campaigns()
     assert own.id in {s.id for s in campaign.segments}
     assert len(segments()) == 3
+
+
+def test_seed_demo_shows_gaps_variants_and_limited_audiences_on_the_map(runner):
+    from campaigns.cells import cells
+
+    runner.invoke(args=["seed-demo"])
+    (campaign,) = campaigns()
+    grid = cells(campaign).values()
+    gaps = {(c.segment.name, c.phase.name) for c in grid if c.gap}
+    assert gaps == {("Dormant subscribers", "Intent to Purchase"), ("Dormant subscribers", "Advocacy")}
+    variants = {(e.touchpoint.name, c.segment.name) for c in grid for e in c.emails if e.variant}
+    assert variants == {
+        ("Three months free trial", "Casual browsers"),
+        ("E-book delivery and welcome", "Dormant subscribers"),
+    }
