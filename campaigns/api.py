@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
-from journeymail.api_util import get_or_404, json_body
+from journeymail.api_util import json_body
 from journeymail.extensions import db
 from segments.models import Segment
 
@@ -51,24 +51,24 @@ def create_campaign() -> Reply:
 
 @api_bp.get("/campaigns/<int:campaign_id>")
 def get_campaign(campaign_id: int) -> Any:
-    return jsonify(campaign_detail(get_or_404(Campaign, campaign_id)))
+    return jsonify(campaign_detail(db.get_or_404(Campaign, campaign_id)))
 
 
 @api_bp.patch("/campaigns/<int:campaign_id>")
 def update_campaign(campaign_id: int) -> Reply:
-    campaign = services.update_campaign(get_or_404(Campaign, campaign_id), json_body())
+    campaign = services.update_campaign(db.get_or_404(Campaign, campaign_id), json_body())
     return _done(campaign_detail(campaign))
 
 
 @api_bp.delete("/campaigns/<int:campaign_id>")
 def delete_campaign(campaign_id: int) -> Reply:
-    services.delete_campaign(get_or_404(Campaign, campaign_id))
+    services.delete_campaign(db.get_or_404(Campaign, campaign_id))
     return _no_content()
 
 
 @api_bp.put("/campaigns/<int:campaign_id>/segments")
 def set_segments(campaign_id: int) -> Reply:
-    campaign = services.set_segments(get_or_404(Campaign, campaign_id), json_body())
+    campaign = services.set_segments(db.get_or_404(Campaign, campaign_id), json_body())
     return _done({"segment_ids": [s.id for s in campaign.segments]})
 
 
@@ -77,19 +77,19 @@ def set_segments(campaign_id: int) -> Reply:
 
 @api_bp.post("/campaigns/<int:campaign_id>/phases")
 def add_phase(campaign_id: int) -> Reply:
-    phase = services.add_phase(get_or_404(Campaign, campaign_id), json_body())
+    phase = services.add_phase(db.get_or_404(Campaign, campaign_id), json_body())
     return _done(phase_dict(phase), 201)
 
 
 @api_bp.patch("/phases/<int:phase_id>")
 def update_phase(phase_id: int) -> Reply:
-    phase = services.update_phase(get_or_404(Phase, phase_id), json_body())
+    phase = services.update_phase(db.get_or_404(Phase, phase_id), json_body())
     return _done(phase_dict(phase))
 
 
 @api_bp.delete("/phases/<int:phase_id>")
 def delete_phase(phase_id: int) -> Reply:
-    services.delete_phase(get_or_404(Phase, phase_id))
+    services.delete_phase(db.get_or_404(Phase, phase_id))
     return _no_content()
 
 
@@ -98,26 +98,26 @@ def delete_phase(phase_id: int) -> Reply:
 
 @api_bp.post("/campaigns/<int:campaign_id>/touchpoints")
 def add_touchpoint(campaign_id: int) -> Reply:
-    touchpoint = services.add_touchpoint(get_or_404(Campaign, campaign_id), json_body())
+    touchpoint = services.add_touchpoint(db.get_or_404(Campaign, campaign_id), json_body())
     return _done(touchpoint_dict(touchpoint), 201)
 
 
 @api_bp.patch("/touchpoints/<int:touchpoint_id>")
 def update_touchpoint(touchpoint_id: int) -> Reply:
-    touchpoint = services.update_touchpoint(get_or_404(Touchpoint, touchpoint_id), json_body())
+    touchpoint = services.update_touchpoint(db.get_or_404(Touchpoint, touchpoint_id), json_body())
     return _done(touchpoint_dict(touchpoint))
 
 
 @api_bp.delete("/touchpoints/<int:touchpoint_id>")
 def delete_touchpoint(touchpoint_id: int) -> Reply:
-    services.delete_touchpoint(get_or_404(Touchpoint, touchpoint_id))
+    services.delete_touchpoint(db.get_or_404(Touchpoint, touchpoint_id))
     return _no_content()
 
 
 @api_bp.put("/touchpoints/<int:touchpoint_id>/variants/<int:segment_id>")
 def put_variant(touchpoint_id: int, segment_id: int) -> Reply:
-    touchpoint = get_or_404(Touchpoint, touchpoint_id)
-    segment = get_or_404(Segment, segment_id)
+    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    segment = db.get_or_404(Segment, segment_id)
     created = touchpoint.variant_for(segment_id) is None
     variant = services.put_variant(touchpoint, segment, json_body())
     return _done(variant_dict(variant), 201 if created else 200)
@@ -125,7 +125,7 @@ def put_variant(touchpoint_id: int, segment_id: int) -> Reply:
 
 @api_bp.delete("/touchpoints/<int:touchpoint_id>/variants/<int:segment_id>")
 def delete_variant(touchpoint_id: int, segment_id: int) -> Reply:
-    touchpoint = get_or_404(Touchpoint, touchpoint_id)
+    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
     variant = touchpoint.variant_for(segment_id)
     if variant is None:
         return jsonify(error={"message": "This touchpoint has no variant for that segment.", "fields": {}}), 404

@@ -9,8 +9,10 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from .extensions import csrf, db, migrate
+from .validation import MAX_ID
 
 
 def create_app(config_class: Any = None) -> Flask:
@@ -36,6 +38,8 @@ def create_app(config_class: Any = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "journeymail.db")
     _require_secret_key(app)
 
+    app.url_map.converters["int"] = IdConverter
+
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"))
     csrf.init_app(app)
@@ -56,6 +60,15 @@ def create_app(config_class: Any = None) -> Flask:
         csrf.exempt(blueprint)  # JSON only: a browser cannot send JSON cross-site without CORS
         app.register_blueprint(blueprint)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """Row IDs. A number beyond an INTEGER column names no row, so it becomes 0, which no row has
+    either: the lookup answers 404 instead of the database failing on the parameter."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
 
 
 def _require_secret_key(app: Flask) -> None:

@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import abort, request
+from flask import request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
-
-from .extensions import db
-from .validation import MAX_ID
-
-M = TypeVar("M")
-
-
-def get_or_404(model: type[M], ident: int) -> M:
-    """The row with this ID, or 404; an ID no INTEGER column can hold is a 404 too, not a database error."""
-    if not 1 <= ident <= MAX_ID:
-        abort(404)
-    return db.get_or_404(model, ident)
 
 
 def json_body() -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
-from journeymail.api_util import get_or_404, json_body
+from journeymail.api_util import json_body
 from journeymail.extensions import db
 
 from . import api_bp, services
@@ -40,18 +40,18 @@ def create_segment() -> tuple[Any, int]:
 
 @api_bp.get("/segments/<int:segment_id>")
 def get_segment(segment_id: int) -> Any:
-    return jsonify(segment_dict(get_or_404(Segment, segment_id)))
+    return jsonify(segment_dict(db.get_or_404(Segment, segment_id)))
 
 
 @api_bp.patch("/segments/<int:segment_id>")
 def update_segment(segment_id: int) -> Any:
-    segment = services.update_segment(get_or_404(Segment, segment_id), json_body())
+    segment = services.update_segment(db.get_or_404(Segment, segment_id), json_body())
     db.session.commit()
     return jsonify(segment_dict(segment))
 
 
 @api_bp.delete("/segments/<int:segment_id>")
 def delete_segment(segment_id: int) -> tuple[str, int]:
-    services.delete_segment(get_or_404(Segment, segment_id))
+    services.delete_segment(db.get_or_404(Segment, segment_id))
     db.session.commit()
     return "", 204

@@ -288,3 +288,12 @@ def test_an_address_that_is_no_page_is_a_404_page(client, url):
     assert response.status_code == 404
     assert response.mimetype == "text/html"
     assert "Not found" in page(response).text()
+
+
+@pytest.mark.parametrize(
+    "url", ["/campaigns/{}", "/campaigns/{}/edit", "/phases/{}/edit", "/touchpoints/{}/edit", "/segments/{}/edit"]
+)
+def test_an_id_beyond_any_database_integer_is_a_404_page(client, url):
+    response = client.get(url.format(2**31))
+    assert response.status_code == 404
+    assert "Not found" in response.get_data(as_text=True)
