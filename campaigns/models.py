@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from journeymail.extensions import db
 
@@ -53,7 +54,7 @@ class Campaign(db.Model):
     reply_to: Mapped[str | None] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(10), default="en_US")
     # Merge-tag values every preview starts from; a segment's sample data overrides them.
-    sample_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sample_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -142,3 +143,24 @@ class Variant(db.Model):
 
     touchpoint: Mapped[Touchpoint] = relationship(back_populates="variants")
     segment: Mapped[Segment] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_campaigns(session: Session, _context: Any, _instances: Any) -> None:
+    """Editing a phase, touchpoint, variant or the targeting is editing the campaign: bump updated_at."""
+    now = utcnow()
+    changed = {*session.new, *session.dirty, *session.deleted}
+    for campaign_id in {_campaign_id(obj) for obj in changed} - {None}:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is not None and campaign not in session.deleted:
+            campaign.updated_at = now
+
+
+def _campaign_id(obj: object) -> int | None:
+    if isinstance(obj, Campaign):
+        return obj.id
+    if isinstance(obj, (Phase, Touchpoint)):
+        return obj.campaign_id or (obj.campaign.id if obj.campaign else None)
+    if isinstance(obj, Variant) and obj.touchpoint is not None:
+        return obj.touchpoint.campaign_id
+    return None

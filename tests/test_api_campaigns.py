@@ -382,3 +382,14 @@ def test_targeting_with_a_bad_list_is_refused(
 
     assert response.status_code == 422
     assert error_of(response)["fields"] == {field: message}
+
+
+def test_editing_a_campaigns_phases_moves_it_to_the_top_of_the_list(client, create_campaign):
+    older = create_campaign(name="Older")
+    create_campaign(name="Newer")
+    assert [c["name"] for c in client.get("/api/campaigns").get_json()][:2] == ["Newer", "Older"]
+
+    response = client.post(f"/api/campaigns/{older.id}/phases", json={"name": "Win-back"})
+
+    assert response.status_code == 201
+    assert [c["name"] for c in client.get("/api/campaigns").get_json()][:2] == ["Older", "Newer"]
