@@ -46,6 +46,11 @@ def register(app: Flask) -> None:
 
     app.add_template_filter(merge_parts, "merge_parts")
 
+    @app.template_filter("counted")
+    def counted(number: int, noun: str) -> str:
+        """3|counted("phase") -> "3 phases"; 1 -> "1 phase"."""
+        return f"{number} {noun}{'' if number == 1 else 's'}"
+
     @app.template_filter("signed")
     def signed(number: int) -> str:
         return f"+{number}" if number > 0 else ("−" + str(-number) if number < 0 else "0")

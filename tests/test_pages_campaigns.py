@@ -690,3 +690,12 @@ def test_map_timeline_lists_touchpoints_by_phase_then_send_day(client, create_ca
     names = ["Welcome mail", "Weekly tips", "Trial offer", "First steps"]
     assert all(name in text for name in names)
     assert sorted(names, key=text.index) == names
+
+
+def test_delete_confirmation_counts_in_proper_english(client, create_campaign, create_touchpoint):
+    campaign = create_campaign(framework="four-phase")
+    create_touchpoint(campaign)
+
+    page = client.get(f"/campaigns/{campaign.id}/delete").get_data(as_text=True)
+
+    assert "4 phases, 1 touchpoint " in page
