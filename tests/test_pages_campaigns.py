@@ -698,4 +698,4 @@ def test_delete_confirmation_counts_in_proper_english(client, create_campaign, c
 
     page = client.get(f"/campaigns/{campaign.id}/delete").get_data(as_text=True)
 
-    assert "4 phases, 1 touchpoint " in page
+    assert "4 phases, 1 touchpoint\n" in page and "1 touchpoints" not in page
