@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from flask import jsonify, request
 
 from journeymail.api_util import json_body
 from journeymail.extensions import db
+from journeymail.validation import MAX_ID, Integer, JSONObject, Text, clean
 from segments.models import Segment
 
-from . import api_bp, services
+from . import api_bp, previews, services
 from .models import Campaign, Phase, Touchpoint
 from .serialize import campaign_detail, campaign_summary, frameworks_list, phase_dict, touchpoint_dict, variant_dict
 
@@ -131,3 +132,50 @@ def delete_variant(touchpoint_id: int, segment_id: int) -> Reply:
         return jsonify(error={"message": "This touchpoint has no variant for that segment.", "fields": {}}), 404
     services.delete_variant(variant)
     return _no_content()
+
+
+# --- previews and the matrix -------------------------------------------------------------
+
+PREVIEW_FIELDS = {
+    "mjml": Text(services.MJML_MAX_CHARS, required=True),
+    "subject": Text(200, multiline=False),
+    "preheader": Text(200, multiline=False),
+    "text_override": Text(services.MJML_MAX_CHARS, nullable=True),
+    "sample_data": JSONObject(),
+    "campaign_id": Integer(1, MAX_ID, required=False),
+    "segment_id": Integer(1, MAX_ID, required=False),
+}
+
+
+@api_bp.post("/preview")
+def preview_source() -> Any:
+    """Render MJML as it is being written (the editor's live preview); render problems come back as checks."""
+    values = clean(json_body(), PREVIEW_FIELDS)
+    campaign = db.get_or_404(Campaign, values["campaign_id"]) if values["campaign_id"] else None
+    segment = db.get_or_404(Segment, values["segment_id"]) if values["segment_id"] else None
+    preview = previews.preview_source(
+        mjml=values["mjml"], subject=values["subject"], preheader=values["preheader"],
+        values={**previews.preview_values(campaign, segment), **values["sample_data"]},
+        text_override=values["text_override"],
+    )
+    return jsonify(preview.to_dict())
+
+
+@api_bp.get("/campaigns/<int:campaign_id>/preview")
+def preview_cell_email(campaign_id: int) -> Any:
+    """One email of the campaign as a segment receives it (?touchpoint=ID&segment=ID; no segment: the base)."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    touchpoint, segment = previews.lookup(campaign, request.args.get("touchpoint"), request.args.get("segment"))
+    return jsonify({
+        "touchpoint_id": touchpoint.id,
+        "segment_id": segment.id if segment else None,
+        "variant": previews.Content.of(touchpoint, segment).variant,
+        **previews.preview_touchpoint(touchpoint, segment).to_dict(),
+    })
+
+
+@api_bp.get("/campaigns/<int:campaign_id>/matrix")
+def matrix(campaign_id: int) -> Any:
+    """The segment × phase matrix: each cell's emails in send order, gaps, and check counts."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    return jsonify(previews.matrix_dict(campaign))

@@ -14,6 +14,8 @@ from threading import Lock
 from typing import Any
 
 from journeymail.checks import Check, run_checks, summary
+from journeymail.extensions import db
+from journeymail.validation import MAX_ID, NotFound, ValidationError
 from journeymail.rendering import Rendered, render_email
 from segments.models import Segment
 
@@ -145,3 +147,63 @@ def matrix(campaign: Campaign) -> list[MatrixCell]:
         MatrixCell(cell, [preview_touchpoint(e.touchpoint, cell.segment) for e in cell.emails])
         for cell in cells(campaign).values()
     ]
+
+
+def matrix_dict(campaign: Campaign) -> dict[str, Any]:
+    """The matrix as the API returns it: phases, segments, and every cell with its emails and check counts."""
+    return {
+        "campaign_id": campaign.id,
+        "phases": [{"id": p.id, "name": p.name, "position": p.position} for p in campaign.phases],
+        "segments": [{"id": s.id, "name": s.name} for s in campaign.segments],
+        "cells": [
+            {
+                "phase_id": m.cell.phase.id,
+                "segment_id": m.cell.segment.id,
+                "touchpoint_ids": [e.touchpoint.id for e in m.cell.emails],
+                "gap": m.cell.gap,
+                "checks": m.counts,
+                "emails": [
+                    {
+                        "touchpoint_id": e.touchpoint.id,
+                        "name": e.touchpoint.name,
+                        "kind": e.touchpoint.kind,
+                        "send_offset_days": e.touchpoint.send_offset_days,
+                        "variant": e.variant is not None,
+                        "subject": p.rendered.subject,
+                        "checks": summary(p.checks),
+                    }
+                    for e, p in zip(m.cell.emails, m.previews)
+                ],
+            }
+            for m in matrix(campaign)
+        ],
+    }
+
+
+def lookup(campaign: Campaign, touchpoint_arg: str | None, segment_arg: str | None) -> tuple[Touchpoint, Segment | None]:
+    """The touchpoint and segment a preview URL names (?touchpoint=ID&segment=ID), checked against the campaign."""
+    touchpoint_id = _id_arg("touchpoint", touchpoint_arg, required=True)
+    touchpoint = db.session.get(Touchpoint, touchpoint_id)
+    if touchpoint is None or touchpoint.campaign_id != campaign.id:
+        raise NotFound(f"The campaign has no touchpoint with ID {touchpoint_id}.")
+    if not touchpoint.is_email:
+        raise ValidationError({"touchpoint": f"A {touchpoint.kind_info.label.lower()} sends no email, so there is nothing to preview."})
+    segment_id = _id_arg("segment", segment_arg, required=False)
+    if segment_id is None:
+        return touchpoint, None
+    segment = db.session.get(Segment, segment_id)
+    if segment is None:
+        raise NotFound(f"There is no segment with ID {segment_id}.")
+    if segment not in campaign.segments:
+        raise ValidationError({"segment": f'The campaign does not target the segment "{segment.name}".'})
+    return touchpoint, segment
+
+
+def _id_arg(name: str, value: str | None, *, required: bool) -> int | None:
+    if value in (None, ""):
+        if required:
+            raise ValidationError({name: f"Name the {name} to preview, e.g. ?{name}=12."})
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+        raise ValidationError({name: f"{value!r} is not a {name} ID."})
+    return int(value)

@@ -21,6 +21,8 @@ from journeymail.validation import (
     Email,
     IdList,
     Integer,
+    JSONObject,
+    MergeText,
     Pattern,
     Text,
     ValidationError,
@@ -44,6 +46,7 @@ CAMPAIGN_FIELDS = {
     "sender_email": Email(required=True),
     "reply_to": Email(),
     "locale": Pattern(r"[a-z]{2}_[A-Z]{2}", "en_US (language_COUNTRY)", "en_US"),
+    "sample_data": JSONObject(),  # default merge-tag values for previews
 }
 # The framework is where a campaign started; afterwards its phases are edited directly.
 CAMPAIGN_UPDATE_FIELDS = {k: v for k, v in CAMPAIGN_FIELDS.items() if k != "framework"}
@@ -58,9 +61,9 @@ PHASE_FIELDS = {
 }
 
 CONTENT_FIELDS = {
-    "subject": Text(200, nullable=True, multiline=False),
-    "preheader": Text(200, nullable=True, multiline=False),
-    "mjml": Text(MJML_MAX_CHARS, nullable=True),
+    "subject": MergeText(200, nullable=True, multiline=False),
+    "preheader": MergeText(200, nullable=True, multiline=False),
+    "mjml": MergeText(MJML_MAX_CHARS, nullable=True),
 }
 
 TOUCHPOINT_FIELDS = {
@@ -72,7 +75,7 @@ TOUCHPOINT_FIELDS = {
     "send_offset_days": Integer(0, 3650, default=0),
     "cta": Text(200, multiline=False),
     **CONTENT_FIELDS,
-    "text_override": Text(MJML_MAX_CHARS, nullable=True),
+    "text_override": MergeText(MJML_MAX_CHARS, nullable=True),
     "segment_ids": IdList(),  # the audience; empty means every segment the campaign targets
 }
 

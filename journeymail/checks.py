@@ -170,13 +170,14 @@ def preheader(email: Email) -> Iterator[Check]:
 
 
 def merge_tag_values(email: Email) -> Iterator[Check]:
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for tag in email.rendered.tags:
-        if tag.default is None and not email.rendered.values.get(tag.name) and tag.name not in seen:
-            seen.add(tag.name)
+        if tag.default is None and not email.rendered.values.get(tag.name) and (tag.name, tag.where) not in seen:
+            seen.add((tag.name, tag.where))
+            place = "" if tag.where == "body" else f" in the {tag.where}"
             yield Check(
                 "merge-tag-no-value", "warning",
-                f'{{{{ {tag.name} }}}} has no value here and no default, so readers see a blank. '
+                f'{{{{ {tag.name} }}}}{place} has no value here and no default, so readers see a blank. '
                 f'Write {{{{ {tag.name} | default("...") }}}}.',
                 tag.line,
             )

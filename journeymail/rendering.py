@@ -12,7 +12,7 @@ import html
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from threading import Lock
 from typing import Any
@@ -38,7 +38,8 @@ class MergeTagError(ValueError):
 class MergeTag:
     name: str
     default: str | None
-    line: int
+    line: int | None  # a line of the body; None in the subject or preheader
+    where: str = "body"
 
 
 # --- merge tags ------------------------------------------------------------------------------
@@ -87,6 +88,10 @@ def _parse(source: str) -> _Parsed:
     if len(_parsed_cache) > 1024:
         _parsed_cache.popitem(last=False)
     return parsed
+
+
+def clear_parse_cache() -> None:
+    _parsed_cache.clear()
 
 
 def merge_tags(source: str) -> list[MergeTag]:
@@ -356,7 +361,11 @@ def render_email(
     plain_values = {k: str(v) for k, v in values.items()}
     result = Rendered(subject=subject, preheader=preheader, mjml=mjml_source, values=plain_values)
     try:
-        result.tags = merge_tags(mjml_source) + merge_tags(subject) + merge_tags(preheader)
+        result.tags = [
+            *merge_tags(mjml_source),
+            *(replace(tag, line=None, where="subject") for tag in merge_tags(subject)),
+            *(replace(tag, line=None, where="preheader") for tag in merge_tags(preheader)),
+        ]
         result.subject = _unescape_inline(fill(subject, plain_values))
         result.preheader = _unescape_inline(fill(preheader, plain_values))
         result.mjml = fill(mjml_source, plain_values)

@@ -16,6 +16,8 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
+from .rendering import MergeTagError, check_merge_tags
+
 
 class ServiceError(Exception):
     """A request the service refuses; carries the HTTP status the API answers with."""
@@ -37,6 +39,12 @@ class ValidationError(ServiceError):
         if message is None:
             message = next(iter(fields.values())) if len(fields) == 1 else "Please correct the marked fields."
         super().__init__(message, fields)
+
+
+class NotFound(ServiceError):
+    """Something the request names does not exist (404)."""
+
+    status = 404
 
 
 class Conflict(ServiceError):
@@ -87,6 +95,20 @@ class Text:
         if len(value) > self.max_length:
             raise Invalid(f"At most {self.max_length} characters (this has {len(value)}).")
         return value
+
+
+@dataclass(frozen=True)
+class MergeText(Text):
+    """Text that may hold merge tags; anything but the three allowed forms is refused with its line."""
+
+    def parse(self, value: Any, from_form: bool) -> str | None:
+        text = super().parse(value, from_form)
+        if text:
+            try:
+                check_merge_tags(text)
+            except MergeTagError as error:
+                raise Invalid(str(error)) from None
+        return text
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""`make bench`: the benchmark table the issues ask for (python -m bench)."""
