@@ -45,11 +45,12 @@ def create_app(config_class: Any = None) -> Flask:
     csrf.init_app(app)
     _tune_sqlite(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
 
-    from . import errors, cli, pages
+    from . import cli, errors, pages, security
 
     errors.register_error_handlers(app)
     cli.register(app)
     pages.register(app)
+    security.register(app)
 
     from campaigns import api_bp as campaigns_api, bp as campaigns_bp
     from segments import api_bp as segments_api, bp as segments_bp
