@@ -204,6 +204,7 @@ def _id_arg(name: str, value: str | None, *, required: bool) -> int | None:
         if required:
             raise ValidationError({name: f"Name the {name} to preview, e.g. ?{name}=12."})
         return None
-    if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+    # ASCII digits only: str.isdigit() also takes '²' (int() then fails) and '١２' (int() reads them as digits)
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
         raise ValidationError({name: f"{value!r} is not a {name} ID."})
     return int(value)
