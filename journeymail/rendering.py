@@ -99,9 +99,13 @@ def merge_tags(source: str) -> list[MergeTag]:
     return _parse(source).tags
 
 
+# Names Jinja binds itself whatever the values say: {{ self }} would print a template object.
+RESERVED_NAMES = frozenset({"self"})
+
+
 def _merge_tag(node: nodes.Node) -> MergeTag:
     if isinstance(node, nodes.Name):
-        return MergeTag(node.name, None, node.lineno)
+        return _named(MergeTag(node.name, None, node.lineno))
     if (
         isinstance(node, nodes.Filter)
         and node.name == "default"
@@ -113,8 +117,16 @@ def _merge_tag(node: nodes.Node) -> MergeTag:
         and node.dyn_args is None
         and node.dyn_kwargs is None
     ):
-        return MergeTag(node.node.name, node.args[0].value, node.lineno)
+        return _named(MergeTag(node.node.name, node.args[0].value, node.lineno))
     return _refuse(node)
+
+
+def _named(tag: MergeTag) -> MergeTag:
+    if tag.name in RESERVED_NAMES:
+        raise MergeTagError(
+            f'"{tag.name}" cannot be a merge tag name; choose another, e.g. {{{{ my_{tag.name} }}}}.', tag.line
+        )
+    return tag
 
 
 def _refuse(node: nodes.Node) -> MergeTag:
