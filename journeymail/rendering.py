@@ -73,14 +73,11 @@ def _parse(source: str) -> _Parsed:
     try:
         tree = _ENV.parse(source)
     except TemplateSyntaxError as error:
-        raise MergeTagError(_syntax_message(error), error.lineno) from None
+        raise _syntax_error(source, error) from None
     pieces: list[str | MergeTag] = []
     for statement in tree.body:
         if not isinstance(statement, nodes.Output):
-            raise MergeTagError(
-                "Only merge tags like {{ firstname }} are allowed; blocks such as {% ... %} are not.",
-                statement.lineno,
-            )
+            raise MergeTagError(BLOCKS_REFUSED, statement.lineno)
         for item in statement.nodes:
             pieces.append(item.data if isinstance(item, nodes.TemplateData) else _merge_tag(item))
     parsed = _Parsed(tuple(pieces), _ENV.from_string(tree))
@@ -141,10 +138,35 @@ def _refuse(node: nodes.Node) -> MergeTag:
     raise MergeTagError("Not an allowed merge tag: " + reason, node.lineno)
 
 
-def _syntax_message(error: TemplateSyntaxError) -> str:
+BLOCKS_REFUSED = "Only merge tags like {{ firstname }} are allowed; blocks such as {% ... %} are not."
+NOT_CLOSED = "A merge tag is not closed: write {{ name }} with both pairs of braces."
+
+
+def _syntax_error(source: str, error: TemplateSyntaxError) -> MergeTagError:
+    """Jinja's syntax error in an author's words, at the line where the author's mistake is.
+
+    Jinja reports an unclosed {{ where its parser gave up (often "unexpected '/'" in the next
+    closing tag, maybe lines later), so look for the {{ that has no }} first.
+    """
+    unclosed = _unclosed_tag_line(source)
+    if unclosed is not None:
+        return MergeTagError(NOT_CLOSED, unclosed)
+    lines = source.splitlines()
+    if error.lineno and error.lineno <= len(lines) and "{%" in lines[error.lineno - 1]:
+        return MergeTagError(BLOCKS_REFUSED, error.lineno)
     if "unexpected end of template" in error.message or "expected token 'end of print statement'" in error.message:
-        return "A merge tag is not closed: write {{ name }} with both pairs of braces."
-    return f"Merge tag syntax: {error.message}."
+        return MergeTagError(NOT_CLOSED, error.lineno)
+    return MergeTagError(f"Merge tag syntax: {error.message}.", error.lineno)
+
+
+def _unclosed_tag_line(source: str) -> int | None:
+    """The line of the first {{ that has no }} before the next {{ or {% (or the end)."""
+    for match in re.finditer(r"\{\{", source):
+        close = source.find("}}", match.end())
+        following = [i for i in (source.find("{{", match.end()), source.find("{%", match.end())) if i >= 0]
+        if close < 0 or (following and min(following) < close):
+            return source.count("\n", 0, match.start()) + 1
+    return None
 
 
 def check_merge_tags(source: str | None) -> None:
