@@ -395,16 +395,13 @@ def render_email(
     plain_values = {k: str(v) for k, v in values.items()}
     result = Rendered(subject=subject, preheader=preheader, mjml=mjml_source, values=plain_values)
     try:
-        result.tags = [
-            *merge_tags(mjml_source),
-            *(replace(tag, line=None, where="subject") for tag in merge_tags(subject)),
-            *(replace(tag, line=None, where="preheader") for tag in merge_tags(preheader)),
-        ]
+        result.tags = [*merge_tags(mjml_source), *_tags_outside_body(subject, "subject"),
+                       *_tags_outside_body(preheader, "preheader")]
+        if text_override:
+            _tags_outside_body(text_override, "plain-text part")
         result.subject = _unescape_inline(fill(subject, plain_values))
         result.preheader = _unescape_inline(fill(preheader, plain_values))
         result.mjml = fill(mjml_source, plain_values)
-        if text_override:
-            merge_tags(text_override)
     except MergeTagError as error:
         result.error = error
         return result
@@ -417,6 +414,14 @@ def render_email(
         _unescape_inline(fill(text_override, plain_values)) if text_override else html_to_text(result.html)
     )
     return result
+
+
+def _tags_outside_body(source: str, where: str) -> list[MergeTag]:
+    """Merge tags of the subject, preheader or text part: a refusal says where, not a line of the body."""
+    try:
+        return [replace(tag, line=None, where=where) for tag in merge_tags(source)]
+    except MergeTagError as error:
+        raise MergeTagError(f"In the {where}: {error.message}", None) from None
 
 
 def _unescape_inline(text: str) -> str:
