@@ -137,10 +137,10 @@ def delete_variant(touchpoint_id: int, segment_id: int) -> Reply:
 # --- previews and the matrix -------------------------------------------------------------
 
 PREVIEW_FIELDS = {
-    "mjml": Text(services.MJML_MAX_CHARS, required=True),
+    "mjml": Text(services.MJML_MAX_CHARS, required=True, verbatim=True),  # check lines are the editor's lines
     "subject": Text(200, multiline=False),
     "preheader": Text(200, multiline=False),
-    "text_override": Text(services.MJML_MAX_CHARS, nullable=True),
+    "text_override": Text(services.MJML_MAX_CHARS, nullable=True, verbatim=True),
     "sample_data": JSONObject(),
     "campaign_id": Integer(1, MAX_ID, required=False),
     "segment_id": Integer(1, MAX_ID, required=False),

@@ -77,6 +77,9 @@ class Text:
     required: bool = False
     nullable: bool = False  # empty optional text becomes None instead of ""
     multiline: bool = True
+    # Multi-line text kept exactly as sent, not stripped: an email body, whose line numbers in
+    # messages must be the ones the author sees, and which must come back as it was saved.
+    verbatim: bool = False
 
     def parse(self, value: Any, from_form: bool) -> str | None:
         if value is None:
@@ -85,7 +88,8 @@ class Text:
             raise Invalid("Must be text.")
         if problem := unstorable(value):
             raise Invalid(problem[0].upper() + problem[1:] + ".")
-        value = value.strip()
+        if not (self.verbatim and self.multiline) or not value.strip():
+            value = value.strip()
         if not self.multiline and ("\n" in value or "\r" in value):
             raise Invalid("Must be a single line.")
         if not value:
@@ -100,6 +104,8 @@ class Text:
 @dataclass(frozen=True)
 class MergeText(Text):
     """Text that may hold merge tags; anything but the three allowed forms is refused with its line."""
+
+    verbatim: bool = True  # "Line N" counts the author's lines, leading blank ones included
 
     def parse(self, value: Any, from_form: bool) -> str | None:
         text = super().parse(value, from_form)
