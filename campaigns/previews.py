@@ -77,6 +77,7 @@ class _PreviewCache:
         self.size = size
         self._items: OrderedDict[bytes, Preview] = OrderedDict()
         self._lock = Lock()
+        self.hits = self.misses = 0  # for `make bench` and the tests that prove a repeat is not re-rendered
 
     def get_or_make(self, key_parts: dict[str, Any], make: Any) -> Preview:
         key = hashlib.blake2b(json.dumps(key_parts, sort_keys=True, default=str).encode(), digest_size=20).digest()
@@ -84,7 +85,9 @@ class _PreviewCache:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
+                self.hits += 1
                 return found
+            self.misses += 1
         made = make()
         with self._lock:
             self._items[key] = made
@@ -95,6 +98,7 @@ class _PreviewCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self.hits = self.misses = 0
 
 
 preview_cache = _PreviewCache()
