@@ -179,3 +179,15 @@ def matrix(campaign_id: int) -> Any:
     """The segment × phase matrix: each cell's emails in send order, gaps, and check counts."""
     campaign = db.get_or_404(Campaign, campaign_id)
     return jsonify(previews.matrix_dict(campaign))
+
+
+# --- campaign import: the document GET /campaigns/<id>/export/campaign.json writes ----------
+
+from . import documents  # noqa: E402  (its own section, so the handlers above stay as they are)
+
+
+@api_bp.post("/campaigns/import")
+def import_campaign() -> Reply:
+    """A campaign document becomes a new campaign: 201 with the campaign and notes (e.g. a segment reused)."""
+    imported = documents.import_document(json_body())
+    return _done({**campaign_detail(imported.campaign), "notes": imported.notes}, 201)

@@ -1,0 +1,273 @@
+"""The export page (formats, the checks that block a clean export or deserve a look) and the import form."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import stream_encode_multipart
+
+from api_support import database_rows, unknown_id
+from campaigns import services
+from campaigns.documents import export_document
+from campaigns.models import Campaign, Touchpoint
+from conftest import csrf_token_from
+from html_tree import Element, parse
+from journeymail.extensions import db
+from segments.models import Segment
+
+PREHEADER = "Everything you need for the first week, in one place."
+
+
+def page(response: Any) -> Element:
+    return parse(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def checked(
+    create_campaign: Callable[..., Campaign],
+    create_segment: Callable[..., Segment],
+    create_touchpoint: Callable[..., Touchpoint],
+) -> Campaign:
+    """One email with an error for every segment (no subject), one with a warning (no preheader), one clean."""
+    founders = create_segment(name="Busy founders")
+    agencies = create_segment(name="Agencies")
+    campaign = create_campaign()
+    services.set_segments(campaign, {"segment_ids": [founders.id, agencies.id]})
+    create_touchpoint(campaign, 0, name="No subject", subject="", preheader=PREHEADER)
+    create_touchpoint(campaign, 1, name="No preheader", subject="Hello", preheader="", segment_ids=[agencies.id])
+    create_touchpoint(campaign, 2, name="Clean", subject="Hello", preheader=PREHEADER)
+    create_touchpoint(campaign, 2, kind="landing_page", name="Pricing page")
+    return campaign
+
+
+# --- the export page ---------------------------------------------------------------------
+
+
+def test_the_export_page_lists_each_format_with_a_download(client: FlaskClient, checked: Campaign) -> None:
+    html = page(client.get(f"/campaigns/{checked.id}/export"))
+
+    for format_id, title in (("format-mailjet", "Mailjet bundle"), ("format-plan-csv", "Plan CSV"),
+                             ("format-campaign-json", "Campaign JSON")):
+        card = html.by_id(format_id)
+        assert card is not None and title in card.text()
+        assert card.select("p"), f"{title} has an explanation"
+    csv_form = html.by_id("format-plan-csv").select("form")[0]
+    assert csv_form.get("action") == f"/campaigns/{checked.id}/export/plan.csv"
+    assert (csv_form.get("method") or "get").lower() == "get"
+    assert {i.get("value") for i in csv_form.select("input", name="delimiter")} == {"comma", "semicolon"}
+    assert csv_form.select("input", name="bom", value="1", type="checkbox")
+    assert "Send offset (days)" in html.by_id("plan-csv-columns").text()
+    json_links = [a.get("href") for a in html.by_id("format-campaign-json").select("a")]
+    assert f"/campaigns/{checked.id}/export/campaign.json" in json_links
+    assert "/campaigns/import" in json_links
+
+
+def test_the_mailjet_card_links_the_bundle_or_says_it_is_coming(
+    app: Flask, client: FlaskClient, checked: Campaign
+) -> None:
+    card = page(client.get(f"/campaigns/{checked.id}/export")).by_id("format-mailjet")
+
+    if "campaigns.export_mailjet" in app.view_functions:
+        links = [a.get("href") for a in card.select("a")]
+        assert any(href.startswith(f"/campaigns/{checked.id}/export/mailjet") for href in links)
+    else:
+        assert "Coming soon" in card.text()
+        assert not card.select("a")
+
+
+def test_errors_are_listed_per_email_and_segment(app: Flask, client: FlaskClient, checked: Campaign) -> None:
+    html = page(client.get(f"/campaigns/{checked.id}/export"))
+
+    errors = html.by_id("export-errors")
+    assert errors is not None
+    assert "2 of 5 emails block a clean export" in errors.text()
+    items = errors.select("li", class_="check-item")
+    assert [item.select("p")[0].text() for item in items] == [
+        "No subject for Agencies · Stage 1 · base email".replace("Stage 1", checked.phases[0].name),
+        "No subject for Busy founders · Stage 1 · base email".replace("Stage 1", checked.phases[0].name),
+    ]
+    assert all("The subject is empty." in item.text() for item in items)
+    assert "No preheader" not in errors.text() and "Clean" not in errors.text()
+    if "campaigns.cell_preview" in app.view_functions:
+        link = urlsplit(items[1].select("a")[0].get("href"))
+        assert link.path == f"/campaigns/{checked.id}/preview"
+        founders = next(s for s in checked.segments if s.name == "Busy founders")
+        assert parse_qs(link.query) == {"segment": [str(founders.id)], "phase": [str(checked.phases[0].id)]}
+
+
+def test_warnings_are_in_a_collapsed_list(client: FlaskClient, checked: Campaign) -> None:
+    warnings = page(client.get(f"/campaigns/{checked.id}/export")).by_id("export-warnings")
+
+    assert warnings is not None and warnings.tag == "details" and "open" not in warnings.attrs
+    assert "1 of 5 emails have warnings" in warnings.select("summary")[0].text()
+    assert "No preheader for Agencies" in warnings.text()
+    assert "There is no preheader" in warnings.text()
+
+
+def test_a_clean_campaign_says_nothing_blocks_the_export(
+    client: FlaskClient, checked: Campaign
+) -> None:
+    for touchpoint in list(checked.touchpoints):
+        if touchpoint.name != "Clean":
+            services.delete_touchpoint(touchpoint)
+    db.session.commit()
+
+    html = page(client.get(f"/campaigns/{checked.id}/export"))
+
+    assert html.by_id("export-errors") is None and html.by_id("export-warnings") is None
+    assert "All 2 emails render without errors" in html.by_id("export-clean").text()
+
+
+def test_a_campaign_without_segments_is_told_to_choose_some(
+    client: FlaskClient, create_campaign: Callable[..., Campaign]
+) -> None:
+    campaign = create_campaign()
+
+    html = page(client.get(f"/campaigns/{campaign.id}/export"))
+
+    assert "targets no segments yet" in html.text()
+    assert html.select("a", href=f"/campaigns/{campaign.id}/segments")
+
+
+@pytest.mark.parametrize("suffix", ["", "/plan.csv", "/plan.csv?delimiter=semicolon&bom=1", "/campaign.json"])
+def test_every_export_url_of_an_unknown_campaign_is_404(client: FlaskClient, suffix: str) -> None:
+    assert client.get(f"/campaigns/{unknown_id(Campaign)}/export{suffix}").status_code == 404
+
+
+def test_the_map_links_to_the_export_page(client: FlaskClient, checked: Campaign) -> None:
+    html = page(client.get(f"/campaigns/{checked.id}"))
+
+    assert html.select("a", href=f"/campaigns/{checked.id}/export")
+
+
+# --- the import form ---------------------------------------------------------------------
+
+
+def upload(body: bytes, token: str, name: str = "campaign.json") -> dict[str, Any]:
+    return {"document": (io.BytesIO(body), name), "csrf_token": token}
+
+
+def test_the_campaign_list_links_to_the_import_form(client: FlaskClient) -> None:
+    assert page(client.get("/campaigns")).select("a", href="/campaigns/import")
+
+
+def test_uploading_a_campaign_file_creates_the_campaign(client: FlaskClient, checked: Campaign) -> None:
+    body = json.dumps(export_document(checked)).encode("utf-8")
+    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+
+    response = client.post("/campaigns/import", data=upload(body, token), content_type="multipart/form-data")
+
+    assert response.status_code == 302
+    new = db.session.scalars(db.select(Campaign).where(Campaign.id != checked.id)).one()
+    assert response.headers["Location"].endswith(f"/campaigns/{new.id}")
+    assert [t.name for t in new.touchpoints_in_order()] == [t.name for t in checked.touchpoints_in_order()]
+    assert "Imported" in page(client.get(f"/campaigns/{new.id}")).text()
+
+
+def test_a_file_with_a_byte_order_mark_imports_too(client: FlaskClient, checked: Campaign) -> None:
+    body = b"\xef\xbb\xbf" + json.dumps(export_document(checked)).encode("utf-8")
+    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+
+    response = client.post("/campaigns/import", data=upload(body, token), content_type="multipart/form-data")
+
+    assert response.status_code == 302
+
+
+def test_the_form_refuses_a_post_without_its_security_token(client: FlaskClient, checked: Campaign) -> None:
+    body = json.dumps(export_document(checked)).encode("utf-8")
+    rows = database_rows()
+
+    response = client.post("/campaigns/import", data={"document": (io.BytesIO(body), "campaign.json")},
+                           content_type="multipart/form-data")
+
+    assert response.status_code == 400
+    assert database_rows() == rows
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (b"not json at all", 400, "The file is not JSON: Expecting value (line 1, column 1)."),
+        (b"\xff\xfe{}", 400, "The file is not UTF-8 text"),
+        (b'{"format": "journeymail.campaign", "version": 3}', 422, "version This Journeymail reads version 1"),
+        (b'["journeymail.campaign"]', 422, "document Must be a JSON object"),
+    ],
+    ids=["not JSON", "not UTF-8", "unknown version", "not an object"],
+)
+def test_an_unusable_file_is_refused_on_the_form_and_writes_nothing(
+    client: FlaskClient, checked: Campaign, body: bytes, status: int, message: str
+) -> None:
+    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+    rows = database_rows()
+
+    response = client.post("/campaigns/import", data=upload(body, token), content_type="multipart/form-data")
+
+    assert response.status_code == status
+    assert message in page(response).text()
+    assert database_rows() == rows
+
+
+def test_every_problem_of_a_file_is_listed(client: FlaskClient, checked: Campaign) -> None:
+    document = export_document(checked)
+    document["touchpoints"][0]["phase"] = 42
+    document["campaign"]["sender_email"] = "nobody"
+    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+    rows = database_rows()
+
+    response = client.post(
+        "/campaigns/import", data=upload(json.dumps(document).encode(), token), content_type="multipart/form-data"
+    )
+
+    assert response.status_code == 422
+    problems = page(response).by_id("import-problems")
+    assert problems is not None
+    texts = [li.text() for li in problems.select("li")]
+    assert any(t.startswith("campaign.sender_email Not a valid email address") for t in texts)
+    assert "touchpoints[0].phase No phase 42: the phases are numbered 0 to 4." in texts
+    assert "Nothing was imported: the file has 2 problems." in page(response).text()
+    assert database_rows() == rows
+
+
+def test_posting_without_a_file_asks_for_one(client: FlaskClient) -> None:
+    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+
+    response = client.post("/campaigns/import", data={"csrf_token": token}, content_type="multipart/form-data")
+
+    assert response.status_code == 422
+    assert "Choose a campaign file (.json) to import." in page(response).text()
+
+
+def test_a_file_over_the_size_limit_is_413(app: Flask, client: FlaskClient, checked: Campaign) -> None:
+    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+    rows = database_rows()
+
+    # Encoded in memory: the test client would spool a body this large to a file the refused request never closes.
+    big = FileStorage(io.BytesIO(b" " * app.config["MAX_CONTENT_LENGTH"]), "campaign.json")
+    body, _, boundary = stream_encode_multipart({"document": big, "csrf_token": token}, use_tempfile=False)
+
+    response = client.post("/campaigns/import", data=body.getvalue(), content_type=f"multipart/form-data; boundary={boundary}")
+
+    assert response.status_code == 413
+    assert database_rows() == rows
+
+
+def test_an_existing_segment_with_another_definition_is_reported_after_the_import(
+    client: FlaskClient, checked: Campaign
+) -> None:
+    document = export_document(checked)
+    document["segments"][0]["obstacle"] = "Another obstacle"
+    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+
+    response = client.post("/campaigns/import", data=upload(json.dumps(document).encode(), token),
+                           content_type="multipart/form-data", follow_redirects=True)
+
+    assert response.status_code == 200
+    assert 'The segment "Agencies" already exists and differs from the document\'s (obstacle)' in page(response).text()
