@@ -13,7 +13,8 @@ from werkzeug.test import TestResponse
 
 from api_support import TOO_BIG_ID, database_rows, error_of, unknown_id
 from campaigns.models import Campaign, Touchpoint
-from journeymail.rendering import PREVIEW_UNSUBSCRIBE_URL
+from campaigns.previews import preview_cache
+from journeymail.rendering import PREVIEW_UNSUBSCRIBE_URL, compile_cache
 from journeymail.security import DOCUMENT_POLICY
 from segments.models import Segment
 
@@ -711,9 +712,12 @@ FIVE_MB = 5 * 1024 * 1024
 
 
 def test_a_5_mb_preview_is_refused_with_413_before_rendering(client: FlaskClient) -> None:
+    rendered_before = (preview_cache.misses, compile_cache.misses)
+
     response = client.post("/api/preview", json={"mjml": wrap("<mj-text>" + "x" * FIVE_MB + "</mj-text>")})
 
     assert response.status_code == 413
+    assert (preview_cache.misses, compile_cache.misses) == rendered_before  # nothing was rendered
     assert "larger than" in error_of(response)["message"]
     assert response.headers["Content-Security-Policy"] == DOCUMENT_POLICY
 
