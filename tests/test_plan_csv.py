@@ -154,7 +154,7 @@ def test_utf8_without_bom_and_with_commas_by_default(
 
 
 def test_bom_and_semicolons_for_german_excel(client: FlaskClient, planned: Campaign) -> None:
-    planned.touchpoints[0].name = "Anmeldung; Teil 1"
+    planned.touchpoints_in_order()[0].name = "Anmeldung; Teil 1"
     db.session.commit()
 
     response = download(client, planned, "?delimiter=semicolon&bom=1")
