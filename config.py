@@ -30,6 +30,11 @@ class Config:
     EMAIL_CHECK_DELIVERABILITY = os.environ.get("EMAIL_CHECK_DELIVERABILITY", "0") == "1"
     WTF_CSRF_TIME_LIMIT = None  # a planning page may stay open all day
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # Mailjet: the API the push replays bundles against, and the account's REST API key and secret.
+    MAILJET_API_URL = os.environ.get("MAILJET_API_URL", "https://api.mailjet.com/v3/REST")
+    MAILJET_API_KEY = os.environ.get("MAILJET_API_KEY") or None
+    MAILJET_API_SECRET = os.environ.get("MAILJET_API_SECRET") or None
+    MAILJET_TIMEOUT = float(os.environ.get("MAILJET_TIMEOUT", 30))  # seconds for each API request
 
 
 class TestConfig(Config):
@@ -37,3 +42,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     EMAIL_CHECK_DELIVERABILITY = False
+    # Never a real Mailjet account: push tests start a stand-in on loopback and point these at it.
+    MAILJET_API_URL = "http://127.0.0.1:9/v3/REST"  # the discard port: nothing answers
+    MAILJET_API_KEY = None
+    MAILJET_API_SECRET = None
+    MAILJET_TIMEOUT = 10.0
