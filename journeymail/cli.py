@@ -5,10 +5,13 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from . import cli_exports
 from .extensions import db
 
 
 def register(app: Flask) -> None:
+    cli_exports.register(app)  # export ... and push ...
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only seed when the database has no campaign yet.")
     def seed_demo(if_empty: bool) -> None:

@@ -1,0 +1,94 @@
+"""Command-line exports: `flask --app wsgi export mailjet ID -o FILE` and `flask --app wsgi push mailjet FILE`."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .extensions import db
+from .validation import MAX_ID
+
+export_group = AppGroup("export", help="Export a campaign, e.g. as a Mailjet bundle.")
+push_group = AppGroup("push", help="Create an exported campaign in an email service provider.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(export_group)
+    app.cli.add_command(push_group)
+
+
+@export_group.command("mailjet")
+@click.argument("campaign_id", type=int)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), default="-",
+              show_default=True, help="The file to write; - writes to standard output.")
+def export_mailjet(campaign_id: int, output: str) -> None:
+    """Write the Mailjet bundle of campaign CAMPAIGN_ID: the API requests that create it in Mailjet."""
+    from campaigns import mailjet
+    from campaigns.models import Campaign
+
+    campaign = db.session.get(Campaign, campaign_id) if 1 <= campaign_id <= MAX_ID else None
+    if campaign is None:
+        raise click.ClickException(f"There is no campaign with ID {campaign_id}.")
+    try:
+        bundle = mailjet.build_bundle(campaign)
+    except mailjet.BundleRefused as refused:
+        raise click.ClickException(refused.message + "\n" + "\n".join(f"  - {p}" for p in refused.problems)) from None
+    text = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    _write_whole(output, text)
+    count = len(bundle["requests"])
+    click.echo(f'Wrote the Mailjet bundle of "{campaign.name}" ({count} requests) to {output}.', err=True)
+
+
+def _write_whole(path: str, text: str) -> None:
+    """Write through a temporary file beside the target, so a failed write never leaves half a bundle."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(prefix=".mailjet-", suffix=".json", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+@push_group.command("mailjet")
+@click.argument("bundle_path", metavar="BUNDLE", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--list-id", type=click.IntRange(1, 2**63 - 1), required=True,
+              help="The ID of the Mailjet contact list the campaign drafts send to.")
+def push_mailjet(bundle_path: str, list_id: int) -> None:
+    """Replay a Mailjet BUNDLE against the API (MAILJET_API_KEY and MAILJET_API_SECRET from the environment)."""
+    from campaigns import mailjet, mailjet_push
+
+    config = current_app.config
+    if not config.get("MAILJET_API_KEY") or not config.get("MAILJET_API_SECRET"):
+        raise click.ClickException(mailjet_push.CREDENTIALS_MISSING)
+    try:
+        bundle = mailjet_push.load_bundle(_read(bundle_path))
+        click.echo(f"Pushing {len(bundle['requests'])} requests to {config['MAILJET_API_URL']} ...")
+        created = mailjet_push.push(
+            bundle, api_url=config["MAILJET_API_URL"], api_key=config["MAILJET_API_KEY"],
+            api_secret=config["MAILJET_API_SECRET"], inputs={mailjet.LIST_REF: list_id},
+            timeout=config.get("MAILJET_TIMEOUT", 30.0),
+            on_created=lambda done: click.echo("  " + done.describe()),
+        )
+    except mailjet_push.PushError as error:
+        if error.created:
+            click.echo(f"Created before the error: {mailjet_push.summary(error.created)}.", err=True)
+        raise click.ClickException(error.message) from None
+    click.echo(f"Done: created {mailjet_push.summary(created)}; the campaign drafts send to list {list_id}.")
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return click.get_binary_stream("stdin").read()
+    with open(path, "rb") as handle:
+        return handle.read()
