@@ -69,6 +69,11 @@ def journey(
     return Journey(campaign, founders, students, welcome)
 
 
+def set_campaign_values(client: FlaskClient, journey: Journey, values: dict[str, Any]) -> None:
+    response = client.patch(f"/api/campaigns/{journey.campaign.id}", json={"sample_data": values})
+    assert response.status_code == 200
+
+
 def preview_of(response: TestResponse) -> dict[str, Any]:
     """A preview document, checked for the shape DESIGN.md promises."""
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
@@ -92,7 +97,8 @@ def wrap(inner: str) -> str:
         "<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n"
         + inner
         + '\n<mj-button href="https://example.com/go">Go</mj-button>'
-        '\n<mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>\n</mj-column>\n</mj-section>\n</mj-body>\n</mjml>'
+        '\n<mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>'
+        "\n</mj-column>\n</mj-section>\n</mj-body>\n</mjml>"
     )
 
 
@@ -102,7 +108,7 @@ def wrap(inner: str) -> str:
 def test_preview_without_a_segment_is_the_base_email_with_the_campaigns_default_values(
     client: FlaskClient, journey: Journey
 ) -> None:
-    client.patch(f"/api/campaigns/{journey.campaign.id}", json={"sample_data": {"firstname": "Chris", "company": "Loom"}})
+    set_campaign_values(client, journey, {"firstname": "Chris", "company": "Loom"})
 
     response = journey.preview(client)
 
@@ -128,7 +134,7 @@ def test_preview_without_a_segment_or_campaign_values_uses_the_merge_tag_default
 def test_preview_for_a_segment_overlays_its_sample_data_on_the_campaigns_defaults(
     client: FlaskClient, journey: Journey
 ) -> None:
-    client.patch(f"/api/campaigns/{journey.campaign.id}", json={"sample_data": {"firstname": "Chris", "company": "Loom"}})
+    set_campaign_values(client, journey, {"firstname": "Chris", "company": "Loom"})
 
     founders = preview_of(journey.preview(client, journey.founders))
     students = preview_of(journey.preview(client, journey.students))
@@ -251,7 +257,9 @@ def test_a_clean_email_has_no_checks(client: FlaskClient, journey: Journey) -> N
 
 
 def test_preview_without_a_touchpoint_is_422(client: FlaskClient, journey: Journey) -> None:
-    response = client.get(f"/api/campaigns/{journey.campaign.id}/preview", query_string={"segment": journey.founders.id})
+    response = client.get(
+        f"/api/campaigns/{journey.campaign.id}/preview", query_string={"segment": journey.founders.id}
+    )
 
     assert response.status_code == 422
     assert error_of(response)["fields"] == {"touchpoint": "Name the touchpoint to preview, e.g. ?touchpoint=12."}
@@ -297,7 +305,9 @@ def test_preview_of_a_touchpoint_that_does_not_exist_is_404(client: FlaskClient,
 
 
 def test_preview_in_a_campaign_that_does_not_exist_is_404(client: FlaskClient, journey: Journey) -> None:
-    response = client.get(f"/api/campaigns/{unknown_id(Campaign)}/preview", query_string={"touchpoint": journey.welcome.id})
+    response = client.get(
+        f"/api/campaigns/{unknown_id(Campaign)}/preview", query_string={"touchpoint": journey.welcome.id}
+    )
 
     assert response.status_code == 404
     error_of(response)
@@ -368,7 +378,10 @@ def test_script_in_an_email_body_comes_back_only_inside_a_sandboxed_json_documen
 def test_posted_mjml_is_previewed_with_its_sample_data(client: FlaskClient) -> None:
     response = client.post(
         "/api/preview",
-        json={"mjml": BODY, "subject": SUBJECT, "preheader": PREHEADER, "sample_data": {"firstname": "Ada", "company": "Loom"}},
+        json={
+            "mjml": BODY, "subject": SUBJECT, "preheader": PREHEADER,
+            "sample_data": {"firstname": "Ada", "company": "Loom"},
+        },
     )
 
     body = preview_of(response)
@@ -381,7 +394,7 @@ def test_posted_mjml_is_previewed_with_its_sample_data(client: FlaskClient) -> N
 
 
 def test_posted_preview_layers_campaign_segment_and_posted_values(client: FlaskClient, journey: Journey) -> None:
-    client.patch(f"/api/campaigns/{journey.campaign.id}", json={"sample_data": {"firstname": "Chris", "company": "Loom"}})
+    set_campaign_values(client, journey, {"firstname": "Chris", "company": "Loom"})
     source = "<mjml><mj-body><mj-text>{{ firstname }} / {{ company }} / {{ city }}</mj-text></mj-body></mjml>"
 
     def text(**extra: Any) -> str:
@@ -396,7 +409,8 @@ def test_posted_preview_layers_campaign_segment_and_posted_values(client: FlaskC
 
 def test_posted_preview_uses_its_text_override(client: FlaskClient) -> None:
     response = client.post(
-        "/api/preview", json={"mjml": BODY, "text_override": "Plain words for {{ firstname }}.", "sample_data": {"firstname": "Ada"}}
+        "/api/preview",
+        json={"mjml": BODY, "text_override": "Plain words for {{ firstname }}.", "sample_data": {"firstname": "Ada"}},
     )
 
     assert preview_of(response)["text"].strip() == "Plain words for Ada."
@@ -458,7 +472,9 @@ def test_mjml_that_does_not_compile_previews_with_no_html_and_a_compile_error(cl
 
 
 def test_a_compile_error_with_a_position_names_its_line(client: FlaskClient) -> None:
-    response = client.post("/api/preview", json={"mjml": "<mjml>\n<mj-head>\n<mj-foo/></mj-head><mj-body></mj-body></mjml>"})
+    source = "<mjml>\n<mj-head>\n<mj-foo/></mj-head><mj-body></mj-body></mjml>"
+
+    response = client.post("/api/preview", json={"mjml": source})
 
     body = preview_of(response)
     assert body["html"] is None
@@ -534,8 +550,12 @@ def test_mj_include_smuggled_in_through_a_merge_tag_default_never_reads_a_file(c
         assert "&lt;mj-include" in body["html"]
 
 
-def test_a_saved_mj_include_previews_as_an_error_without_reading_the_file(client: FlaskClient, journey: Journey) -> None:
-    response = client.patch(f"/api/touchpoints/{journey.welcome.id}", json={"mjml": wrap('<mj-include path="/etc/passwd" />')})
+def test_a_saved_mj_include_previews_as_an_error_without_reading_the_file(
+    client: FlaskClient, journey: Journey
+) -> None:
+    response = client.patch(
+        f"/api/touchpoints/{journey.welcome.id}", json={"mjml": wrap('<mj-include path="/etc/passwd" />')}
+    )
     assert response.status_code == 200
 
     preview = journey.preview(client, journey.founders)
@@ -554,7 +574,9 @@ ATTEMPTS = [
     pytest.param(
         "<mj-text>{{ ''.__class__.__mro__[1].__subclasses__() }}</mj-text>", ["<class", "subclasses"], id="subclasses"
     ),
-    pytest.param("<mj-text>{{ cycler.__init__.__globals__ }}</mj-text>", ["__globals__", "<function", "os"], id="globals"),
+    pytest.param(
+        "<mj-text>{{ cycler.__init__.__globals__ }}</mj-text>", ["<function", "<module 'os'"], id="globals"
+    ),
     pytest.param("<mj-text>{{ cycler.__init__.__globals__.os.popen('id').read() }}</mj-text>", ["uid="], id="popen"),
     pytest.param("<mj-text>{{ lipsum.__globals__['os'] }}</mj-text>", ["<module"], id="lipsum"),
     pytest.param("<mj-text>{% for x in range(3) %}{{ x }}{% endfor %}</mj-text>", ["012"], id="for-loop"),

@@ -174,9 +174,10 @@ def test_a_subject_that_becomes_too_long_shows_its_check_at_once(client: FlaskCl
 def test_editing_the_preheader_is_never_answered_with_the_old_preheader(client: FlaskClient, cell: Cell) -> None:
     cell.preview(client)
 
-    ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"preheader": "Twelve new colours for the cold months"}))
+    new = "Twelve new colours for the cold months"
+    ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"preheader": new}))
 
-    assert cell.preview(client)["preheader"] == "Twelve new colours for the cold months"
+    assert cell.preview(client)["preheader"] == new
 
 
 def test_editing_the_text_override_is_never_answered_with_the_old_text(client: FlaskClient, cell: Cell) -> None:
@@ -220,7 +221,8 @@ def test_adding_and_deleting_a_variant_switch_the_preview_at_once(client: FlaskC
 def test_editing_the_base_shows_for_a_segment_whose_variant_only_sets_the_subject(
     client: FlaskClient, cell: Cell
 ) -> None:
-    ok(client.put(f"/api/touchpoints/{cell.touchpoint.id}/variants/{cell.segment.id}", json={"subject": "For founders"}))
+    url = f"/api/touchpoints/{cell.touchpoint.id}/variants/{cell.segment.id}"
+    ok(client.put(url, json={"subject": "For founders"}))
     cell.preview(client)
 
     ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"mjml": body_with("Saffron")}))
