@@ -11,7 +11,6 @@ import pytest
 from campaigns import editor as editor_module
 from campaigns import services
 from campaigns.models import Campaign, Touchpoint, Variant
-from conftest import csrf_token_from
 from html_tree import Element, control, field_text, parse
 from journeymail.extensions import db
 from segments.models import Segment
@@ -222,7 +221,7 @@ def test_mjml_that_does_not_compile_is_saved_and_its_error_shown(client, post_fo
 
 def test_a_body_over_the_request_limit_is_refused_with_413_before_anything_renders(client, world, monkeypatch):
     email = world["email"]
-    token = csrf_token_from(client.get(editor_url(email)).get_data(as_text=True))
+    token = page(client.get(editor_url(email))).select("input", name="csrf_token")[0].get("value")
     monkeypatch.setattr(editor_module, "preview_source", lambda **_: pytest.fail("rendered a refused request"))
     huge = "<mjml><mj-body><mj-text>" + "x" * (5 * 1024 * 1024) + "</mj-text></mj-body></mjml>"
 

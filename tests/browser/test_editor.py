@@ -1,0 +1,256 @@
+"""The email editor in a real browser: the preview follows the typing, segments show their own data,
+a broken body keeps the last good preview, variants reach the journey map, and no email script ever runs."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import FrameLocator, Page, expect
+
+from campaigns import services
+from campaigns.models import Touchpoint
+from journeymail.extensions import db
+from segments.models import Segment
+
+pytestmark = pytest.mark.browser
+
+BODY = """<mjml>
+  <mj-body>
+    <mj-section>
+      <mj-column>
+        <mj-text>Hello {{ firstname | default("there") }}, here is your guide.</mj-text>
+        <mj-button href="https://example.com/guide">Read the guide</mj-button>
+        <mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>"""
+
+
+@pytest.fixture
+def page(page: Page) -> Iterator[Page]:
+    """A wide window (editor and preview side by side) that fails the test on any script error in the page."""
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == []
+
+
+@pytest.fixture
+def world(create_campaign, create_segment, create_touchpoint) -> dict[str, Any]:
+    founders = create_segment(name="Busy founders", sample_data={"firstname": "Ada"})
+    browsers = create_segment(name="Casual browsers", sample_data={"firstname": "Jonas"})
+    campaign = create_campaign(sender_name="Maya from Plannery")
+    services.set_segments(campaign, {"segment_ids": [founders.id, browsers.id]})
+    db.session.commit()
+    email = create_touchpoint(
+        campaign, 0, kind="welcome", name="Guide delivery", subject='Your guide, {{ firstname | default("friend") }}',
+        preheader="Twelve pages on planning a month of posts in one afternoon.", mjml=BODY,
+    )
+    return {
+        "campaign_id": campaign.id, "email_id": email.id,
+        "founders_id": founders.id, "browsers_id": browsers.id,
+    }
+
+
+def editor(live_server: str, world: dict[str, Any], segment_id: int | None = None) -> str:
+    return f"{live_server}/touchpoints/{world['email_id']}/email" + (f"?segment={segment_id}" if segment_id else "")
+
+
+def preview(page: Page) -> FrameLocator:
+    return page.frame_locator("[data-preview-frame]")
+
+
+def cursor_line(page: Page) -> int:
+    return page.locator("#mjml").evaluate("el => el.value.slice(0, el.selectionStart).split('\\n').length")
+
+
+def test_typing_updates_the_preview_and_the_inbox_line_within_seconds(live_server, page, world):
+    page.goto(editor(live_server, world))
+    expect(preview(page).get_by_text("Hello there, here is your guide.")).to_be_visible()
+
+    page.locator("#mjml").fill(BODY.replace("here is your guide", "your guide is ready"))
+    page.locator("#subject").fill('Ready for you, {{ firstname | default("friend") }}')
+    page.locator("#subject").press_sequentially("!!")
+
+    expect(preview(page).get_by_text("Hello there, your guide is ready.")).to_be_visible(timeout=5_000)
+    expect(page.locator("[data-inbox-subject]")).to_have_text("Ready for you, friend!!", timeout=5_000)
+    expect(page.locator("[data-plain-text]")).to_contain_text("Hello there, your guide is ready.")
+    expect(page.locator("[data-dirty-note]")).to_be_visible()
+    expect(page.locator("[data-preview-status]")).to_have_text("Up to date (not saved)")
+
+
+def test_choosing_a_segment_previews_its_email_with_its_sample_data(live_server, page, world):
+    page.goto(editor(live_server, world))
+
+    page.get_by_role("link", name="Busy founders").click()
+
+    expect(page).to_have_url(re.compile(rf"\?segment={world['founders_id']}$"))
+    expect(preview(page).get_by_text("Hello Ada, here is your guide.")).to_be_visible()
+    expect(page.locator("[data-inbox-subject]")).to_have_text("Your guide, Ada")
+    expect(page.get_by_text("Busy founders gets the base email.")).to_be_visible()
+    page.get_by_role("link", name="Casual browsers").click()
+    expect(preview(page).get_by_text("Hello Jonas, here is your guide.")).to_be_visible()
+
+
+def test_a_broken_body_shows_its_error_line_and_keeps_the_last_good_preview(live_server, page, world):
+    page.goto(editor(live_server, world))
+    expect(preview(page).get_by_text("Hello there, here is your guide.")).to_be_visible()
+
+    page.locator("#mjml").fill(BODY.replace("here is your guide", "this never shows").replace("      </mj-column>\n", ""))
+
+    problem = page.locator("[data-render-error]")
+    expect(problem).to_be_visible(timeout=5_000)
+    expect(problem).to_contain_text("This version does not render.")
+    expect(problem).to_contain_text("Line 8 <mj-column> (line 4) is not closed before </mj-section>.")
+    expect(page.locator("[data-code-lines] span").nth(7)).to_have_class(re.compile(r"\bis-error\b"))
+    expect(preview(page).get_by_text("Hello there, here is your guide.")).to_be_visible()  # the last good one
+    expect(page.locator("[data-device-frame]")).to_have_class(re.compile(r"\bis-stale\b"))
+
+    problem.get_by_role("button", name="Line 8").click()
+    assert cursor_line(page) == 8
+    expect(page.locator("#mjml")).to_be_focused()
+
+    page.locator("#mjml").fill(BODY.replace("here is your guide", "all is well again"))
+    expect(preview(page).get_by_text("Hello there, all is well again.")).to_be_visible(timeout=5_000)
+    expect(problem).to_be_hidden()
+
+
+def test_a_broken_merge_tag_names_its_line(live_server, page, world):
+    page.goto(editor(live_server, world))
+
+    page.locator("#mjml").fill(BODY.replace('{{ firstname | default("there") }}', "{{ firstname"))
+
+    expect(page.locator("[data-render-error]")).to_contain_text("Line 5 A merge tag is not closed", timeout=5_000)
+    expect(page.locator("[data-preview-status]")).to_have_text("Does not render: see line 5")
+
+
+def test_a_check_line_link_moves_the_cursor_to_that_line(live_server, page, world):
+    with_empty_link = BODY.replace('href="https://example.com/guide"', 'href="#"')
+    services.update_touchpoint(db.session.get_one(Touchpoint, world["email_id"]), {"mjml": with_empty_link})
+    db.session.commit()
+    page.goto(editor(live_server, world))
+
+    check = page.locator("[data-check-list] li", has_text="A link points to #")
+    check.get_by_role("button", name="line 6").click()
+
+    assert cursor_line(page) == 6
+    expect(page.locator("[data-code-lines] span").nth(5)).to_have_class(re.compile(r"\bis-current\b"))
+    expect(page.locator("[data-code-lines] span").nth(5)).to_have_class(re.compile(r"\bis-error\b"))
+
+
+def test_the_preview_switches_between_desktop_and_mobile_widths(live_server, page, world):
+    page.goto(editor(live_server, world))
+    frame = page.locator("[data-preview-frame]")
+    assert frame.bounding_box()["width"] >= 600
+
+    page.get_by_text("Mobile").click()
+    expect(frame).to_have_css("width", "375px")
+
+    page.get_by_text("Desktop").click()
+    assert frame.bounding_box()["width"] >= 600
+
+
+def test_a_refused_or_failed_preview_request_says_why_and_keeps_the_last_good_preview(live_server, page, world):
+    page.goto(editor(live_server, world))
+    expect(preview(page).get_by_text("Hello there, here is your guide.")).to_be_visible()
+    problem = page.locator("[data-render-error]")
+
+    page.route("**/api/preview", lambda route: route.fulfill(
+        status=413, content_type="application/json",
+        body=json.dumps({"error": {"message": "The request is too large.", "fields": {}}}),
+    ))
+    page.locator("#mjml").fill(BODY.replace("guide.", "book."))
+    expect(problem).to_contain_text("too large to preview or save", timeout=5_000)
+
+    page.unroute("**/api/preview")
+    page.route("**/api/preview", lambda route: route.abort())
+    page.locator("#mjml").fill(BODY.replace("guide.", "booklet."))
+    expect(problem).to_contain_text("could not be reached", timeout=5_000)
+    expect(preview(page).get_by_text("Hello there, here is your guide.")).to_be_visible()
+
+    page.unroute("**/api/preview")
+    page.locator("#mjml").fill(BODY.replace("guide.", "leaflet."))
+    expect(preview(page).get_by_text("Hello there, here is your leaflet.")).to_be_visible(timeout=5_000)
+    expect(problem).to_be_hidden()
+
+
+def test_a_body_over_the_request_limit_is_not_sent_and_reported_as_too_large(live_server, page, world):
+    page.goto(editor(live_server, world))
+    expect(preview(page).get_by_text("Hello there, here is your guide.")).to_be_visible()
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if request.url.endswith("/api/preview") else None)
+
+    page.locator("#mjml").fill(BODY.replace("guide.", "guide. " + "x" * (3 * 1024 * 1024)))
+
+    expect(page.locator("[data-render-error]")).to_contain_text("too large to preview or save", timeout=5_000)
+    assert sent == []
+    expect(preview(page).get_by_text("Hello there, here is your guide.")).to_be_visible()
+
+
+def test_creating_a_variant_in_the_editor_marks_the_segment_lane_on_the_map(live_server, page, world):
+    page.goto(editor(live_server, world, world["founders_id"]))
+
+    page.get_by_role("button", name="Create a variant for Busy founders").click()
+    expect(page.get_by_text("Variant for Busy founders.")).to_be_visible()
+    expect(page.locator("#subject")).to_have_value('Your guide, {{ firstname | default("friend") }}')
+    page.locator("#subject").fill("{{ firstname }}, a guide for founders")
+    expect(page.locator("[data-inbox-subject]")).to_have_text("Ada, a guide for founders", timeout=5_000)
+    page.get_by_role("button", name="Save variant").click()
+    expect(page.get_by_text("Saved the variant for \"Busy founders\".")).to_be_visible()
+    expect(page.locator(".segment-picker").get_by_role("link", name=re.compile("Busy founders"))).to_contain_text("variant")
+
+    page.goto(f"{live_server}/campaigns/{world['campaign_id']}")
+    founders_lane = page.locator(f'.segment-lane[data-segment-id="{world["founders_id"]}"]')
+    browsers_lane = page.locator(f'.segment-lane[data-segment-id="{world["browsers_id"]}"]')
+    expect(founders_lane.locator(".variant")).to_have_count(1)
+    expect(founders_lane).to_contain_text("a guide for founders")
+    expect(browsers_lane.locator(".variant")).to_have_count(0)
+
+
+def test_resetting_a_variant_from_the_editor_gives_the_segment_the_base_email(live_server, page, world):
+    email = db.session.get_one(Touchpoint, world["email_id"])
+    services.put_variant(email, db.session.get_one(Segment, world["founders_id"]), {"subject": "Only for founders"})
+    db.session.commit()
+    page.goto(editor(live_server, world, world["founders_id"]))
+    expect(page.locator("[data-inbox-subject]")).to_have_text("Only for founders")
+
+    page.get_by_text("Reset to the base email…").click()
+    page.get_by_role("button", name="Reset to the base email", exact=True).click()
+
+    expect(page.get_by_text("Busy founders gets the base email.")).to_be_visible()
+    expect(page.locator("[data-inbox-subject]")).to_have_text("Your guide, Ada")
+
+
+def test_script_in_an_email_never_runs_in_the_app_or_its_preview(live_server, page, world):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(editor(live_server, world))
+    title = page.title()
+    hostile = BODY.replace(
+        "        <mj-text><a href",
+        "        <mj-raw><script>document.title='pwned'; parent.document.body.dataset.pwned='1'; alert(1)</script></mj-raw>\n"
+        "        <mj-text><img src=\"x\" alt=\"\" onerror=\"parent.document.body.dataset.pwned='2'\"> Still here.</mj-text>\n"
+        "        <mj-text><a href",
+    )
+
+    page.locator("#mjml").fill(hostile)
+    expect(preview(page).get_by_text("Still here.")).to_be_visible(timeout=5_000)  # the hostile email has loaded
+
+    assert page.title() == title
+    assert page.evaluate("document.body.dataset.pwned") is None
+    assert "pwned" in page.locator("[data-preview-frame]").get_attribute("srcdoc")
+    assert page.locator("[data-preview-frame]").get_attribute("sandbox") == ""
+
+    page.get_by_role("button", name="Save email").click()  # and served by the page itself, not the script
+    expect(page.get_by_text('Saved the email "Guide delivery".')).to_be_visible()
+    expect(preview(page).get_by_text("Still here.")).to_be_visible()
+    assert page.title() == title
+    assert page.evaluate("document.body.dataset.pwned") is None
+    assert dialogs == []
+
