@@ -25,10 +25,15 @@ from segments.models import Segment
 
 from . import bp, services
 from .models import Touchpoint
-from .previews import Content, Preview, preview_source, preview_values
+from .previews import Preview, preview_source, preview_values
 
 Page = Any
 TEST_SEND_TEMPLATE = "campaigns/_test_send.html"
+
+
+def _unix_newlines(text: str | None) -> str | None:
+    """Browsers post a textarea's lines with CRLF; store them as the API does, with LF."""
+    return text.replace("\r\n", "\n") if text else text
 
 
 class VariantForm(ServiceForm):
@@ -36,7 +41,7 @@ class VariantForm(ServiceForm):
 
     subject = StringField("Subject")
     preheader = StringField("Preheader", description="The preview text an inbox shows after the subject.")
-    mjml = TextAreaField("Email body (MJML)")
+    mjml = TextAreaField("Email body (MJML)", filters=[_unix_newlines])
 
 
 class BaseEmailForm(VariantForm):
@@ -46,10 +51,12 @@ class BaseEmailForm(VariantForm):
     # throw away what the writer sees, so an emptied body is refused here instead.
     mjml = TextAreaField(
         "Email body (MJML)",
+        filters=[_unix_newlines],
         validators=[DataRequired("The email body is empty. Write the email in MJML, starting with <mjml>.")],
     )
     text_override = TextAreaField(
         "Plain-text part",
+        filters=[_unix_newlines],
         description="Leave empty to derive it from the email. Merge tags work here too.",
     )
 
@@ -101,7 +108,7 @@ def email_editor(touchpoint_id: int) -> Page:
         form=form,
         tabs=_tabs(touchpoint),
         values=preview_values(touchpoint.campaign, segment),
-        preview=_preview(form, touchpoint, segment, inherit=segment is not None),
+        preview=_preview(form, touchpoint, segment),
         error_lines=_error_lines(form),
         action_form=FlaskForm(),
         has_test_send=_template_exists(TEST_SEND_TEMPLATE),
@@ -189,15 +196,15 @@ def _tabs(touchpoint: Touchpoint) -> list[SegmentTab]:
     ]
 
 
-def _preview(form: ServiceForm, touchpoint: Touchpoint, segment: Segment | None, *, inherit: bool) -> Preview:
+def _preview(form: ServiceForm, touchpoint: Touchpoint, segment: Segment | None) -> Preview:
     """The preview of what the form holds (posted or saved); a variant's empty fields show the base's."""
-    content = Content.of(touchpoint, segment)
 
     def value(name: str, base: str | None) -> str:
-        text = (form[name].data or "") if name in form else ""
-        return text if text.strip() or not inherit else (base or "")
+        text = form[name].data or ""
+        return text if text.strip() or segment is None else (base or "")
 
-    text_override = form["text_override"].data if "text_override" in form else content.text_override
+    # Variants have no plain-text part of their own: every segment gets the base email's.
+    text_override = form["text_override"].data if "text_override" in form else touchpoint.text_override
     return preview_source(
         mjml=value("mjml", touchpoint.mjml),
         subject=value("subject", touchpoint.subject).strip(),

@@ -154,6 +154,14 @@ def test_saving_the_base_email_stores_it_and_returns_to_the_editor(client, post_
     assert 'Saved the email "Guide delivery".' in page(client.get(response.headers["Location"])).text()
 
 
+def test_the_body_is_stored_with_the_line_breaks_the_api_uses(post_form, world):
+    email = world["email"]
+
+    post_form(editor_url(email), content(email, mjml=BODY.replace("\n", "\r\n")))  # as a browser posts a textarea
+
+    assert saved(email.id).mjml == BODY
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

@@ -190,16 +190,16 @@
     if (link) goToLine(parseInt(link.dataset.line, 10));
   });
 
-  // --- character counts ------------------------------------------------------------------
+  // --- character counts: of the subject and preheader as the reader sees them, merge tags filled ---
 
-  function paintCounts() {
-    document.querySelectorAll("[data-count-for]").forEach((el) => {
-      const input = document.getElementById(el.dataset.countFor);
-      const limit = parseInt(input.dataset.countLimit, 10);
-      const length = valueOf(input).trim().length;
-      el.textContent = length + (length === 1 ? " character" : " characters") + "; " + input.dataset.countNote + ".";
-      el.classList.toggle("over", length > limit);
-    });
+  function paintCounts(data) {
+    for (const [id, text] of [["subject", data.subject], ["preheader", data.preheader]]) {
+      const count = root.querySelector('[data-count-for="' + id + '"]');
+      if (!count) continue;
+      const length = text.trim().length;
+      count.textContent = length + (length === 1 ? " character" : " characters") + " as the reader sees it";
+      count.classList.toggle("over", length > parseInt(document.getElementById(id).dataset.countLimit, 10));
+    }
   }
 
   // --- the live preview ------------------------------------------------------------------
@@ -228,13 +228,13 @@
   }
 
   let lastGood = frame.getAttribute("srcdoc");
-  let hasGood = !frameBox.classList.contains("is-stale");
+  let hasGood = frameBox.dataset.rendered === "1"; // whether the frame shows a rendered email to keep
 
   function showRenderProblem(items) {
     errorList.replaceChildren(...items.map(lineItem));
     errorKeep.hidden = !hasGood;
     errorBox.hidden = false;
-    frameBox.classList.toggle("is-stale", true);
+    frameBox.classList.toggle("is-stale", hasGood);
   }
 
   function lineItem(check) {
@@ -295,6 +295,7 @@
   function showPreview(data) {
     inboxSubject.textContent = data.subject || "(no subject)";
     inboxPreheader.textContent = data.preheader || "";
+    paintCounts(data);
     paintChecks(data.checks);
     if (data.html !== null) {
       if (data.html !== lastGood) frame.srcdoc = data.html;
@@ -406,7 +407,6 @@
     source.addEventListener("input", paintCopyBase);
     form.addEventListener("input", () => {
       setDirty(true);
-      paintCounts();
       schedule();
     });
     source.addEventListener("input", paintCode);
@@ -426,8 +426,8 @@
   }
 
   paintCode();
-  paintCounts();
   paintCopyBase();
+  setDirty(editing && root.dataset.unsaved === "1"); // a refused save is shown again, still unsaved
   const serverMarks = Array.from(document.querySelectorAll("#mjml-error")).map((el) => /^Line (\d+):/.exec(el.textContent)).filter(Boolean);
   if (serverMarks.length) markLines({ error: serverMarks.map((m) => parseInt(m[1], 10)), warning: [] });
   else {
