@@ -92,7 +92,6 @@ def cell_preview(campaign_id: int) -> Page:
         grid=grid,
         kinds=KINDS,
         summary=summary,
-        content_of=previews.Content.of,
     )
 
 
