@@ -35,6 +35,15 @@ class Config:
     MAILJET_API_KEY = os.environ.get("MAILJET_API_KEY") or None
     MAILJET_API_SECRET = os.environ.get("MAILJET_API_SECRET") or None
     MAILJET_TIMEOUT = float(os.environ.get("MAILJET_TIMEOUT", 30))  # seconds for each API request
+    # Test sends go out over this SMTP server; no SMTP_HOST means test sends are off.
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    # None means: the usual port for SMTP_TLS (587 starttls, 465 ssl, 25 none), filled in by journeymail.mailer.
+    SMTP_PORT = int(os.environ["SMTP_PORT"]) if os.environ.get("SMTP_PORT") else None
+    SMTP_USER = os.environ.get("SMTP_USER") or None  # no user: send without logging in
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_TLS = os.environ.get("SMTP_TLS", "starttls").lower()  # starttls, ssl or none
+    SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", 10))  # seconds for each step of the conversation
+    TEST_SEND_MAX_RECIPIENTS = int(os.environ.get("TEST_SEND_MAX_RECIPIENTS", 10))
 
 
 class TestConfig(Config):
@@ -47,3 +56,11 @@ class TestConfig(Config):
     MAILJET_API_KEY = None
     MAILJET_API_SECRET = None
     MAILJET_TIMEOUT = 10.0
+    # Never the developer's own mail server: tests that send start one on loopback and point these at it.
+    SMTP_HOST = None
+    SMTP_PORT = None
+    SMTP_USER = None
+    SMTP_PASSWORD = None
+    SMTP_TLS = "starttls"
+    SMTP_TIMEOUT = 10.0
+    TEST_SEND_MAX_RECIPIENTS = 10

@@ -1,0 +1,304 @@
+"""Email over SMTP: build a test message, and send it with errors a marketer can act on.
+
+Only test sends go out from Journeymail itself; campaigns go out through the ESP the plan is
+exported to. The SMTP server comes from the environment (SMTP_HOST and friends, see config.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import make_msgid
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+
+log = logging.getLogger(__name__)
+
+SUBJECT_PREFIX = "[Test] "
+TEST_HEADER = "X-Journeymail-Test"
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+NOT_CONFIGURED = (
+    "Test sends are off because no SMTP server is configured. Set SMTP_HOST (and, as your mail provider "
+    "requires, SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_TLS) in the server's environment and restart "
+    "Journeymail."
+)
+
+
+class MailerError(Exception):
+    """Sending failed. `message` says what happened and what to check; `sent` lists who got it anyway."""
+
+    def __init__(self, message: str, sent: Sequence[str] = ()):
+        super().__init__(message)
+        self.message = message
+        self.sent = list(sent)
+
+
+class RecipientsRefused(MailerError):
+    """The server refused some recipients (the others were sent); `refused` maps each to the reply."""
+
+    def __init__(self, refused: Mapping[str, str], sent: Sequence[str]):
+        reasons = "; ".join(f"{address} ({reply})" for address, reply in refused.items())
+        message = f"The SMTP server refused {reasons}."
+        if sent:
+            message += " The test went to " + ", ".join(sent) + "."
+        super().__init__(message, sent)
+        self.refused = dict(refused)
+
+
+@dataclass(frozen=True)
+class SMTPSettings:
+    host: str
+    port: int
+    tls: str  # starttls, ssl or none
+    user: str | None
+    password: str
+    timeout: float
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SMTPSettings:
+        """The SMTP_* settings, with the usual port for the TLS mode; MailerError if unusable."""
+        if not smtp_configured(config):
+            raise MailerError(NOT_CONFIGURED)
+        tls = str(config.get("SMTP_TLS") or "starttls").lower()
+        if tls not in DEFAULT_PORTS:
+            raise MailerError(f'SMTP_TLS is "{tls}"; set it to starttls, ssl or none.')
+        return cls(
+            host=config["SMTP_HOST"],
+            port=int(config.get("SMTP_PORT") or DEFAULT_PORTS[tls]),
+            tls=tls,
+            user=config.get("SMTP_USER") or None,
+            password=config.get("SMTP_PASSWORD") or "",
+            timeout=float(config.get("SMTP_TIMEOUT") or 10),
+        )
+
+    @property
+    def server(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def smtp_configured(config: Mapping[str, Any]) -> bool:
+    """Whether test sends can go out: an SMTP host is set."""
+    return bool(config.get("SMTP_HOST"))
+
+
+# --- the message ---------------------------------------------------------------------------
+
+
+def build_message(
+    *,
+    sender_name: str,
+    sender_email: str,
+    reply_to: str | None,
+    to: Sequence[str],
+    subject: str,
+    html: str,
+    text: str,
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
+    """A test email: multipart/alternative (plain text, then HTML), UTF-8, marked as a test."""
+    message = EmailMessage(policy=SMTP_POLICY)  # CRLF line ends, as SMTP wants them on the wire
+    message["Subject"] = SUBJECT_PREFIX + _one_line(subject)
+    message["From"] = Address(display_name=_one_line(sender_name), addr_spec=smtp_address(sender_email))
+    message["To"] = [Address(addr_spec=smtp_address(address)) for address in to]
+    if reply_to:
+        message["Reply-To"] = Address(addr_spec=smtp_address(reply_to))
+    message["Date"] = datetime.now(timezone.utc)
+    message["Message-ID"] = make_msgid(domain=smtp_address(sender_email).rpartition("@")[2])
+    message[TEST_HEADER] = "1"
+    for name, value in (headers or {}).items():
+        message[name] = value
+    # Quoted-printable: readable, and safe through servers that do not announce 8BITMIME.
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    for part in message.iter_parts():
+        del part["MIME-Version"]  # add_alternative makes its part a whole message; only the top needs it
+    return message
+
+
+def smtp_address(address: str) -> str:
+    """An address as SMTP carries it: an internationalised domain in its ASCII (punycode) form."""
+    try:
+        checked = validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return address
+    return checked.ascii_email or checked.normalized
+
+
+def _one_line(text: str) -> str:
+    """Header text on one line: a line break in a header would start a header of its own."""
+    return " ".join(text.split())
+
+
+# --- sending -------------------------------------------------------------------------------
+
+
+def send(message: EmailMessage, config: Mapping[str, Any]) -> None:
+    """Send one message over the configured SMTP server; MailerError with a user-facing message on failure."""
+    send_all([message], config)
+
+
+def send_all(messages: Sequence[EmailMessage], config: Mapping[str, Any]) -> list[str]:
+    """Send each message over one connection and return who got one.
+
+    A refused recipient does not stop the others; refusals are raised together at the end
+    (RecipientsRefused). Anything else (no connection, login refused, timeout) stops at once.
+    """
+    settings = SMTPSettings.from_config(config)
+    sent: list[str] = []
+    refused: dict[str, str] = {}
+    connection: smtplib.SMTP | None = None
+    try:
+        connection = _connect(settings)
+        for message in messages:
+            recipients = _recipients_of(message)
+            try:
+                failed = connection.send_message(message)
+            except smtplib.SMTPRecipientsRefused as error:
+                failed = error.recipients
+            refused.update({address: _reply(*reply) for address, reply in failed.items()})
+            sent.extend(address for address in recipients if address not in failed)
+    except (OSError, smtplib.SMTPException) as error:  # SMTPException is an OSError; named for the reader
+        message = _explain(error, settings)
+        log.warning("Test send over %s failed: %s", settings.server, message)
+        if sent:
+            message += " The test went to " + ", ".join(sent) + " before that."
+        raise MailerError(message, sent) from None
+    finally:
+        if connection is not None:
+            _close(connection)
+    if refused:
+        raise RecipientsRefused(refused, sent)
+    return sent
+
+
+def _connect(settings: SMTPSettings) -> smtplib.SMTP:
+    """An open, greeted, secured and logged-in connection; closed again if any step fails."""
+    tls_context = ssl.create_default_context()
+    # Connecting in the constructor: smtplib closes the socket itself when the greeting fails.
+    if settings.tls == "ssl":
+        connection: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=tls_context
+        )
+    else:
+        connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    step = "starttls"
+    try:
+        if settings.tls == "starttls":
+            connection.starttls(context=tls_context)
+        if settings.user:
+            step = "login"
+            connection.login(settings.user, settings.password)
+    except smtplib.SMTPNotSupportedError as error:
+        connection.close()
+        raise _Unsupported(step) from error
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+class _Unsupported(smtplib.SMTPException):
+    """The server lacks an extension a step needs (STARTTLS or AUTH)."""
+
+    def __init__(self, step: str):
+        super().__init__(step)
+        self.step = step
+
+
+def _close(connection: smtplib.SMTP) -> None:
+    """Say QUIT if the server still listens, and close the socket in any case."""
+    try:
+        connection.quit()
+    except (OSError, smtplib.SMTPException):
+        pass
+    finally:
+        connection.close()
+
+
+def _recipients_of(message: EmailMessage) -> list[str]:
+    """The envelope recipients smtplib derives from the message: To, Cc and Bcc."""
+    return [
+        address.addr_spec
+        for header in ("To", "Cc", "Bcc")
+        for field in message.get_all(header, [])
+        for address in field.addresses
+    ]
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    """An SMTP reply as a person reads it: '550 5.1.1 No such user'."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {' '.join(text.split())}".strip()
+
+
+def _explain(error: BaseException, settings: SMTPSettings) -> str:
+    """What went wrong and which setting to check, in words; never a traceback."""
+    server = settings.server
+    if isinstance(error, _Unsupported) and error.step == "starttls":
+        return (
+            f"The SMTP server {server} does not offer STARTTLS, so the password and the email would travel "
+            "unencrypted. Set SMTP_TLS=ssl if the server expects TLS from the start (usually port 465), or "
+            "SMTP_TLS=none for a server without encryption on a trusted network."
+        )
+    if isinstance(error, _Unsupported):
+        return (
+            f"The SMTP server {server} does not offer a login (AUTH). Unset SMTP_USER if it needs none; "
+            "many servers offer login only over TLS (SMTP_TLS=starttls or ssl)."
+        )
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return (
+            f"The SMTP server {server} refused the login ({_reply(error.smtp_code, error.smtp_error)}). "
+            "Check SMTP_USER and SMTP_PASSWORD."
+        )
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return (
+            f"The SMTP server refused the sender {error.sender} ({_reply(error.smtp_code, error.smtp_error)}). "
+            "Use a sender email your SMTP account may send from."
+        )
+    if isinstance(error, smtplib.SMTPDataError):
+        return f"The SMTP server refused the email ({_reply(error.smtp_code, error.smtp_error)})."
+    if isinstance(error, smtplib.SMTPConnectError):
+        return f"The SMTP server {server} would not talk to us ({_reply(error.smtp_code, error.smtp_error)})."
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"The SMTP server {server} answered {_reply(error.smtp_code, error.smtp_error)}."
+    if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
+        return (
+            f"The SMTP server {server} did not answer within {settings.timeout:g} seconds. "
+            "Check SMTP_HOST, SMTP_PORT and SMTP_TLS, or raise SMTP_TIMEOUT."
+        )
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return (
+            f"The SMTP server {server} showed a certificate that could not be verified "
+            f"({error.verify_message}). Check that SMTP_HOST is the name on the server's certificate."
+        )
+    if isinstance(error, ssl.SSLError):
+        return (
+            f"TLS with the SMTP server {server} failed ({error.reason or error}). Check SMTP_TLS: "
+            "ssl for a server that expects TLS from the start (usually port 465), starttls otherwise (usually 587)."
+        )
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return (
+            f"The SMTP server {server} closed the connection unexpectedly. Check SMTP_PORT and SMTP_TLS "
+            "(ssl for port 465, starttls for 587)."
+        )
+    if isinstance(error, smtplib.SMTPException):
+        return f"Sending over the SMTP server {server} failed: {error}."
+    if isinstance(error, ConnectionRefusedError):
+        return (
+            f"Could not connect to the SMTP server {server}: the connection was refused. "
+            "Check SMTP_HOST and SMTP_PORT."
+        )
+    if isinstance(error, socket.gaierror):
+        return f"The SMTP server name {settings.host} could not be found. Check SMTP_HOST."
+    reason = getattr(error, "strerror", None) or error
+    return f"Could not reach the SMTP server {server}: {reason}. Check SMTP_HOST and SMTP_PORT."
