@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import smtplib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -83,6 +84,35 @@ def post_form(client: FlaskClient) -> Callable[..., Any]:
         return client.post(action or page_url, data={**data, "csrf_token": token}, **kwargs)
 
     return post
+
+
+# --- no real email -----------------------------------------------------------------------------
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+@pytest.fixture(autouse=True)
+def _no_smtp_beyond_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test whose code opens an SMTP connection to a host other than loopback.
+
+    A guard, not a mock: connections to the aiosmtpd servers tests start on 127.0.0.1 go through
+    unchanged. SMTP_SSL and LMTP inherit SMTP.connect, so they are guarded as well.
+    """
+    connect = smtplib.SMTP.connect
+
+    def guarded(self: smtplib.SMTP, host: str = "localhost", port: int = 0, source_address: Any = None) -> Any:
+        name = host
+        if not port and host.count(":") == 1:  # smtplib reads "host:port" the same way
+            name = host.partition(":")[0]
+        if name.strip("[]").lower() not in LOOPBACK_HOSTS:
+            pytest.fail(
+                f"This test tried to open an SMTP connection to {host!r} (port {port}). Tests may only reach "
+                "SMTP servers they start on loopback (127.0.0.1), e.g. aiosmtpd; never a real mail server.",
+                pytrace=False,
+            )
+        return connect(self, host, port, source_address)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", guarded)
 
 
 # --- factories: build data through the services, like a user would -------------------------
