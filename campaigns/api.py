@@ -181,6 +181,18 @@ def matrix(campaign_id: int) -> Any:
     return jsonify(previews.matrix_dict(campaign))
 
 
+# --- test sends ----------------------------------------------------------------------------
+
+from . import sending  # noqa: E402  (its own section, so the handlers above stay as they are)
+
+
+@api_bp.post("/campaigns/<int:campaign_id>/test-send")
+def test_send(campaign_id: int) -> Any:
+    """Send one email of the campaign, as a segment receives it, to a few addresses over SMTP."""
+    sent = sending.send_test_request(db.get_or_404(Campaign, campaign_id), json_body())
+    return jsonify({"sent_to": sent.sent_to, "subject": sent.subject})
+
+
 # --- campaign import: the document GET /campaigns/<id>/export/campaign.json writes ----------
 
 from . import documents  # noqa: E402  (its own section, so the handlers above stay as they are)
