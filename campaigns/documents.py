@@ -106,6 +106,24 @@ def _copy(value: Any) -> Any:
 # --- reading a document ----------------------------------------------------------------------
 
 
+class UnreadableFile(ValueError):
+    """An uploaded or given file that is not JSON text at all (400, not 422)."""
+
+
+def parse_file(data: bytes) -> Any:
+    """The JSON value in a campaign file (UTF-8, a byte order mark allowed); UnreadableFile says why not."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile("The file is not UTF-8 text, so it cannot be a campaign document.") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnreadableFile(f"The file is not JSON: {error.msg} (line {error.lineno}, column {error.colno}).") from None
+    except RecursionError:  # what json.loads raises for very deep nesting
+        raise UnreadableFile("The file is nested too deeply to be a campaign document.") from None
+
+
 @dataclass
 class SegmentEntry:
     values: dict[str, Any]
@@ -167,7 +185,12 @@ class _Problems:
         fields = dict(list(self.fields.items())[:MAX_PROBLEMS])
         path, message = next(iter(fields.items()))
         more = len(self.fields) - 1
-        also = f"; {more} more problem{'s are' if more != 1 else ' is'} listed in fields." if more else "."
+        if more >= MAX_PROBLEMS:
+            also = f"; {more} more problems, the first {MAX_PROBLEMS - 1} of them listed in fields."
+        elif more:
+            also = f"; {more} more problem{'s are' if more != 1 else ' is'} listed in fields."
+        else:
+            also = "."
         return ValidationError(fields, f"{path}: {message} Nothing was imported{also}")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from typing import Any
@@ -10,7 +9,6 @@ from typing import Any
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from werkzeug.datastructures import FileStorage
 
 from journeymail.extensions import db
 from journeymail.forms import ServiceForm
@@ -95,10 +93,6 @@ class ImportForm(ServiceForm):
     )
 
 
-class UnreadableFile(ValueError):
-    """The upload is not a JSON text at all (400)."""
-
-
 @bp.route("/campaigns/import", methods=["GET", "POST"])
 def import_campaign() -> Page:
     """Upload a campaign document; it becomes a new campaign, or nothing is written and the page says why."""
@@ -107,8 +101,8 @@ def import_campaign() -> Page:
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
-            imported = documents.import_document(_read_upload(form.document.data))
-        except UnreadableFile as error:
+            imported = documents.import_document(documents.parse_file(form.document.data.read()))
+        except documents.UnreadableFile as error:
             form.document.errors = [str(error)]
             status = 400
         except ServiceError as error:
@@ -124,16 +118,3 @@ def import_campaign() -> Page:
                 flash(note, "info")
             return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
     return render_template("campaigns/import.html", form=form, problems=problems), status
-
-
-def _read_upload(upload: FileStorage) -> Any:
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableFile("The file is not UTF-8 text, so it cannot be a campaign document.") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UnreadableFile(f"The file is not JSON: {error.msg} (line {error.lineno}, column {error.colno}).") from None
-    except RecursionError:
-        raise UnreadableFile("The file is not JSON a campaign document could be: it is nested too deeply.") from None

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from api_support import ISO_UTC, NOT_FOUND, database_rows, error_of, unknown_id
+from api_support import ISO_UTC, database_rows, error_of, unknown_id
 from campaigns import services
-from campaigns.documents import FORMAT, PHASE_SPEC, TOUCHPOINT_SPEC, VARIANT_SPEC, export_document
+from campaigns.documents import FORMAT, PHASE_SPEC, TOUCHPOINT_SPEC, VARIANT_SPEC
 from campaigns.models import Campaign, Touchpoint
 from journeymail.extensions import db
 from segments import services as segment_services
@@ -393,6 +393,17 @@ def test_every_problem_is_listed_at_once(client: FlaskClient, rich: Campaign) ->
     assert database_rows() == rows
 
 
+def test_a_hopeless_document_lists_its_first_fifty_problems(client: FlaskClient, rich: Campaign) -> None:
+    document = json_of(client, rich.id)
+    document["touchpoints"] = [{"phase": 0, "kind": "fax", "name": f"Fax {n}"} for n in range(60)]
+
+    response = client.post(IMPORT, json=document)
+
+    error = error_of(response)
+    assert len(error["fields"]) == 50
+    assert error["message"].endswith("Nothing was imported; 59 more problems, the first 49 of them listed in fields.")
+
+
 def test_a_body_that_is_not_json_is_400(client: FlaskClient, rich: Campaign) -> None:
     rows = database_rows()
 
@@ -426,10 +437,11 @@ def test_a_document_over_the_size_limit_is_413(client: FlaskClient, rich: Campai
     assert database_rows() == rows
 
 
-def test_import_is_post_only(client: FlaskClient) -> None:
-    assert client.get(IMPORT).status_code == 405
-    assert client.get("/api/campaigns/import").status_code != 200
-    assert error_of(client.get(f"/api/campaigns/{unknown_id(Campaign)}"))["message"] == NOT_FOUND
+def test_import_answers_only_post(client: FlaskClient) -> None:
+    response = client.get(IMPORT)
+
+    assert response.status_code == 405
+    assert error_of(response)["message"] == "This address does not accept that method."
 
 
 def test_the_imported_campaign_reads_back_through_the_api(client: FlaskClient, rich: Campaign) -> None:

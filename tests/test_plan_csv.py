@@ -137,9 +137,7 @@ def test_a_campaign_without_segments_has_only_the_header(
 # --- encoding, delimiter, headers --------------------------------------------------------
 
 
-def test_utf8_without_bom_and_with_commas_by_default(
-    client: FlaskClient, planned: Campaign, create_segment: Callable[..., Segment]
-) -> None:
+def test_utf8_without_bom_and_with_commas_by_default(client: FlaskClient, planned: Campaign) -> None:
     planned.segments[0].name = "Ärzte in München 🎉"
     db.session.commit()
 
