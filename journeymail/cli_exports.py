@@ -19,6 +19,7 @@ push_group = AppGroup("push", help="Create an exported campaign in an email serv
 def register(app: Flask) -> None:
     app.cli.add_command(export_group)
     app.cli.add_command(push_group)
+    app.cli.add_command(import_group)  # the campaign JSON section at the end of this file
 
 
 @export_group.command("mailjet")
@@ -92,3 +93,55 @@ def _read(path: str) -> bytes:
         return click.get_binary_stream("stdin").read()
     with open(path, "rb") as handle:
         return handle.read()
+
+
+# --- campaign JSON: `export campaign ID -o FILE` and `import campaign FILE` -----------------
+# (the document of campaigns/documents.py, the same as GET /campaigns/<id>/export/campaign.json)
+
+import_group = AppGroup("import", help="Import a campaign document (campaign.json) as a new campaign.")
+
+
+@export_group.command("campaign")
+@click.argument("campaign_id", type=int)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), default="-",
+              show_default=True, help="The file to write; - writes to standard output.")
+def export_campaign(campaign_id: int, output: str) -> None:
+    """Write campaign CAMPAIGN_ID as a campaign document, which `import campaign` reads back."""
+    from campaigns import documents
+    from campaigns.models import Campaign
+
+    campaign = db.session.get(Campaign, campaign_id) if 1 <= campaign_id <= MAX_ID else None
+    if campaign is None:
+        raise click.ClickException(f"There is no campaign with ID {campaign_id}.")
+    text = documents.export_json(campaign).decode("utf-8")
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    _write_whole(output, text)
+    click.echo(f'Wrote the campaign document of "{campaign.name}" to {output}.', err=True)
+
+
+@import_group.command("campaign")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def import_campaign(path: str) -> None:
+    """Create a new campaign from the campaign document FILE (- reads standard input); a refused one writes nothing."""
+    from campaigns import documents
+
+    from .validation import ServiceError
+
+    try:
+        imported = documents.import_document(documents.parse_file(_read(path)))
+    except documents.UnreadableFile as error:
+        raise click.ClickException(str(error)) from None
+    except ServiceError as error:
+        db.session.rollback()
+        if not error.fields:
+            raise click.ClickException(error.message) from None
+        listed = [f"  - {where}: {message}" for where, message in error.fields.items()]
+        raise click.ClickException("\n".join(["Nothing was imported; the document has these problems:", *listed])) from None
+    db.session.commit()
+    for note in imported.notes:
+        click.echo(note)
+    campaign = imported.campaign
+    click.echo(f'Created the campaign "{campaign.name}" (ID {campaign.id}) with {len(campaign.phases)} phases, '
+               f"{len(campaign.touchpoints)} touchpoints and {len(campaign.segments)} segments.")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from api_support import ISO_UTC, database_rows, error_of, unknown_id
 from campaigns import services
-from campaigns.documents import FORMAT, PHASE_SPEC, TOUCHPOINT_SPEC, VARIANT_SPEC
+from campaigns.documents import FORMAT, PHASE_SPEC, TOUCHPOINT_SPEC, VARIANT_SPEC, export_document
 from campaigns.models import Campaign, Touchpoint
 from journeymail.extensions import db
 from segments import services as segment_services
@@ -451,3 +452,63 @@ def test_the_imported_campaign_reads_back_through_the_api(client: FlaskClient, r
 
     assert {k: v for k, v in created.items() if k != "notes"} == fetched
     assert isinstance(db.session.get(Touchpoint, fetched["touchpoints"][0]["id"]), Touchpoint)
+
+
+# --- the command line: flask export campaign ID -o FILE, flask import campaign FILE ---------
+
+
+def test_the_command_line_exports_and_imports_an_equal_campaign(
+    runner: FlaskCliRunner, rich: Campaign, tmp_path: Path
+) -> None:
+    before = describe(rich)
+    path = tmp_path / "campaign.json"
+
+    exported = runner.invoke(args=["export", "campaign", str(rich.id), "-o", str(path)])
+    imported = runner.invoke(args=["import", "campaign", str(path)])
+
+    assert exported.exit_code == 0, exported.output
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == FORMAT
+    assert imported.exit_code == 0, imported.output
+    new = db.session.scalars(db.select(Campaign).where(Campaign.id != rich.id)).one()
+    assert f'Created the campaign "{CAMPAIGN_NAME}" (ID {new.id}) with 5 phases, 4 touchpoints and 2 segments.' in (
+        imported.output
+    )
+    assert_equal_campaigns(before, describe(new))
+
+
+def test_the_command_line_writes_the_document_to_standard_output(runner: FlaskCliRunner, rich: Campaign) -> None:
+    result = runner.invoke(args=["export", "campaign", str(rich.id)])
+
+    assert result.exit_code == 0
+    assert without_time(json.loads(result.output)) == without_time(export_document(rich))
+
+
+def test_the_command_line_refuses_a_broken_document_listing_every_problem(
+    runner: FlaskCliRunner, client: FlaskClient, rich: Campaign, tmp_path: Path
+) -> None:
+    document = json_of(client, rich.id)
+    document["touchpoints"][1]["phase"] = 12
+    document["campaign"]["locale"] = "english"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    rows = database_rows()
+
+    result = runner.invoke(args=["import", "campaign", str(path)])
+
+    assert result.exit_code == 1
+    assert "Nothing was imported; the document has these problems:" in result.output
+    assert "  - touchpoints[1].phase: No phase 12: the phases are numbered 0 to 4." in result.output
+    assert "  - campaign.locale: Use the form en_US (language_COUNTRY)." in result.output
+    assert database_rows() == rows
+
+
+def test_the_command_line_says_what_is_wrong(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    not_json = tmp_path / "notes.txt"
+    not_json.write_text("not json", encoding="utf-8")
+
+    unknown = runner.invoke(args=["export", "campaign", str(unknown_id(Campaign))])
+    unreadable = runner.invoke(args=["import", "campaign", str(not_json)])
+
+    assert unknown.exit_code == 1 and f"There is no campaign with ID {unknown_id(Campaign)}." in unknown.output
+    assert unreadable.exit_code == 1
+    assert "The file is not JSON: Expecting value (line 1, column 1)." in unreadable.output
