@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
@@ -14,13 +14,10 @@ from journeymail.extensions import db
 from journeymail.forms import ServiceForm
 from journeymail.validation import ServiceError
 
-from . import bp, documents, plan_csv
+from . import bp, documents, mailjet, plan_csv
 from .models import Campaign
 
 Page = Any
-
-MAILJET_ENDPOINTS = ("campaigns.export_mailjet", "campaigns.export_contacts_template", "campaigns.push_mailjet")
-
 
 # --- the export page ---------------------------------------------------------------------
 
@@ -30,7 +27,6 @@ def export_page(campaign_id: int) -> Page:
     """The formats to download, and the checks that block a clean export or deserve a look."""
     campaign = db.get_or_404(Campaign, campaign_id)
     emails = [row for row in plan_csv.plan_rows(campaign) if row.content is not None]
-    available = {name for name in (*MAILJET_ENDPOINTS, "campaigns.cell_preview") if name in current_app.view_functions}
     return render_template(
         "campaigns/export.html",
         campaign=campaign,
@@ -38,16 +34,9 @@ def export_page(campaign_id: int) -> Page:
         with_errors=[row for row in emails if row.counts["error"]],
         with_warnings=[row for row in emails if row.counts["warning"]],
         columns=plan_csv.COLUMNS,
-        available=available,
-        mailjet_readiness=_mailjet_readiness(campaign) if "campaigns.export_mailjet" in available else None,
-        push_form=FlaskForm(),
+        mailjet_readiness=mailjet.mailjet_readiness(campaign),
+        push_form=FlaskForm(),  # the CSRF token of the "Push to Mailjet" form
     )
-
-
-def _mailjet_readiness(campaign: Campaign) -> list[str]:
-    from . import mailjet  # the Mailjet bundle's module, present once its endpoints are
-
-    return mailjet.mailjet_readiness(campaign)
 
 
 # --- downloads ---------------------------------------------------------------------------

@@ -70,20 +70,23 @@ def test_the_export_page_lists_each_format_with_a_download(client: FlaskClient, 
     assert "/campaigns/import" in json_links
 
 
-def test_the_mailjet_card_links_the_bundle_or_says_it_is_coming(
-    app: Flask, client: FlaskClient, checked: Campaign
+def test_the_mailjet_card_offers_the_bundle_the_contacts_template_and_the_push(
+    client: FlaskClient, checked: Campaign
 ) -> None:
     card = page(client.get(f"/campaigns/{checked.id}/export")).by_id("format-mailjet")
 
-    if "campaigns.export_mailjet" in app.view_functions:
-        links = [a.get("href") for a in card.select("a")]
-        assert any(href.startswith(f"/campaigns/{checked.id}/export/mailjet") for href in links)
-    else:
-        assert "Coming soon" in card.text()
-        assert not card.select("a")
+    links = [a.get("href") for a in card.select("a")]
+    assert links == [f"/campaigns/{checked.id}/export/mailjet.json",
+                     f"/campaigns/{checked.id}/export/contacts-template.csv"]
+    push = card.select("form")[0]
+    assert (push.get("method"), push.get("action")) == ("post", f"/campaigns/{checked.id}/push/mailjet")
+    assert push.select("input", name="list_id") and push.select("input", name="csrf_token", type="hidden")
+    readiness = card.select("div", id="mailjet-readiness")[0]
+    assert "Not ready for Mailjet yet" in readiness.text()
+    assert "No subject" in readiness.text(), "the email without a subject stops the bundle"
 
 
-def test_errors_are_listed_per_email_and_segment(app: Flask, client: FlaskClient, checked: Campaign) -> None:
+def test_errors_are_listed_per_email_and_segment(client: FlaskClient, checked: Campaign) -> None:
     html = page(client.get(f"/campaigns/{checked.id}/export"))
 
     errors = html.by_id("export-errors")
@@ -96,11 +99,13 @@ def test_errors_are_listed_per_email_and_segment(app: Flask, client: FlaskClient
     ]
     assert all("The subject is empty." in item.text() for item in items)
     assert "No preheader" not in errors.text() and "Clean" not in errors.text()
-    if "campaigns.cell_preview" in app.view_functions:
-        link = urlsplit(items[1].select("a")[0].get("href"))
-        assert link.path == f"/campaigns/{checked.id}/preview"
-        founders = next(s for s in checked.segments if s.name == "Busy founders")
-        assert parse_qs(link.query) == {"segment": [str(founders.id)], "phase": [str(checked.phases[0].id)]}
+    link = urlsplit(items[1].select("a")[0].get("href"))
+    founders = next(s for s in checked.segments if s.name == "Busy founders")
+    assert link.path == f"/campaigns/{checked.id}/preview"
+    assert parse_qs(link.query) == {"segment": [str(founders.id)], "phase": [str(checked.phases[0].id)]}
+    no_subject = next(t for t in checked.touchpoints if t.name == "No subject")
+    assert link.fragment == f"email-{no_subject.id}"
+    assert client.get(items[1].select("a")[0].get("href")).status_code == 200
 
 
 def test_warnings_are_in_a_collapsed_list(client: FlaskClient, checked: Campaign) -> None:
@@ -124,6 +129,7 @@ def test_a_clean_campaign_says_nothing_blocks_the_export(
 
     assert html.by_id("export-errors") is None and html.by_id("export-warnings") is None
     assert "All 2 emails render without errors" in html.by_id("export-clean").text()
+    assert html.by_id("mailjet-readiness") is None and html.by_id("mailjet-ready") is not None
 
 
 def test_a_campaign_without_segments_is_told_to_choose_some(
