@@ -70,6 +70,7 @@ def _parse(source: str) -> _Parsed:
     found = _parsed_cache.get(source)
     if found is not None:
         return found
+    _refuse_hidden_syntax(source)
     try:
         tree = _ENV.parse(source)
     except TemplateSyntaxError as error:
@@ -85,6 +86,18 @@ def _parse(source: str) -> _Parsed:
     if len(_parsed_cache) > 1024:
         _parsed_cache.popitem(last=False)
     return parsed
+
+
+def _refuse_hidden_syntax(source: str) -> None:
+    """Comments and raw blocks vanish before the parser sees them, silently dropping or freezing text."""
+    try:
+        for line, token, _value in _ENV.lex(source):
+            if token == "comment_begin":
+                raise MergeTagError("Comments like {# ... #} are not allowed; an ESP would not understand them.", line)
+            if token == "raw_begin":
+                raise MergeTagError(BLOCKS_REFUSED, line)
+    except TemplateSyntaxError:
+        return  # the parser reports broken syntax with a better message
 
 
 def clear_parse_cache() -> None:
@@ -233,9 +246,9 @@ class _CompileCache:
                 self._items.move_to_end(key)
                 self.hits += 1
         if found is None:
-            self.misses += 1
             found = _compile_uncached(source)
             with self._lock:
+                self.misses += 1
                 self._items[key] = found
                 if len(self._items) > self.size:
                     self._items.popitem(last=False)

@@ -208,8 +208,8 @@ class JSONObject:
         if len(value) > self.max_keys:
             raise Invalid(f"At most {self.max_keys} values.")
         for key, item in value.items():
-            if not re.fullmatch(r"[a-z_][a-z0-9_]{0,39}", key):
-                raise Invalid(f'"{key}" is not a merge-tag name: use lower-case letters, digits and _.')
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,39}", key):
+                raise Invalid(f'"{key}" is not a merge-tag name: use letters, digits and _, starting with a letter or _.')
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 raise Invalid(f'The value of "{key}" must be text or a number.')
             if isinstance(item, float) and not math.isfinite(item):  # NaN is not JSON; PostgreSQL refuses it

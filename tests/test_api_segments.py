@@ -88,7 +88,7 @@ SEGMENT_REFUSALS = [
     (
         {"sample_data": {"First Name": "Ada"}},
         "sample_data",
-        '"First Name" is not a merge-tag name: use lower-case letters, digits and _.',
+        '"First Name" is not a merge-tag name: use letters, digits and _, starting with a letter or _.',
     ),
     ({"sample_data": {"firstname": {"a": 1}}}, "sample_data", 'The value of "firstname" must be text or a number.'),
     ({"sample_data": {"vip": True}}, "sample_data", 'The value of "vip" must be text or a number.'),

@@ -134,3 +134,17 @@ def test_every_gallery_template_renders_with_html_and_text(template):
     assert result.error is None, result.error
     assert result.html.lstrip().lower().startswith("<!doctype html")
     assert len(result.text.strip()) > 20
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [("Hi {# a note #} there", 1), ("a\n{% raw %}{{ x }}{% endraw %}", 2)],
+)
+def test_comments_and_raw_blocks_are_refused_rather_than_silently_dropped(source, line):
+    with pytest.raises(MergeTagError) as refused:
+        merge_tags(source)
+    assert refused.value.line == line
+
+
+def test_sample_data_can_fill_capitalised_merge_tags_as_gallery_emails_use_them():
+    assert fill("Dear {{FirstName}}", {"FirstName": "Ada"}) == "Dear Ada"
