@@ -140,6 +140,19 @@ def test_the_checks_list_names_the_line_of_a_problem(client, world):
     assert broken[0].select("button", class_="line-link")[0].get("data-line") == "6"
 
 
+def test_an_unknown_mj_element_is_an_error_check_with_its_line(client, world):
+    email = world["email"]
+    misspelt = BODY.replace("<mj-button", "<mj-buton").replace("</mj-button>", "</mj-buton>")
+    services.update_touchpoint(email, {"mjml": misspelt})
+    db.session.commit()
+
+    html = page(client.get(editor_url(email)))
+
+    [unknown] = [li for li in html.select("li", class_="check") if "<mj-buton> is not an MJML element" in li.text()]
+    assert "check-error" in unknown.classes
+    assert unknown.select("button")[0].get("data-line") == "6"
+
+
 def test_saving_the_base_email_stores_it_and_returns_to_the_editor(client, post_form, world):
     email = world["email"]
 

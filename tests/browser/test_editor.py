@@ -102,7 +102,8 @@ def test_a_broken_body_shows_its_error_line_and_keeps_the_last_good_preview(live
     page.goto(editor(live_server, world))
     expect(preview(page).get_by_text("Hello there, here is your guide.")).to_be_visible()
 
-    page.locator("#mjml").fill(BODY.replace("here is your guide", "this never shows").replace("      </mj-column>\n", ""))
+    broken = BODY.replace("here is your guide", "this never shows").replace("      </mj-column>\n", "")
+    page.locator("#mjml").fill(broken)
 
     problem = page.locator("[data-render-error]")
     expect(problem).to_be_visible(timeout=5_000)
@@ -128,6 +129,24 @@ def test_a_broken_merge_tag_names_its_line(live_server, page, world):
 
     expect(page.locator("[data-render-error]")).to_contain_text("Line 5 A merge tag is not closed", timeout=5_000)
     expect(page.locator("[data-preview-status]")).to_have_text("Does not render: see line 5")
+
+
+@pytest.mark.parametrize(
+    ("tag", "message"),
+    [
+        ("{{ ''.__class__.__mro__ }}", "Line 5 Not an allowed merge tag: attribute and item access"),
+        ("{{ cycler.__init__.__globals__ }}", "Line 5 Not an allowed merge tag: attribute and item access"),
+        ("{% for x in range(3) %}x{% endfor %}", "Line 5 Only merge tags like {{ firstname }} are allowed"),
+    ],
+    ids=["mro", "globals", "for block"],
+)
+def test_a_template_injection_attempt_is_answered_with_a_message_and_its_line(live_server, page, world, tag, message):
+    page.goto(editor(live_server, world))
+
+    page.locator("#mjml").fill(BODY.replace('{{ firstname | default("there") }}', tag))
+
+    expect(page.locator("[data-render-error]")).to_contain_text(message, timeout=5_000)
+    expect(preview(page).get_by_text("Hello there, here is your guide.")).to_be_visible()
 
 
 def test_a_check_line_link_moves_the_cursor_to_that_line(live_server, page, world):
@@ -203,7 +222,8 @@ def test_creating_a_variant_in_the_editor_marks_the_segment_lane_on_the_map(live
     expect(page.locator("[data-inbox-subject]")).to_have_text("Ada, a guide for founders", timeout=5_000)
     page.get_by_role("button", name="Save variant").click()
     expect(page.get_by_text("Saved the variant for \"Busy founders\".")).to_be_visible()
-    expect(page.locator(".segment-picker").get_by_role("link", name=re.compile("Busy founders"))).to_contain_text("variant")
+    founders_tab = page.locator(".segment-picker").get_by_role("link", name=re.compile("Busy founders"))
+    expect(founders_tab).to_contain_text("variant")
 
     page.goto(f"{live_server}/campaigns/{world['campaign_id']}")
     founders_lane = page.locator(f'.segment-lane[data-segment-id="{world["founders_id"]}"]')
@@ -227,6 +247,24 @@ def test_resetting_a_variant_from_the_editor_gives_the_segment_the_base_email(li
     expect(page.locator("[data-inbox-subject]")).to_have_text("Your guide, Ada")
 
 
+def test_the_editor_saves_without_javascript(live_server, browser, world):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(editor(live_server, world))
+        expect(page.locator("[data-inbox-subject]")).to_have_text("Your guide, friend")  # rendered by the server
+
+        page.locator("#subject").fill("Saved without scripts")
+        page.locator("#mjml").fill(BODY.replace("here is your guide", "no script needed"))
+        page.get_by_role("button", name="Save email").click()
+
+        expect(page.get_by_text('Saved the email "Guide delivery".')).to_be_visible()
+        expect(page.locator("[data-inbox-subject]")).to_have_text("Saved without scripts")
+        expect(preview(page).get_by_text("Hello there, no script needed.")).to_be_visible()
+    finally:
+        context.close()
+
+
 def test_script_in_an_email_never_runs_in_the_app_or_its_preview(live_server, page, world):
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -234,8 +272,10 @@ def test_script_in_an_email_never_runs_in_the_app_or_its_preview(live_server, pa
     title = page.title()
     hostile = BODY.replace(
         "        <mj-text><a href",
-        "        <mj-raw><script>document.title='pwned'; parent.document.body.dataset.pwned='1'; alert(1)</script></mj-raw>\n"
-        "        <mj-text><img src=\"x\" alt=\"\" onerror=\"parent.document.body.dataset.pwned='2'\"> Still here.</mj-text>\n"
+        "        <mj-raw><script>document.title='pwned'; parent.document.body.dataset.pwned='1'; alert(1)"
+        "</script></mj-raw>\n"
+        "        <mj-text><img src=\"x\" alt=\"\" onerror=\"parent.document.body.dataset.pwned='2'\">"
+        " Still here.</mj-text>\n"
         "        <mj-text><a href",
     )
 
