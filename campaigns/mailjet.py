@@ -40,6 +40,7 @@ from journeymail.rendering import (
     fill_with,
     html_to_text,
     merge_tags,
+    with_preheader,
 )
 from segments.models import Segment
 
@@ -182,9 +183,6 @@ def translate_text(source: str, locale: str) -> str:
 
 # Markup of one HTML or MJML tag, quoted attribute values included (they may hold ">").
 _MARKUP = re.compile(r"<[A-Za-z!/?](?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
-_PREVIEW = re.compile(r"(<mj-preview\b[^>]*>)(.*?)(</mj-preview\s*>)", re.IGNORECASE | re.DOTALL)
-_HEAD_OPEN = re.compile(r"<mj-head\b[^>]*>", re.IGNORECASE)
-_MJML_OPEN = re.compile(r"<mjml\b[^>]*>", re.IGNORECASE)
 
 
 class _Marked:
@@ -215,7 +213,7 @@ def translate_mjml(source: str, locale: str, preheader: str = "") -> str:
     marked = _Marked()
     mjml = marked.mark(source)
     if preheader.strip():
-        mjml = _with_preview(mjml, html.escape(marked.mark(preheader), quote=False))
+        mjml = with_preheader(mjml, html.escape(marked.mark(preheader), quote=False))
     spans = [m.span() for m in _MARKUP.finditer(mjml)]
 
     def in_markup(offset: int) -> bool:
@@ -224,18 +222,6 @@ def translate_mjml(source: str, locale: str, preheader: str = "") -> str:
     return marked.place(
         mjml, lambda tag, offset: mailjet_tag(tag, locale, context="attribute" if in_markup(offset) else "html")
     )
-
-
-def _with_preview(mjml: str, preview_html: str) -> str:
-    """Mailjet templates have no preheader field, so the preheader travels in the MJML as <mj-preview>."""
-    if _PREVIEW.search(mjml):
-        return _PREVIEW.sub(lambda m: m.group(1) + preview_html + m.group(3), mjml, count=1)
-    element = f"<mj-preview>{preview_html}</mj-preview>"
-    if head := _HEAD_OPEN.search(mjml):
-        return mjml[: head.end()] + "\n    " + element + mjml[head.end():]
-    if root := _MJML_OPEN.search(mjml):
-        return mjml[: root.end()] + f"\n  <mj-head>\n    {element}\n  </mj-head>" + mjml[root.end():]
-    return mjml  # no <mjml> root: the compiler reports that
 
 
 # --- the emails as Mailjet receives them --------------------------------------------------

@@ -55,7 +55,8 @@ class Content:
             subject=(variant and variant.subject) or touchpoint.subject or "",
             preheader=(variant and variant.preheader) or touchpoint.preheader or "",
             mjml=(variant and variant.mjml) or touchpoint.mjml or "",
-            text_override=touchpoint.text_override,
+            # A hand-written text part belongs to the base body; a variant with its own body gets its own text.
+            text_override=None if (variant and variant.mjml) else touchpoint.text_override,
             variant=variant is not None,
         )
 

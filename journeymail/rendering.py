@@ -414,7 +414,8 @@ def render_email(
             _tags_outside_body(text_override, "plain-text part")
         result.subject = _unescape_inline(fill(subject, plain_values))
         result.preheader = _unescape_inline(fill(preheader, plain_values))
-        result.mjml = fill(mjml_source, plain_values)
+        # The preheader is plain text: escape all of it, not only the values filled in.
+        result.mjml = with_preheader(fill(mjml_source, plain_values), html.escape(result.preheader, quote=False))
     except MergeTagError as error:
         result.error = error
         return result
@@ -427,6 +428,27 @@ def render_email(
         _unescape_inline(fill(text_override, plain_values)) if text_override else html_to_text(result.html)
     )
     return result
+
+
+_PREVIEW = re.compile(r"(<mj-preview\b[^>]*>)(.*?)(</mj-preview\s*>)", re.IGNORECASE | re.DOTALL)
+_HEAD_OPEN = re.compile(r"<mj-head\b[^>]*>", re.IGNORECASE)
+_MJML_OPEN = re.compile(r"<mjml\b[^>]*>", re.IGNORECASE)
+
+
+def with_preheader(mjml: str, preheader_html: str) -> str:
+    """The MJML with the preheader as its <mj-preview>, the inbox preview text (replacing one written in
+    the body, since the preheader field is what the author set for this email). Adds no line breaks,
+    so line numbers in compiler messages stay the author's."""
+    if not preheader_html.strip():
+        return mjml
+    if _PREVIEW.search(mjml):
+        return _PREVIEW.sub(lambda m: m.group(1) + preheader_html + m.group(3), mjml, count=1)
+    element = f"<mj-preview>{preheader_html}</mj-preview>"
+    if head := _HEAD_OPEN.search(mjml):
+        return mjml[: head.end()] + element + mjml[head.end():]
+    if root := _MJML_OPEN.search(mjml):
+        return mjml[: root.end()] + f"<mj-head>{element}</mj-head>" + mjml[root.end():]
+    return mjml  # no <mjml> root: the compiler reports that
 
 
 def _tags_outside_body(source: str, where: str) -> list[MergeTag]:

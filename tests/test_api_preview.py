@@ -228,6 +228,22 @@ def test_a_text_override_replaces_the_generated_text_part(client: FlaskClient, j
     assert "Start your trial" in body["html"]  # the HTML part is still the MJML
 
 
+def test_a_variant_with_its_own_body_gets_a_text_part_from_that_body_not_the_bases_override(
+    client: FlaskClient, journey: Journey
+) -> None:
+    client.patch(f"/api/touchpoints/{journey.welcome.id}", json={"text_override": "Base text for everyone."})
+    response = client.put(
+        f"/api/touchpoints/{journey.welcome.id}/variants/{journey.students.id}", json={"mjml": wrap("<mj-text>Exam week special</mj-text>")}
+    )
+    assert response.status_code == 201
+
+    students = preview_of(journey.preview(client, journey.students))
+    founders = preview_of(journey.preview(client, journey.founders))
+
+    assert "Exam week special" in students["text"] and "Base text" not in students["text"]
+    assert founders["text"].strip() == "Base text for everyone."
+
+
 def test_every_check_has_code_severity_message_and_line(client: FlaskClient, journey: Journey) -> None:
     client.patch(
         f"/api/touchpoints/{journey.welcome.id}",

@@ -318,7 +318,7 @@ def test_mjml_content_is_the_translated_source_that_compiles_to_the_html_part(pl
         .replace("{{ company }}", '[[data:company:""]]')
         .replace('{{ firstname | default("there") }}"', '[[data:firstname:&quot;there&quot;]]"')
         .replace("{{ unsubscribe_url }}", "[[UNSUB_LINK_EN]]")
-        .replace("<mj-head>", "<mj-head>\n    <mj-preview>Three things to try in your first week</mj-preview>")
+        .replace("<mj-head>", "<mj-head><mj-preview>Three things to try in your first week</mj-preview>")
     )
     assert content["MJMLContent"] == expected
     assert content["Html-part"] == compile_mjml(expected)

@@ -148,3 +148,19 @@ def test_comments_and_raw_blocks_are_refused_rather_than_silently_dropped(source
 
 def test_sample_data_can_fill_capitalised_merge_tags_as_gallery_emails_use_them():
     assert fill("Dear {{FirstName}}", {"FirstName": "Ada"}) == "Dear Ada"
+
+
+def test_the_preheader_field_becomes_the_inbox_preview_text_of_the_html():
+    source = (
+        "<mjml><mj-head><mj-preview>Boilerplate preview</mj-preview></mj-head>"
+        '<mj-body><mj-text>Hi</mj-text></mj-body></mjml>'
+    )
+    result = render_email(mjml_source=source, preheader='Your guide, {{ firstname | default("friend") }} & more')
+    assert "Your guide, friend &amp; more" in result.html
+    assert "Boilerplate preview" not in result.html
+    assert "Your guide" not in result.text  # the preview text is hidden in the body, not part of the text
+
+
+def test_without_a_preheader_the_bodys_own_preview_text_stays():
+    source = "<mjml><mj-head><mj-preview>Written in the body</mj-preview></mj-head><mj-body></mj-body></mjml>"
+    assert "Written in the body" in render_email(mjml_source=source).html
