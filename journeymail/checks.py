@@ -77,7 +77,11 @@ def structure(email: Email) -> Iterator[Check]:
         closing, name, _attrs, self_closing = match.group(1), match.group(2).lower(), match.group(3), match.group(4)
         line = _line(email.source, match.start())
         if inside_content and not (closing and name == inside_content):
-            continue
+            # MJML never nests inside a content element's HTML: the content element was left open.
+            opened, opened_line = stack.pop()
+            shown = f"</{name}>" if closing else f"<{name}>"
+            yield Check("mjml-unclosed", "error", f"<{opened}> (line {opened_line}) is not closed before {shown}.", line)
+            inside_content = None
         if name not in KNOWN_ELEMENTS:
             if closing and name in unknown_opened:
                 continue  # reported at its opening tag

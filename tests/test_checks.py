@@ -123,3 +123,22 @@ def test_every_gallery_template_passes_through_the_checks_without_a_crash(templa
     assert all(c.severity in {"error", "warning", "info"} and c.message for c in checks)
     # None of the gallery emails carries our unsubscribe merge tag: the rule must notice.
     assert any(c.code == "unsubscribe-missing" for c in checks)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "<mjml>\n  <mj-body>\n    <mj-section>\n      <mj-column>\n        <mj-text>Hello\n"
+            "        <mj-text>Second</mj-text>\n      </mj-column>\n    </mj-section>\n  </mj-body>\n</mjml>",
+            {("mjml-unclosed", 6)},
+        ),
+        (
+            "<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n<mj-text>Hi</mj-column>\n</mj-section>\n</mj-body>\n</mjml>",
+            {("mjml-unclosed", 5)},
+        ),
+    ],
+)
+def test_an_unclosed_content_element_is_named_once_at_the_tag_that_ends_it(source, expected):
+    structure_codes = {c for c in codes_for(source) if c[0].startswith("mjml-") and c[0] != "mjml-compile"}
+    assert structure_codes == expected
