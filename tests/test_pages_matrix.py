@@ -334,6 +334,28 @@ def test_cell_preview_links_each_email_to_its_editor_for_the_segment(client, dem
         assert parse_qs(href.query) == {"segment": [str(demo.browsers.id)]}
 
 
+def test_cell_preview_offers_a_test_send_of_each_email_as_the_segment_gets_it(app, client, demo, monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    url = cell_url(demo.campaign, demo.browsers, 0)
+
+    html = page(client.get(url))
+
+    for article in emails_in(html):
+        form = article.select("form", action=f"/campaigns/{demo.campaign.id}/test-send")[0]
+        fields = {i.get("name"): i.get("value") for i in form.select("input", type="hidden")}
+        assert fields["touchpoint_id"] == article.get("data-touchpoint-id")
+        assert fields["segment_id"] == str(demo.browsers.id)
+        assert fields["next"] == url
+        assert fields["csrf_token"]
+
+
+def test_cell_preview_says_when_test_sends_are_off(client, demo):
+    html = page(client.get(cell_url(demo.campaign, demo.browsers, 0)))
+
+    for article in emails_in(html):
+        assert "Test sends are off" in article.text()
+
+
 def test_cell_preview_leads_to_neighbouring_phases_and_other_segments(client, demo):
     html = page(client.get(cell_url(demo.campaign, demo.founders, 1)))
 
