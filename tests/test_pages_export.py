@@ -18,7 +18,6 @@ from api_support import database_rows, unknown_id
 from campaigns import services
 from campaigns.documents import export_document
 from campaigns.models import Campaign, Touchpoint
-from conftest import csrf_token_from
 from html_tree import Element, parse
 from journeymail.extensions import db
 from segments.models import Segment
@@ -157,6 +156,11 @@ def test_the_map_links_to_the_export_page(client: FlaskClient, checked: Campaign
 # --- the import form ---------------------------------------------------------------------
 
 
+def form_token(client: FlaskClient) -> str:
+    """The CSRF token of the import form, as a browser holding the page would send it."""
+    return page(client.get("/campaigns/import")).select("input", name="csrf_token")[0].get("value") or ""
+
+
 def upload(body: bytes, token: str, name: str = "campaign.json") -> dict[str, Any]:
     return {"document": (io.BytesIO(body), name), "csrf_token": token}
 
@@ -167,7 +171,7 @@ def test_the_campaign_list_links_to_the_import_form(client: FlaskClient) -> None
 
 def test_uploading_a_campaign_file_creates_the_campaign(client: FlaskClient, checked: Campaign) -> None:
     body = json.dumps(export_document(checked)).encode("utf-8")
-    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+    token = form_token(client)
 
     response = client.post("/campaigns/import", data=upload(body, token), content_type="multipart/form-data")
 
@@ -180,7 +184,7 @@ def test_uploading_a_campaign_file_creates_the_campaign(client: FlaskClient, che
 
 def test_a_file_with_a_byte_order_mark_imports_too(client: FlaskClient, checked: Campaign) -> None:
     body = b"\xef\xbb\xbf" + json.dumps(export_document(checked)).encode("utf-8")
-    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+    token = form_token(client)
 
     response = client.post("/campaigns/import", data=upload(body, token), content_type="multipart/form-data")
 
@@ -211,7 +215,7 @@ def test_the_form_refuses_a_post_without_its_security_token(client: FlaskClient,
 def test_an_unusable_file_is_refused_on_the_form_and_writes_nothing(
     client: FlaskClient, checked: Campaign, body: bytes, status: int, message: str
 ) -> None:
-    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+    token = form_token(client)
     rows = database_rows()
 
     response = client.post("/campaigns/import", data=upload(body, token), content_type="multipart/form-data")
@@ -225,7 +229,7 @@ def test_every_problem_of_a_file_is_listed(client: FlaskClient, checked: Campaig
     document = export_document(checked)
     document["touchpoints"][0]["phase"] = 42
     document["campaign"]["sender_email"] = "nobody"
-    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+    token = form_token(client)
     rows = database_rows()
 
     response = client.post(
@@ -243,7 +247,7 @@ def test_every_problem_of_a_file_is_listed(client: FlaskClient, checked: Campaig
 
 
 def test_posting_without_a_file_asks_for_one(client: FlaskClient) -> None:
-    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+    token = form_token(client)
 
     response = client.post("/campaigns/import", data={"csrf_token": token}, content_type="multipart/form-data")
 
@@ -252,7 +256,7 @@ def test_posting_without_a_file_asks_for_one(client: FlaskClient) -> None:
 
 
 def test_a_file_over_the_size_limit_is_413(app: Flask, client: FlaskClient, checked: Campaign) -> None:
-    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+    token = form_token(client)
     rows = database_rows()
 
     # Encoded in memory: the test client would spool a body this large to a file the refused request never closes.
@@ -270,7 +274,7 @@ def test_an_existing_segment_with_another_definition_is_reported_after_the_impor
 ) -> None:
     document = export_document(checked)
     document["segments"][0]["obstacle"] = "Another obstacle"
-    token = csrf_token_from(client.get("/campaigns/import").get_data(as_text=True))
+    token = form_token(client)
 
     response = client.post("/campaigns/import", data=upload(json.dumps(document).encode(), token),
                            content_type="multipart/form-data", follow_redirects=True)
