@@ -12,6 +12,7 @@ from journeymail.validation import MAX_ID, Integer, JSONObject, Text, clean
 from segments.models import Segment
 
 from . import api_bp, previews, services
+from .cells import plan_or_404
 from .models import Campaign, Phase, Touchpoint
 from .serialize import campaign_detail, campaign_summary, frameworks_list, phase_dict, touchpoint_dict, variant_dict
 
@@ -177,7 +178,7 @@ def preview_cell_email(campaign_id: int) -> Any:
 @api_bp.get("/campaigns/<int:campaign_id>/matrix")
 def matrix(campaign_id: int) -> Any:
     """The segment × phase matrix: each cell's emails in send order, gaps, and check counts."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = plan_or_404(campaign_id)
     return jsonify(previews.matrix_dict(campaign))
 
 

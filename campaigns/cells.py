@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import selectinload
+
+from journeymail.extensions import db
 from segments.models import Segment
 
 from .models import Campaign, Phase, Touchpoint, Variant
@@ -52,4 +55,23 @@ def sequence(campaign: Campaign) -> list[Touchpoint]:
     return sorted(
         campaign.touchpoints,
         key=lambda t: (t.phase.position, t.send_offset_days, t.position),
+    )
+
+
+def plan_or_404(campaign_id: int) -> Campaign:
+    """The campaign with everything the map, matrix, previews and exports read, loaded up front.
+
+    Phases, their touchpoints with variants and audiences, and the targeted segments come in a
+    handful of queries instead of one per touchpoint and segment.
+    """
+    touchpoints = selectinload(Campaign.phases).selectinload(Phase.touchpoints)
+    return db.get_or_404(
+        Campaign,
+        campaign_id,
+        options=[
+            touchpoints.selectinload(Touchpoint.variants),
+            touchpoints.selectinload(Touchpoint.audience),
+            selectinload(Campaign.touchpoints),
+            selectinload(Campaign.segments),
+        ],
     )

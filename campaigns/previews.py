@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
 
@@ -27,6 +27,11 @@ from .models import Campaign, Touchpoint
 class Preview:
     rendered: Rendered
     checks: list[Check]
+    counts: dict[str, int] = field(default_factory=dict)  # errors and warnings, summed once
+
+    def __post_init__(self) -> None:
+        if not self.counts:
+            object.__setattr__(self, "counts", summary(self.checks))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -141,7 +146,7 @@ class MatrixCell:
     def counts(self) -> dict[str, int]:
         total = {"error": 0, "warning": 0}
         for preview in self.previews:
-            for severity, count in summary(preview.checks).items():
+            for severity, count in preview.counts.items():
                 total[severity] += count
         return total
 
@@ -175,7 +180,7 @@ def matrix_dict(campaign: Campaign) -> dict[str, Any]:
                         "send_offset_days": e.touchpoint.send_offset_days,
                         "variant": e.variant is not None,
                         "subject": p.rendered.subject,
-                        "checks": summary(p.checks),
+                        "checks": p.counts,
                     }
                     for e, p in zip(m.cell.emails, m.previews)
                 ],

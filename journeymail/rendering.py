@@ -11,6 +11,7 @@ import hashlib
 import html
 import re
 from collections import OrderedDict
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
@@ -370,8 +371,9 @@ class _TextExtractor(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+@lru_cache(maxsize=1024)
 def html_to_text(html: str) -> str:
-    """The plain-text part of an email, from its HTML."""
+    """The plain-text part of an email, from its HTML (cached: segments often share one HTML)."""
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
@@ -389,10 +391,18 @@ class Rendered:
     preheader: str
     mjml: str  # the source after merge tags were filled
     html: str | None = None
-    text: str | None = None
     tags: list[MergeTag] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     error: MJMLError | MergeTagError | None = None
+    text_override: str | None = None  # the hand-written text part, merge tags filled
+
+    @property
+    def text(self) -> str | None:
+        """The plain-text part: the override, else derived from the HTML when first asked for
+        (the matrix and the checks never need it, so they never pay for it)."""
+        if self.text_override is not None:
+            return self.text_override
+        return html_to_text(self.html) if self.html is not None else None
 
 
 def render_email(
@@ -424,9 +434,8 @@ def render_email(
     except MJMLError as error:
         result.error = error
         return result
-    result.text = (
-        _unescape_inline(fill(text_override, plain_values)) if text_override else html_to_text(result.html)
-    )
+    if text_override:
+        result.text_override = _unescape_inline(fill(text_override, plain_values))
     return result
 
 
