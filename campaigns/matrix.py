@@ -14,9 +14,10 @@ from journeymail.validation import NotFound, ValidationError
 from segments.models import Segment
 
 from . import bp, previews
+from .cells import plan_or_404
 from .kinds import KINDS
 from .models import Campaign, Phase, Touchpoint
-from .previews import MatrixCell, _id_arg
+from .previews import MatrixCell, id_arg
 
 Page = Any
 
@@ -56,7 +57,7 @@ def cell_counts(campaign: Campaign) -> dict[tuple[int, int], dict[str, int]]:
 @bp.get("/campaigns/<int:campaign_id>/matrix")
 def matrix_page(campaign_id: int) -> Page:
     """The segment × phase matrix: what each targeted segment receives in each phase, with check counts."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = plan_or_404(campaign_id)
     grid = matrix_grid(campaign)
     cells = list(grid.values())
     return render_template(
@@ -74,7 +75,7 @@ def matrix_page(campaign_id: int) -> Page:
 @bp.get("/campaigns/<int:campaign_id>/preview")
 def cell_preview(campaign_id: int) -> Page:
     """One cell (?segment=ID&phase=ID): each of its emails in send order as that segment receives it, with checks."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = plan_or_404(campaign_id)
     segment, phase = cell_args(campaign, request.args.get("segment"), request.args.get("phase"))
     grid = matrix_grid(campaign)
     here = grid[(segment.id, phase.id)]
@@ -115,8 +116,8 @@ def email_frame(campaign_id: int) -> Page:
 
 def cell_args(campaign: Campaign, segment_arg: str | None, phase_arg: str | None) -> tuple[Segment, Phase]:
     """The targeted segment and the campaign's phase a cell URL names; ServiceErrors say what is wrong."""
-    segment_id = _id_arg("segment", segment_arg, required=True)
-    phase_id = _id_arg("phase", phase_arg, required=True)
+    segment_id = id_arg("segment", segment_arg, required=True)
+    phase_id = id_arg("phase", phase_arg, required=True)
     phase = db.session.get(Phase, phase_id)
     if phase is None or phase.campaign_id != campaign.id:
         raise NotFound(f"The campaign has no phase with ID {phase_id}.")

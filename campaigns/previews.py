@@ -192,13 +192,13 @@ def matrix_dict(campaign: Campaign) -> dict[str, Any]:
 
 def lookup(campaign: Campaign, touchpoint_arg: str | None, segment_arg: str | None) -> tuple[Touchpoint, Segment | None]:
     """The touchpoint and segment a preview URL names (?touchpoint=ID&segment=ID), checked against the campaign."""
-    touchpoint_id = _id_arg("touchpoint", touchpoint_arg, required=True)
+    touchpoint_id = id_arg("touchpoint", touchpoint_arg, required=True)
     touchpoint = db.session.get(Touchpoint, touchpoint_id)
     if touchpoint is None or touchpoint.campaign_id != campaign.id:
         raise NotFound(f"The campaign has no touchpoint with ID {touchpoint_id}.")
     if not touchpoint.is_email:
-        raise ValidationError({"touchpoint": f"A {touchpoint.kind_info.label.lower()} sends no email, so there is nothing to preview."})
-    segment_id = _id_arg("segment", segment_arg, required=False)
+        raise ValidationError({"touchpoint": f"A {touchpoint.kind_info.label.lower()} sends no email."})
+    segment_id = id_arg("segment", segment_arg, required=False)
     if segment_id is None:
         return touchpoint, None
     segment = db.session.get(Segment, segment_id)
@@ -209,7 +209,7 @@ def lookup(campaign: Campaign, touchpoint_arg: str | None, segment_arg: str | No
     return touchpoint, segment
 
 
-def _id_arg(name: str, value: str | None, *, required: bool) -> int | None:
+def id_arg(name: str, value: str | None, *, required: bool) -> int | None:
     if value in (None, ""):
         if required:
             raise ValidationError({name: f"Name the {name} to preview, e.g. ?{name}=12."})

@@ -16,7 +16,7 @@ from journeymail.validation import ServiceError
 from segments.services import list_segments
 
 from . import bp, services
-from .cells import cells, sequence
+from .cells import cells, plan_or_404, sequence
 from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
 from .models import Campaign, Phase, Touchpoint
@@ -56,7 +56,7 @@ def new_campaign() -> Page:
 @bp.get("/campaigns/<int:campaign_id>")
 def journey_map(campaign_id: int) -> Page:
     """The journey map: phases as columns, lanes for goals, touchpoints, emotion, pains, opportunities, segments."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = plan_or_404(campaign_id)
     return render_template(
         "campaigns/map.html",
         campaign=campaign,

@@ -338,7 +338,7 @@ def test_preview_of_a_form_or_page_is_422(
     response = client.get(f"/api/campaigns/{journey.campaign.id}/preview", query_string={"touchpoint": form.id})
 
     assert response.status_code == 422
-    assert error_of(response)["fields"] == {"touchpoint": f"A {label} sends no email, so there is nothing to preview."}
+    assert error_of(response)["fields"] == {"touchpoint": f"A {label} sends no email."}
 
 
 def test_preview_for_a_segment_that_does_not_exist_is_404(client: FlaskClient, journey: Journey) -> None:
