@@ -15,6 +15,7 @@ from journeymail.forms import ServiceForm
 from journeymail.validation import ServiceError
 
 from . import bp, documents, mailjet, plan_csv
+from .cells import plan_or_404
 from .models import Campaign
 
 Page = Any
@@ -25,7 +26,7 @@ Page = Any
 @bp.get("/campaigns/<int:campaign_id>/export")
 def export_page(campaign_id: int) -> Page:
     """The formats to download, and the checks that block a clean export or deserve a look."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = plan_or_404(campaign_id)
     emails = [row for row in plan_csv.plan_rows(campaign) if row.content is not None]
     return render_template(
         "campaigns/export.html",
@@ -45,7 +46,7 @@ def export_page(campaign_id: int) -> Page:
 @bp.get("/campaigns/<int:campaign_id>/export/plan.csv")
 def export_plan_csv(campaign_id: int) -> Response:
     """The plan CSV (?delimiter=comma|semicolon&bom=0|1): one row per touchpoint × targeted segment it reaches."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = plan_or_404(campaign_id)
     options = plan_csv.CsvOptions.from_args(request.args)
     return _download(plan_csv.plan_csv(campaign, options), "text/csv; charset=utf-8", f"{_slug(campaign)}-plan.csv")
 
@@ -53,7 +54,7 @@ def export_plan_csv(campaign_id: int) -> Response:
 @bp.get("/campaigns/<int:campaign_id>/export/campaign.json")
 def export_campaign_json(campaign_id: int) -> Response:
     """The whole campaign as a versioned document that POST /api/campaigns/import reads back."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = plan_or_404(campaign_id)
     return _download(documents.export_json(campaign), "application/json", f"{_slug(campaign)}-campaign.json")
 
 
