@@ -48,20 +48,21 @@ def export_plan_csv(campaign_id: int) -> Response:
     """The plan CSV (?delimiter=comma|semicolon&bom=0|1): one row per touchpoint × targeted segment it reaches."""
     campaign = plan_or_404(campaign_id)
     options = plan_csv.CsvOptions.from_args(request.args)
-    return _download(plan_csv.plan_csv(campaign, options), "text/csv; charset=utf-8", f"{_slug(campaign)}-plan.csv")
+    return download(plan_csv.plan_csv(campaign, options), "text/csv; charset=utf-8", f"{_slug(campaign)}-plan.csv")
 
 
 @bp.get("/campaigns/<int:campaign_id>/export/campaign.json")
 def export_campaign_json(campaign_id: int) -> Response:
     """The whole campaign as a versioned document that POST /api/campaigns/import reads back."""
     campaign = plan_or_404(campaign_id)
-    return _download(documents.export_json(campaign), "application/json", f"{_slug(campaign)}-campaign.json")
+    return download(documents.export_json(campaign), "application/json", f"{_slug(campaign)}-campaign.json")
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
+def download(body: bytes, mimetype: str, filename: str) -> Response:
+    """An export as a file download, never cached: an export is the campaign as it is now."""
     response = Response(body, content_type=mimetype)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "no-store"  # an export is the campaign as it is now
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -8,11 +8,13 @@ import io
 import json
 from typing import Any
 
-from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from journeymail.extensions import db
 
 from . import bp, mailjet, mailjet_push
+from .exports import download
+from .plan_csv import neutralise
 from .models import Campaign
 
 Page = Any
@@ -28,7 +30,7 @@ def export_mailjet(campaign_id: int) -> Page:
     except mailjet.BundleRefused as refused:
         return _refused(campaign, refused)
     body = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
-    return _download(body.encode("utf-8"), "application/json", mailjet.bundle_filename(campaign))
+    return download(body.encode("utf-8"), "application/json", mailjet.bundle_filename(campaign))
 
 
 @bp.get("/campaigns/<int:campaign_id>/export/contacts-template.csv")
@@ -36,9 +38,9 @@ def export_contacts_template(campaign_id: int) -> Page:
     """The header row of the contacts CSV that Mailjet's import expects for the bundle's properties."""
     campaign = db.get_or_404(Campaign, campaign_id)
     out = io.StringIO()
-    csv.writer(out, quoting=csv.QUOTE_ALL).writerow(_cell(name) for name in mailjet.contacts_header(campaign))
+    csv.writer(out, quoting=csv.QUOTE_ALL).writerow(neutralise(name) for name in mailjet.contacts_header(campaign))
     filename = mailjet.bundle_filename(campaign).replace("-mailjet.json", "-contacts.csv")
-    return _download(out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", filename)
+    return download(out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", filename)
 
 
 @bp.post("/campaigns/<int:campaign_id>/push/mailjet")
@@ -104,15 +106,3 @@ def _field_of(problem: mailjet.Problem) -> str:
     if problem.touchpoint is not None and problem.segment is not None:
         return f"touchpoints.{problem.touchpoint.id}.segments.{problem.segment.id}"
     return problem.field_name or "campaign"
-
-
-def _cell(value: str) -> str:
-    """A spreadsheet must never run a cell as a formula (the names here never start so; this makes sure)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, content_type=mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "no-store"  # an export is the campaign as it is now
-    return response

@@ -61,8 +61,8 @@ class Campaign(db.Model):
     phases: Mapped[list[Phase]] = relationship(
         back_populates="campaign", order_by="Phase.position", cascade="all, delete-orphan"
     )
-    touchpoints: Mapped[list[Touchpoint]] = relationship(
-        back_populates="campaign", cascade="all, delete-orphan"
+    touchpoints: Mapped[list[Touchpoint]] = relationship(  # in creation order; journey order: touchpoints_in_order
+        back_populates="campaign", cascade="all, delete-orphan", order_by="Touchpoint.id"
     )
     segments: Mapped[list[Segment]] = relationship(secondary=campaign_segments, order_by="Segment.name")
 

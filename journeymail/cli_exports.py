@@ -1,10 +1,13 @@
-"""Command-line exports: `flask --app wsgi export mailjet ID -o FILE` and `flask --app wsgi push mailjet FILE`."""
+"""Command-line exports and imports: `flask --app wsgi export mailjet ID -o FILE`, `push mailjet FILE`,
+`export campaign ID -o FILE` and `import campaign FILE`."""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -90,7 +93,7 @@ def push_mailjet(bundle_path: str, list_id: int) -> None:
 
 def _read(path: str) -> bytes:
     if path == "-":
-        return click.get_binary_stream("stdin").read()
+        return sys.stdin.buffer.read()
     with open(path, "rb") as handle:
         return handle.read()
 

@@ -483,6 +483,15 @@ def test_the_command_line_writes_the_document_to_standard_output(runner: FlaskCl
     assert without_time(json.loads(result.output)) == without_time(export_document(rich))
 
 
+def test_the_command_line_imports_a_document_piped_to_standard_input(runner: FlaskCliRunner, rich: Campaign) -> None:
+    document = runner.invoke(args=["export", "campaign", str(rich.id)]).output
+
+    result = runner.invoke(args=["import", "campaign", "-"], input=document)
+
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 2
+
+
 def test_the_command_line_refuses_a_broken_document_listing_every_problem(
     runner: FlaskCliRunner, client: FlaskClient, rich: Campaign, tmp_path: Path
 ) -> None:

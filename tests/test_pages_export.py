@@ -131,6 +131,22 @@ def test_a_clean_campaign_says_nothing_blocks_the_export(
     assert html.by_id("mailjet-readiness") is None and html.by_id("mailjet-ready") is not None
 
 
+def test_the_mailjet_card_never_says_ready_while_emails_have_errors(client: FlaskClient, checked: Campaign) -> None:
+    # Only the clean email stays, and it loses its unsubscribe link: it still builds, but has an error.
+    for touchpoint in list(checked.touchpoints):
+        if touchpoint.name != "Clean":
+            services.delete_touchpoint(touchpoint)
+        else:
+            services.update_touchpoint(touchpoint, {"mjml": touchpoint.mjml.replace("{{ unsubscribe_url }}", "https://example.com/u")})
+    db.session.commit()
+
+    html = page(client.get(f"/campaigns/{checked.id}/export"))
+
+    assert html.by_id("export-errors") is not None
+    assert html.by_id("mailjet-readiness") is None and html.by_id("mailjet-ready") is None
+    assert "still have errors" in html.by_id("mailjet-builds-with-errors").text()
+
+
 def test_a_campaign_without_segments_is_told_to_choose_some(
     client: FlaskClient, create_campaign: Callable[..., Campaign]
 ) -> None:
