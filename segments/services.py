@@ -67,9 +67,36 @@ def update_segment(segment: Segment, data: Mapping[str, Any], *, from_form: bool
 
 
 def delete_segment(segment: Segment) -> None:
-    """Delete a segment; campaigns stop targeting it and its variants go with it."""
+    """Delete a segment; campaigns stop targeting it and its variants go with it.
+
+    Refused (409) while an email is meant for this segment alone: without it, the email's
+    audience would be empty, which means every segment, and it would silently reach them all.
+    """
+    only_for_it = sole_audience_of(segment)
+    if only_for_it:
+        names = ", ".join(f'"{t.name}" ({t.campaign.name})' for t in only_for_it)
+        raise Conflict(
+            f'These emails are meant for "{segment.name}" alone: {names}. '
+            "Give them another audience, or delete them, before deleting the segment."
+        )
     db.session.delete(segment)
     db.session.flush()
+
+
+def sole_audience_of(segment: Segment) -> list[Any]:
+    """The touchpoints whose audience is this segment and no other."""
+    from campaigns.models import Touchpoint, touchpoint_segments
+
+    others = touchpoint_segments.alias("others")
+    audience_size = (
+        db.select(func.count()).select_from(others).where(others.c.touchpoint_id == Touchpoint.id).scalar_subquery()
+    )
+    return list(db.session.scalars(
+        db.select(Touchpoint)
+        .join(touchpoint_segments, touchpoint_segments.c.touchpoint_id == Touchpoint.id)
+        .where(touchpoint_segments.c.segment_id == segment.id, audience_size == 1)
+        .order_by(Touchpoint.id)
+    ))
 
 
 def _check_name_free(name: str, own_id: int | None = None) -> None:
@@ -92,4 +119,4 @@ def usage(segment: Segment) -> dict[str, Any]:
         db.select(Campaign).join(campaign_segments).where(campaign_segments.c.segment_id == segment.id)
     ).all()
     variants = db.session.scalar(db.select(func.count(Variant.id)).where(Variant.segment_id == segment.id))
-    return {"campaigns": campaigns, "variants": variants or 0}
+    return {"campaigns": campaigns, "variants": variants or 0, "only_for_it": sole_audience_of(segment)}

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 
 from journeymail.extensions import db
 from journeymail.forms import status_of, submit
+from journeymail.validation import ServiceError
 
 from . import bp, services
 from .forms import SegmentForm
@@ -51,8 +52,13 @@ def delete_segment(segment_id: int) -> Page:
     form = FlaskForm()
     if form.validate_on_submit():
         name = segment.name
-        services.delete_segment(segment)
-        db.session.commit()
-        flash(f'Segment "{name}" deleted.', "success")
-        return redirect(url_for("segments.list_segments"))
+        try:
+            services.delete_segment(segment)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f'Segment "{name}" deleted.', "success")
+            return redirect(url_for("segments.list_segments"))
     return render_template("segments/delete.html", segment=segment, form=form, usage=services.usage(segment))

@@ -274,3 +274,23 @@ def test_deleting_a_segment_that_does_not_exist_is_404(client: FlaskClient) -> N
 
     assert response.status_code == 404
     assert error_of(response)["fields"] == {}
+
+
+def test_deleting_the_only_segment_an_email_is_meant_for_is_refused_and_writes_nothing(
+    client: FlaskClient,
+    create_campaign: Callable[..., Campaign],
+    create_segment: Callable[..., Segment],
+    create_touchpoint: Callable[..., Touchpoint],
+) -> None:
+    # Without it, the email's audience would be empty (= every segment) and reach everyone.
+    campaign = create_campaign(name="Spring")
+    founders, students = create_segment(name="Busy founders"), create_segment(name="Students")
+    client.put(f"/api/campaigns/{campaign.id}/segments", json={"segment_ids": [founders.id, students.id]})
+    create_touchpoint(campaign, name="Founders-only offer", segment_ids=[founders.id])
+    rows = database_rows()
+
+    response = client.delete(f"/api/segments/{founders.id}")
+
+    assert response.status_code == 409
+    assert '"Founders-only offer" (Spring)' in error_of(response)["message"]
+    assert database_rows() == rows

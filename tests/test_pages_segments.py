@@ -240,3 +240,18 @@ def test_confirming_deletes_the_segment_and_campaigns_stop_targeting_it(
     db.session.expire_all()
     assert [s.name for s in campaign.segments] == ["Night owls"]
     assert 'Segment "Busy founders" deleted.' in page(client.get("/segments")).text()
+
+
+def test_deleting_a_segment_an_email_is_meant_for_alone_is_refused_with_the_reason(
+    client, post_form, create_segment, create_campaign, create_touchpoint
+):
+    segment = create_segment(name="Busy founders")
+    campaign = create_campaign(name="Spring")
+    campaign_services.set_segments(campaign, {"segment_ids": [segment.id]})
+    create_touchpoint(campaign, name="Founders-only offer", segment_ids=[segment.id])
+
+    response = post_form(f"/segments/{segment.id}/delete", {})
+
+    assert response.status_code == 200
+    assert "Founders-only offer" in page(response).text()
+    assert db.session.get(Segment, segment.id) is not None

@@ -117,18 +117,20 @@ def test_deleting_a_segment_relies_on_the_database_to_drop_its_links(
 ) -> None:
     """The Segment model has no relationships back: ON DELETE CASCADE (foreign keys on, also in SQLite) does it."""
     campaign = create_campaign()
-    segment = create_segment()
-    services.set_segments(campaign, {"segment_ids": [segment.id]})
-    touchpoint = create_touchpoint(campaign, segment_ids=[segment.id])
+    segment, other = create_segment(), create_segment()
+    services.set_segments(campaign, {"segment_ids": [segment.id, other.id]})
+    touchpoint = create_touchpoint(campaign, segment_ids=[segment.id, other.id])
     services.put_variant(touchpoint, segment, {"subject": "Hi"})
     db.session.commit()
-    segment_id = segment.id
+    segment_id, other_id = segment.id, other.id
 
     segment_services.delete_segment(fresh(Segment, segment_id))
     db.session.commit()
 
     rows = database_rows()
-    assert rows["segments"] == rows["campaign_segments"] == rows["touchpoint_segments"] == rows["variants"] == []
+    assert [row[0] for row in rows["segments"]] == [other_id]
+    assert [row[1] for row in rows["campaign_segments"]] == [row[1] for row in rows["touchpoint_segments"]] == [other_id]
+    assert rows["variants"] == []
 
 
 def test_sqlite_connections_enforce_foreign_keys() -> None:
