@@ -5,6 +5,7 @@
 #   make test-sqlite   SQLite only
 #   make test-postgres PostgreSQL only (scripts/with-postgres)
 #   make bench         benchmark table
+#   make lint          ruff: unused or undefined names, syntax errors
 #   make clean         remove local databases and caches (keeps .venv)
 #   make distclean     clean + remove .venv
 #
@@ -25,7 +26,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv install install-dev run test test-sqlite test-postgres bench clean distclean
+.PHONY: venv install install-dev run test test-sqlite test-postgres bench lint clean distclean
 
 # --- virtualenv and dependency stamps ---------------------------------------
 
@@ -58,7 +59,7 @@ run: install
 
 # --- tests ------------------------------------------------------------------
 
-test: install-dev
+test: install-dev lint
 	@echo "==> pytest on SQLite"
 	env -u TEST_DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 	@if scripts/with-postgres --check; then \
@@ -78,6 +79,11 @@ test-sqlite: install-dev
 
 test-postgres: install-dev
 	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
+
+# --- lint -------------------------------------------------------------------
+
+lint: install-dev
+	$(PY) -m ruff check .
 
 # --- benchmark --------------------------------------------------------------
 

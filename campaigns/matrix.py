@@ -10,14 +10,14 @@ from flask import make_response, render_template, request
 from journeymail.checks import summary
 from journeymail.extensions import db
 from journeymail.security import EMAIL_POLICY
-from journeymail.validation import NotFound, ValidationError
+from journeymail.validation import NotFound
 from segments.models import Segment
 
 from . import bp, previews
 from .cells import plan_or_404
 from .kinds import KINDS
 from .models import Campaign, Phase, Touchpoint
-from .previews import MatrixCell, id_arg
+from .previews import MatrixCell, id_arg, targeted_segment
 
 Page = Any
 
@@ -121,12 +121,7 @@ def cell_args(campaign: Campaign, segment_arg: str | None, phase_arg: str | None
     phase = db.session.get(Phase, phase_id)
     if phase is None or phase.campaign_id != campaign.id:
         raise NotFound(f"The campaign has no phase with ID {phase_id}.")
-    segment = db.session.get(Segment, segment_id)
-    if segment is None:
-        raise NotFound(f"There is no segment with ID {segment_id}.")
-    if segment not in campaign.segments:
-        raise ValidationError({"segment": f'The campaign does not target the segment "{segment.name}".'})
-    return segment, phase
+    return targeted_segment(campaign, segment_id), phase
 
 
 def elsewhere(phase: Phase, segment: Segment) -> list[Touchpoint]:

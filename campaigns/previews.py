@@ -199,14 +199,17 @@ def lookup(campaign: Campaign, touchpoint_arg: str | None, segment_arg: str | No
     if not touchpoint.is_email:
         raise ValidationError({"touchpoint": f"A {touchpoint.kind_info.label.lower()} sends no email."})
     segment_id = id_arg("segment", segment_arg, required=False)
-    if segment_id is None:
-        return touchpoint, None
+    return touchpoint, (None if segment_id is None else targeted_segment(campaign, segment_id))
+
+
+def targeted_segment(campaign: Campaign, segment_id: int) -> Segment:
+    """A segment the campaign targets: 404 when there is no such segment, 422 when it is not targeted."""
     segment = db.session.get(Segment, segment_id)
     if segment is None:
         raise NotFound(f"There is no segment with ID {segment_id}.")
     if segment not in campaign.segments:
         raise ValidationError({"segment": f'The campaign does not target the segment "{segment.name}".'})
-    return touchpoint, segment
+    return segment
 
 
 def id_arg(name: str, value: str | None, *, required: bool) -> int | None:

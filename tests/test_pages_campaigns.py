@@ -252,7 +252,7 @@ def test_segment_choice_lists_every_segment_with_the_targeted_ones_ticked(client
 
 
 def test_choosing_segments_makes_the_campaign_target_them(post_form, create_campaign, create_segment):
-    founders, browsers, dormant = create_segment(), create_segment(), create_segment()
+    founders, _browsers, dormant = create_segment(), create_segment(), create_segment()
     campaign = create_campaign()
     url = f"/campaigns/{campaign.id}/segments"
 
