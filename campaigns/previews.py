@@ -6,17 +6,14 @@ keyed by the content that determines them, so an edit is never answered with a s
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import OrderedDict
 from dataclasses import dataclass, field
-from threading import Lock
 from typing import Any
 
 from journeymail.checks import Check, run_checks, summary
 from journeymail.extensions import db
 from journeymail.validation import MAX_ID, NotFound, ValidationError
-from journeymail.rendering import Rendered, render_email
+from journeymail.rendering import ContentCache, Rendered, render_email
 from segments.models import Segment
 
 from .cells import Cell, cells
@@ -76,38 +73,8 @@ def preview_values(campaign: Campaign | None, segment: Segment | None) -> dict[s
     return values
 
 
-class _PreviewCache:
-    """Whole previews keyed by a hash of everything that determines them."""
-
-    def __init__(self, size: int = 4096):
-        self.size = size
-        self._items: OrderedDict[bytes, Preview] = OrderedDict()
-        self._lock = Lock()
-        self.hits = self.misses = 0  # for `make bench` and the tests that prove a repeat is not re-rendered
-
-    def get_or_make(self, key_parts: dict[str, Any], make: Any) -> Preview:
-        key = hashlib.blake2b(json.dumps(key_parts, sort_keys=True, default=str).encode(), digest_size=20).digest()
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return found
-            self.misses += 1
-        made = make()
-        with self._lock:
-            self._items[key] = made
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return made
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self.hits = self.misses = 0
-
-
-preview_cache = _PreviewCache()
+# Whole previews by everything that determines them: source, subject, preheader, values, text, marketing.
+preview_cache: ContentCache[Preview] = ContentCache(4096)
 
 
 def preview_source(
@@ -125,7 +92,7 @@ def preview_source(
         )
         return Preview(rendered, run_checks(rendered, mjml, marketing=marketing))
 
-    return preview_cache.get_or_make(parts, make)
+    return preview_cache.get_or_make(json.dumps(parts, sort_keys=True, default=str), make)
 
 
 def preview_touchpoint(touchpoint: Touchpoint, segment: Segment | None) -> Preview:

@@ -11,12 +11,12 @@ import hashlib
 import html
 import re
 from collections import OrderedDict
-from functools import lru_cache
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from threading import Lock
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import mjml
 from jinja2 import TemplateSyntaxError, nodes
@@ -230,32 +230,33 @@ class MJMLError(ValueError):
         self.line = line
 
 
-class _CompileCache:
-    """Compiled HTML keyed by a hash of the exact MJML, so an edit can never get a stale render."""
+T = TypeVar("T")
 
-    def __init__(self, size: int = 2048):
+
+class ContentCache(Generic[T]):
+    """Results keyed by a hash of the content that determines them (least recently used go first),
+    so an edit, which changes the content, can never be answered with a stale result."""
+
+    def __init__(self, size: int):
         self.size = size
-        self._items: OrderedDict[bytes, str | MJMLError] = OrderedDict()
+        self._items: OrderedDict[bytes, T] = OrderedDict()
         self._lock = Lock()
-        self.hits = self.misses = 0
+        self.hits = self.misses = 0  # for `make bench` and the tests that prove a repeat is not redone
 
-    def compile(self, source: str) -> str:
-        key = hashlib.blake2b(source.encode("utf-8"), digest_size=20).digest()
+    def get_or_make(self, content: str, make: Callable[[], T]) -> T:
+        key = hashlib.blake2b(content.encode("utf-8"), digest_size=20).digest()
         with self._lock:
-            found = self._items.get(key)
-            if found is not None:
+            if key in self._items:
                 self._items.move_to_end(key)
                 self.hits += 1
-        if found is None:
-            found = _compile_uncached(source)
-            with self._lock:
-                self.misses += 1
-                self._items[key] = found
-                if len(self._items) > self.size:
-                    self._items.popitem(last=False)
-        if isinstance(found, MJMLError):
-            raise found
-        return found
+                return self._items[key]
+            self.misses += 1
+        made = make()
+        with self._lock:
+            self._items[key] = made
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return made
 
     def clear(self) -> None:
         with self._lock:
@@ -263,7 +264,8 @@ class _CompileCache:
             self.hits = self.misses = 0
 
 
-compile_cache = _CompileCache()
+# Compiled HTML by exact MJML source; a compile error is cached (and raised) like a result.
+compile_cache: ContentCache[str | MJMLError] = ContentCache(2048)
 
 
 def _no_includes(path: str, *_: Any) -> str:
@@ -283,7 +285,10 @@ def _compile_uncached(source: str) -> str | MJMLError:
 
 def compile_mjml(source: str) -> str:
     """MJML to email HTML (cached by content); raises MJMLError with the compiler's message."""
-    return compile_cache.compile(source)
+    found = compile_cache.get_or_make(source, lambda: _compile_uncached(source))
+    if isinstance(found, MJMLError):
+        raise found
+    return found
 
 
 def _describe_mjml_error(message: str, source: str) -> tuple[str, int | None]:
