@@ -66,8 +66,8 @@ def build_campaign(app):  # noqa: ANN001, ANN201 - a script, not library code
 
 
 def clear_render_caches() -> None:
-    from campaigns.previews import preview_cache
-    from journeymail import rendering
+    from emails import preview_cache
+    import emails as rendering
 
     rendering.compile_cache.clear()
     rendering.clear_parse_cache()
@@ -83,7 +83,7 @@ class CompileClock:
         self.calls = 0
 
     def __enter__(self) -> "CompileClock":
-        from journeymail import rendering
+        import emails as rendering
 
         self._original = rendering.mjml.mjml2html
 
@@ -99,7 +99,7 @@ class CompileClock:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        from journeymail import rendering
+        import emails as rendering
 
         rendering.mjml.mjml2html = self._original
 

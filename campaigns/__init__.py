@@ -1,8 +1,5 @@
-"""Campaigns: phases, touchpoints, emails and variants, and the journey map."""
+"""The plan: campaigns, phases, touchpoints, variants, audiences, and the journey map.
 
-from flask import Blueprint
-
-bp = Blueprint("campaigns", __name__)
-api_bp = Blueprint("campaigns_api", __name__, url_prefix="/api")
-
-from . import api, editor, exports, exports_mailjet, matrix, sending, views  # noqa: E402,F401  (routes register themselves on the blueprints)
+blueprint.py is the URL table; views.py the pages, api.py the JSON API, services.py the operations
+behind both, models.py the tables, cells.py the segment × phase grid, content.py what a segment gets.
+"""

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from journeymail.extensions import db
 from segments.models import Segment
 
+from .content import preview_touchpoint
 from .models import Campaign, Phase, Touchpoint, Variant
 
 
@@ -75,3 +76,15 @@ def plan_or_404(campaign_id: int) -> Campaign:
             selectinload(Campaign.segments),
         ],
     )
+
+
+def cell_counts(campaign: Campaign) -> dict[tuple[int, int], dict[str, int]]:
+    """Errors and warnings per (segment_id, phase_id) cell, for the journey map's segment lanes."""
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for key, cell in cells(campaign).items():
+        total = {"error": 0, "warning": 0}
+        for email in cell.emails:
+            for severity, count in preview_touchpoint(email.touchpoint, cell.segment).counts.items():
+                total[severity] += count
+        counts[key] = total
+    return counts

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.widgets import NumberInput
 
 from journeymail.forms import ServiceForm
-from journeymail.frameworks import FRAMEWORKS
+from campaigns.frameworks import FRAMEWORKS
 
 from .kinds import CAPTURE_KINDS, EMAIL_KINDS
 from .models import MAP_STATES

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from journeymail.api_util import iso
-from journeymail.frameworks import FRAMEWORKS
+from journeymail.http import iso
+from campaigns.frameworks import FRAMEWORKS
 
 from .models import Campaign, Phase, Touchpoint, Variant
 

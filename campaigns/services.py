@@ -7,14 +7,10 @@ then changes objects and flushes; the request commits once, so a refused change 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import current_app
-
+from emails.starters import starter_mjml
 from journeymail.extensions import db
-from journeymail.frameworks import FRAMEWORKS
 from journeymail.validation import (
     Choice,
     Conflict,
@@ -30,6 +26,7 @@ from journeymail.validation import (
 )
 from segments.models import Segment
 
+from .frameworks import FRAMEWORKS
 from .kinds import KINDS
 from .models import MAP_STATES, Campaign, Phase, Touchpoint, Variant
 
@@ -250,16 +247,6 @@ def delete_variant(variant: Variant) -> None:
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=None)
-def _read_starter(root: str, kind: str) -> str:
-    return (Path(root) / "templates" / "emails" / f"{kind}.mjml").read_text(encoding="utf-8")
-
-
-def starter_mjml(kind: str) -> str:
-    """The MJML a new email of this kind starts from (shipped in templates/emails/)."""
-    return _read_starter(str(Path(current_app.root_path).parent), kind)
 
 
 def _phase_of(campaign: Campaign, phase_id: int) -> Phase:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -10,12 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from journeymail.extensions import db
-from journeymail.forms import status_of, submit
-from journeymail.frameworks import FRAMEWORKS
-from journeymail.validation import ServiceError
+from journeymail.http import parse_id
+from journeymail.forms import carried_out, status_of, submit
 from segments.services import list_segments
 
-from . import bp, services
+from . import services
+from .frameworks import FRAMEWORKS
 from .cells import cells, plan_or_404, sequence
 from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
@@ -24,7 +23,6 @@ from .models import Campaign, Phase, Touchpoint
 Page = Any
 
 
-@bp.get("/")
 def index() -> Page:
     return redirect(url_for("campaigns.list_campaigns"))
 
@@ -35,14 +33,12 @@ def index() -> Page:
 # --- campaigns ---------------------------------------------------------------------------
 
 
-@bp.get("/campaigns")
 def list_campaigns() -> Page:
     """All campaigns, most recently changed first."""
     campaigns = db.session.scalars(db.select(Campaign).order_by(Campaign.updated_at.desc(), Campaign.id.desc())).all()
     return render_template("campaigns/list.html", campaigns=campaigns, frameworks=FRAMEWORKS)
 
 
-@bp.route("/campaigns/new", methods=["GET", "POST"])
 def new_campaign() -> Page:
     """Start a campaign from a journey framework."""
     form = CampaignForm()
@@ -53,7 +49,6 @@ def new_campaign() -> Page:
     return render_template("campaigns/form.html", form=form, frameworks=FRAMEWORKS), status_of(form)
 
 
-@bp.get("/campaigns/<int:campaign_id>")
 def journey_map(campaign_id: int) -> Page:
     """The journey map: phases as columns, lanes for goals, touchpoints, emotion, pains, opportunities, segments."""
     campaign = plan_or_404(campaign_id)
@@ -68,7 +63,6 @@ def journey_map(campaign_id: int) -> Page:
     )
 
 
-@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
 def edit_campaign(campaign_id: int) -> Page:
     """Campaign settings: name, goal, sender, locale, map state."""
     campaign = db.get_or_404(Campaign, campaign_id)
@@ -79,7 +73,6 @@ def edit_campaign(campaign_id: int) -> Page:
     return render_template("campaigns/form.html", form=form, campaign=campaign), status_of(form)
 
 
-@bp.route("/campaigns/<int:campaign_id>/delete", methods=["GET", "POST"])
 def delete_campaign(campaign_id: int) -> Page:
     """Ask before deleting a campaign with everything in it."""
     campaign = db.get_or_404(Campaign, campaign_id)
@@ -87,29 +80,22 @@ def delete_campaign(campaign_id: int) -> Page:
     if form.validate_on_submit():
         name = campaign.name
         services.delete_campaign(campaign)
-        db.session.commit()
         flash(f'Campaign "{name}" deleted.', "success")
         return redirect(url_for("campaigns.list_campaigns"))
     return render_template("campaigns/delete.html", campaign=campaign, form=form)
 
 
-@bp.route("/campaigns/<int:campaign_id>/segments", methods=["GET", "POST"])
 def campaign_segments(campaign_id: int) -> Page:
     """Choose which segments the campaign targets."""
     campaign = db.get_or_404(Campaign, campaign_id)
     form = FlaskForm()
     status = 200
     if form.validate_on_submit():
-        # Whole ASCII numbers become IDs; anything else goes to the service as is, which refuses it.
-        ids = [int(i) if re.fullmatch(r"[0-9]{1,18}", i) else i for i in request.form.getlist("segment_ids")]
-        try:
-            services.set_segments(campaign, {"segment_ids": ids})
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        # IDs become numbers; anything else goes to the service as it is, which refuses it.
+        ids = [parse_id(i) or i for i in request.form.getlist("segment_ids")]
+        if not carried_out(lambda: services.set_segments(campaign, {"segment_ids": ids})):
             status = 422
         else:
-            db.session.commit()
             count = len(campaign.segments)
             flash(f"The campaign now targets {count} segment{'s' if count != 1 else ''}.", "success")
             return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
@@ -121,7 +107,6 @@ def campaign_segments(campaign_id: int) -> Page:
 # --- phases ------------------------------------------------------------------------------
 
 
-@bp.route("/campaigns/<int:campaign_id>/phases/new", methods=["GET", "POST"])
 def new_phase(campaign_id: int) -> Page:
     campaign = db.get_or_404(Campaign, campaign_id)
     form = PhaseForm()
@@ -131,7 +116,6 @@ def new_phase(campaign_id: int) -> Page:
     return render_template("campaigns/phase_form.html", form=form, campaign=campaign), status_of(form)
 
 
-@bp.route("/phases/<int:phase_id>/edit", methods=["GET", "POST"])
 def edit_phase(phase_id: int) -> Page:
     phase = db.get_or_404(Phase, phase_id)
     form = PhaseForm(obj=phase)
@@ -141,28 +125,19 @@ def edit_phase(phase_id: int) -> Page:
     return render_template("campaigns/phase_form.html", form=form, campaign=phase.campaign, phase=phase), status_of(form)
 
 
-@bp.post("/phases/<int:phase_id>/move")
 def move_phase(phase_id: int) -> Page:
     """Move a phase one place left or right (buttons on the map)."""
     phase = db.get_or_404(Phase, phase_id)
     step = {"left": -1, "right": 1}.get(request.form.get("direction", ""))
     if step:
         services.update_phase(phase, {"position": max(0, phase.position + step)})
-        db.session.commit()
     return redirect(url_for("campaigns.journey_map", campaign_id=phase.campaign_id, _anchor=f"phase-{phase.id}"))
 
 
-@bp.post("/phases/<int:phase_id>/delete")
 def delete_phase(phase_id: int) -> Page:
     phase = db.get_or_404(Phase, phase_id)
     campaign_id, name = phase.campaign_id, phase.name
-    try:
-        services.delete_phase(phase)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if carried_out(lambda: services.delete_phase(phase)):
         flash(f'Phase "{name}" deleted.', "success")
     return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
 
@@ -170,7 +145,6 @@ def delete_phase(phase_id: int) -> Page:
 # --- touchpoints -------------------------------------------------------------------------
 
 
-@bp.route("/campaigns/<int:campaign_id>/touchpoints/new", methods=["GET", "POST"])
 def new_touchpoint(campaign_id: int) -> Page:
     """Place a touchpoint in a phase (?phase=ID preselects the phase, ?kind=KEY the kind)."""
     campaign = db.get_or_404(Campaign, campaign_id)
@@ -182,7 +156,6 @@ def new_touchpoint(campaign_id: int) -> Page:
     return render_template("campaigns/touchpoint_form.html", form=form, campaign=campaign, kinds=KINDS), status_of(form)
 
 
-@bp.route("/touchpoints/<int:touchpoint_id>/edit", methods=["GET", "POST"])
 def edit_touchpoint(touchpoint_id: int) -> Page:
     """Edit a touchpoint; choosing another phase moves it there (the form fallback for drag and drop)."""
     touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
@@ -198,7 +171,6 @@ def edit_touchpoint(touchpoint_id: int) -> Page:
     ), status_of(form)
 
 
-@bp.post("/touchpoints/<int:touchpoint_id>/move")
 def move_touchpoint(touchpoint_id: int) -> Page:
     """Move a touchpoint up or down within its phase, or to the neighbouring phase (buttons on the map)."""
     touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
@@ -216,11 +188,9 @@ def move_touchpoint(touchpoint_id: int) -> Page:
         change = {"phase_id": phases[index + 1].id}
     if change:
         services.update_touchpoint(touchpoint, change)
-        db.session.commit()
     return redirect(url_for("campaigns.journey_map", campaign_id=touchpoint.campaign_id, _anchor=f"touchpoint-{touchpoint.id}"))
 
 
-@bp.route("/touchpoints/<int:touchpoint_id>/delete", methods=["GET", "POST"])
 def delete_touchpoint(touchpoint_id: int) -> Page:
     """Ask before deleting a touchpoint and its variants."""
     touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
@@ -228,7 +198,6 @@ def delete_touchpoint(touchpoint_id: int) -> Page:
     if form.validate_on_submit():
         campaign_id, name = touchpoint.campaign_id, touchpoint.name
         services.delete_touchpoint(touchpoint)
-        db.session.commit()
         flash(f'"{name}" deleted.', "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
     return render_template("campaigns/touchpoint_delete.html", touchpoint=touchpoint, form=form)

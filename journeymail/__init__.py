@@ -9,10 +9,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.routing import IntegerConverter
 
 from .extensions import csrf, db, migrate
-from .validation import MAX_ID
 
 
 def create_app(config_class: Any = None) -> Flask:
@@ -38,38 +36,34 @@ def create_app(config_class: Any = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "journeymail.db")
     _require_secret_key(app)
 
-    app.url_map.converters["int"] = IdConverter
-
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"))
     csrf.init_app(app)
     _tune_sqlite(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
 
-    from . import cli, errors, pages, security
+    from . import cli, errors, http, pages, security
 
+    http.register(app)  # the ID converter, and one commit per request
     errors.register_error_handlers(app)
     cli.register(app)
     pages.register(app)
     security.register(app)
 
-    from campaigns import api_bp as campaigns_api, bp as campaigns_bp
-    from segments import api_bp as segments_api, bp as segments_bp
+    # The features, each with its pages and its JSON API (under /api, JSON only: a browser cannot
+    # send JSON cross-site without CORS, so the API needs no CSRF token).
+    from campaigns.blueprint import api_bp as campaigns_api, bp as campaigns_bp
+    from exports.blueprint import api_bp as exports_api, bp as exports_bp
+    from previews.blueprint import api_bp as previews_api, bp as previews_bp
+    from segments.blueprint import api_bp as segments_api, bp as segments_bp
 
-    for blueprint in (campaigns_bp, segments_bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (campaigns_api, segments_api):
-        csrf.exempt(blueprint)  # JSON only: a browser cannot send JSON cross-site without CORS
-        app.register_blueprint(blueprint)
+    for pages_bp, api_bp in (
+        (campaigns_bp, campaigns_api), (segments_bp, segments_api),
+        (previews_bp, previews_api), (exports_bp, exports_api),
+    ):
+        app.register_blueprint(pages_bp)
+        csrf.exempt(api_bp)
+        app.register_blueprint(api_bp)
     return app
-
-
-class IdConverter(IntegerConverter):
-    """Row IDs. A number beyond an INTEGER column names no row, so it becomes 0, which no row has
-    either: the lookup answers 404 instead of the database failing on the parameter."""
-
-    def to_python(self, value: str) -> int:
-        number = super().to_python(value)
-        return number if number <= MAX_ID else 0
 
 
 def _require_secret_key(app: Flask) -> None:

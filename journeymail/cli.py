@@ -5,21 +5,21 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from . import cli_exports
 from .extensions import db
 
 
 def register(app: Flask) -> None:
-    cli_exports.register(app)  # export ... and push ...
+    # The features' commands. The CLI registration is, with the factory, the one shell module that imports them.
+    from campaigns.demo import create_demo
+    from campaigns.models import Campaign
+    from exports import cli as exports_cli
+
+    exports_cli.register(app)  # export ..., import ... and push ...
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only seed when the database has no campaign yet.")
     def seed_demo(if_empty: bool) -> None:
         """Create the demo campaign: a B2B software trial on the seven-phase journey."""
-        from campaigns.models import Campaign
-
-        from .demo import create_demo
-
         if if_empty and db.session.scalar(db.select(Campaign.id).limit(1)) is not None:
             click.echo("The database already holds campaigns; no demo data added.")
             return

@@ -1,15 +1,19 @@
-"""Error handling: JSON error documents for the API, friendly pages for people. Never a bare 500."""
+"""Error handling: JSON error documents for the API, friendly pages for people. Never a bare 500.
+
+The handlers only answer; the request's transaction is rolled back by the hook in journeymail.http,
+which rolls back every response with an error status.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .http import CLASH, error_response
 from .validation import ServiceError
 
 MESSAGES = {
@@ -24,21 +28,9 @@ MESSAGES = {
 }
 
 
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def error_response(status: int, message: str, fields: dict[str, str] | None = None) -> tuple[Any, int]:
-    """The API's error document, or an HTML error page, depending on where the request went."""
-    if wants_json():
-        return jsonify(error={"message": message, "fields": fields or {}}), status
-    return render_template("error.html", status=status, message=message), status
-
-
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError) -> tuple[Any, int]:
-        db.session.rollback()
         return error_response(error.status, error.message, error.fields)
 
     @app.errorhandler(CSRFError)
@@ -50,8 +42,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError) -> tuple[Any, int]:
         # Another request changed the same data between our check and our write.
-        db.session.rollback()
-        return error_response(409, "That change clashes with data saved meanwhile. Reload and try again.")
+        return error_response(409, CLASH)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Any, int] | Response:
@@ -68,6 +59,5 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[Any, int]:
-        db.session.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return error_response(500, MESSAGES[500])

@@ -1,4 +1,4 @@
-"""What every page template may use: kind labels, the emotion scale, navigation."""
+"""What every page template may use: the emotion scale and small text filters."""
 
 from __future__ import annotations
 
@@ -33,11 +33,9 @@ def merge_parts(text: str | None) -> list[tuple[str, str, str]]:
 
 
 def register(app: Flask) -> None:
-    from campaigns.kinds import KINDS
-
     @app.context_processor
     def globals_for_pages() -> dict[str, Any]:
-        return {"KINDS": KINDS, "EMOTION_LABELS": EMOTION_LABELS}
+        return {"EMOTION_LABELS": EMOTION_LABELS}
 
     @app.template_filter("lines")
     def lines(text: str | None) -> list[str]:

@@ -6,17 +6,17 @@ writes nothing and the user learns about every bad field at once.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
+from emails.merge_tags import MergeTagError, check_merge_tags
 from flask import current_app
 
-from .rendering import MergeTagError, check_merge_tags
+from .addresses import InvalidAddress, check_address
+from .http import MAX_ID, UnreadableJSON, read_json
 
 
 class ServiceError(Exception):
@@ -55,9 +55,6 @@ class Conflict(ServiceError):
 
 class Invalid(ValueError):
     """Raised by a field parser; the message is shown to the user as is."""
-
-
-MAX_ID = 2**31 - 1  # the largest value of an INTEGER primary key; PostgreSQL errors beyond it
 
 
 def unstorable(text: str) -> str | None:
@@ -163,14 +160,15 @@ class Email:
         text = Text(254, required=self.required, nullable=True, multiline=False).parse(value, from_form)
         if text is None:
             return None
-        try:
-            checked = validate_email(
-                text,
-                check_deliverability=current_app.config["EMAIL_CHECK_DELIVERABILITY"],
-            )
-        except EmailNotValidError as error:
-            raise Invalid(f"Not a valid email address: {error}") from None
-        return checked.normalized
+        return address(text)
+
+
+def address(text: str) -> str:
+    """One address as a field holds it, normalised; Invalid names the reason (deliverability per configuration)."""
+    try:
+        return check_address(text, deliverability=current_app.config["EMAIL_CHECK_DELIVERABILITY"]).normalized
+    except InvalidAddress as error:
+        raise Invalid(f"Not a valid email address: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -198,11 +196,9 @@ class JSONObject:
             return {}
         if isinstance(value, str):
             try:
-                value = json.loads(value)
-            except json.JSONDecodeError as error:
-                raise Invalid(f"Not valid JSON: {error.msg} (line {error.lineno}, column {error.colno}).") from None
-            except RecursionError:  # what json.loads raises for very deep nesting
-                raise Invalid("Not valid JSON: nested too deeply.") from None
+                value = read_json(value)
+            except UnreadableJSON as error:
+                raise Invalid(str(error)) from None
         if not isinstance(value, dict):
             raise Invalid('Must be a JSON object, e.g. {"firstname": "Ada"}.')
         if len(value) > self.max_keys:

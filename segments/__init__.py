@@ -1,8 +1,4 @@
-"""Segments: who reads us, by motivation, action and obstacle."""
+"""The audience: segments defined by motivation, action and obstacle, with the opportunity we answer with.
 
-from flask import Blueprint
-
-bp = Blueprint("segments", __name__)
-api_bp = Blueprint("segments_api", __name__, url_prefix="/api")
-
-from . import api, views  # noqa: E402,F401  (routes register themselves on the blueprints)
+blueprint.py is the URL table; views.py the pages, api.py the JSON API, services.py the operations.
+"""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import func
@@ -66,37 +66,34 @@ def update_segment(segment: Segment, data: Mapping[str, Any], *, from_form: bool
     return segment
 
 
-def delete_segment(segment: Segment) -> None:
-    """Delete a segment; campaigns stop targeting it and its variants go with it.
+# What other features hold of a segment, for the delete page and the delete itself. Segments know
+# nothing of those features (they depend on segments, not the other way round): each registers a
+# function that returns facts about one segment, with "refusal" set when the delete must wait.
+SegmentUse = Callable[[Segment], dict[str, Any]]
+_uses: list[SegmentUse] = []
 
-    Refused (409) while an email is meant for this segment alone: without it, the email's
-    audience would be empty, which means every segment, and it would silently reach them all.
-    """
-    only_for_it = sole_audience_of(segment)
-    if only_for_it:
-        names = ", ".join(f'"{t.name}" ({t.campaign.name})' for t in only_for_it)
-        raise Conflict(
-            f'These emails are meant for "{segment.name}" alone: {names}. '
-            "Give them another audience, or delete them, before deleting the segment."
-        )
+
+def segment_use(describe: SegmentUse) -> SegmentUse:
+    """Register `describe` (a decorator): campaigns says which campaigns target a segment, and so on."""
+    _uses.append(describe)
+    return describe
+
+
+def usage(segment: Segment) -> dict[str, Any]:
+    """What deleting the segment would touch, as every registered feature describes it."""
+    facts: dict[str, Any] = {}
+    for describe in _uses:
+        facts.update(describe(segment))
+    return facts
+
+
+def delete_segment(segment: Segment) -> None:
+    """Delete a segment, unless a feature that uses it refuses (409, with the feature's reason)."""
+    refusal = usage(segment).get("refusal")
+    if refusal:
+        raise Conflict(refusal)
     db.session.delete(segment)
     db.session.flush()
-
-
-def sole_audience_of(segment: Segment) -> list[Any]:
-    """The touchpoints whose audience is this segment and no other."""
-    from campaigns.models import Touchpoint, touchpoint_segments
-
-    others = touchpoint_segments.alias("others")
-    audience_size = (
-        db.select(func.count()).select_from(others).where(others.c.touchpoint_id == Touchpoint.id).scalar_subquery()
-    )
-    return list(db.session.scalars(
-        db.select(Touchpoint)
-        .join(touchpoint_segments, touchpoint_segments.c.touchpoint_id == Touchpoint.id)
-        .where(touchpoint_segments.c.segment_id == segment.id, audience_size == 1)
-        .order_by(Touchpoint.id)
-    ))
 
 
 def _check_name_free(name: str, own_id: int | None = None) -> None:
@@ -109,14 +106,3 @@ def _check_name_free(name: str, own_id: int | None = None) -> None:
         query = query.where(Segment.id != own_id)
     if any(taken.casefold() == name.casefold() for taken in db.session.scalars(query)):
         raise Conflict(f'A segment named "{name}" already exists.', {"name": "This name is taken; choose another."})
-
-
-def usage(segment: Segment) -> dict[str, Any]:
-    """What deleting the segment would touch: the campaigns targeting it and its variants."""
-    from campaigns.models import Campaign, Variant, campaign_segments
-
-    campaigns = db.session.scalars(
-        db.select(Campaign).join(campaign_segments).where(campaign_segments.c.segment_id == segment.id)
-    ).all()
-    variants = db.session.scalar(db.select(func.count(Variant.id)).where(Variant.segment_id == segment.id))
-    return {"campaigns": campaigns, "variants": variants or 0, "only_for_it": sole_audience_of(segment)}

@@ -8,23 +8,20 @@ from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 
 from journeymail.extensions import db
-from journeymail.forms import status_of, submit
-from journeymail.validation import ServiceError
+from journeymail.forms import carried_out, status_of, submit
 
-from . import bp, services
+from . import services
 from .forms import SegmentForm
 from .models import Segment
 
 Page = Any
 
 
-@bp.get("/segments")
 def list_segments() -> Page:
     """Every segment, with its three axes at a glance."""
     return render_template("segments/list.html", segments=services.list_segments())
 
 
-@bp.route("/segments/new", methods=["GET", "POST"])
 def new_segment() -> Page:
     form = SegmentForm()
     if segment := submit(form, lambda values: services.create_segment(values, from_form=True)):
@@ -33,7 +30,6 @@ def new_segment() -> Page:
     return render_template("segments/form.html", form=form, suggestions=services.SUGGESTIONS), status_of(form)
 
 
-@bp.route("/segments/<int:segment_id>/edit", methods=["GET", "POST"])
 def edit_segment(segment_id: int) -> Page:
     segment = db.get_or_404(Segment, segment_id)
     form = SegmentForm(obj=segment)
@@ -45,20 +41,13 @@ def edit_segment(segment_id: int) -> Page:
     ), status_of(form)
 
 
-@bp.route("/segments/<int:segment_id>/delete", methods=["GET", "POST"])
 def delete_segment(segment_id: int) -> Page:
     """Ask before deleting: campaigns stop targeting the segment and its variants are removed."""
     segment = db.get_or_404(Segment, segment_id)
     form = FlaskForm()
     if form.validate_on_submit():
         name = segment.name
-        try:
-            services.delete_segment(segment)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if carried_out(lambda: services.delete_segment(segment)):
             flash(f'Segment "{name}" deleted.', "success")
             return redirect(url_for("segments.list_segments"))
     return render_template("segments/delete.html", segment=segment, form=form, usage=services.usage(segment))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from campaigns import services as campaign_services
@@ -22,6 +22,21 @@ from segments import services as segment_services
 from segments.models import Segment
 
 
+class RequestClient(FlaskClient):
+    """A test client whose requests each run in a database session of their own, as in production.
+
+    The test's own session (db.session in the test's app context) is another user: before each request
+    it commits what the test arranged, which also expires what it holds, so whatever the test reads
+    afterwards comes from the database, never from objects a request changed in memory. A request whose
+    changes are not committed therefore leaves no trace a test could see.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            db.session.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for the session; its schema is created once, its rows emptied after every test."""
@@ -31,6 +46,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         SQLALCHEMY_DATABASE_URI = url
 
     app = create_app(Config)
+    app.test_client_class = RequestClient
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -43,7 +59,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 @pytest.fixture(autouse=True)
 def _clean_database(app: Flask) -> Iterator[None]:
-    """Every test starts from an empty database; the app context lets tests use db.session directly."""
+    """Every test starts from an empty database. The app context lets tests use db.session directly;
+    requests still get sessions of their own (journeymail.extensions.session_scope)."""
     with app.app_context():
         yield
         db.session.rollback()

@@ -306,10 +306,10 @@ def test_deleting_a_campaign_deletes_its_phases_touchpoints_and_variants_but_kee
 
 
 def test_deleting_a_campaign_twice_is_404(client: FlaskClient, create_campaign: Callable[..., Campaign]) -> None:
-    campaign = create_campaign()
-    client.delete(f"/api/campaigns/{campaign.id}")
+    campaign_id = create_campaign().id
+    client.delete(f"/api/campaigns/{campaign_id}")
 
-    response = client.delete(f"/api/campaigns/{campaign.id}")
+    response = client.delete(f"/api/campaigns/{campaign_id}")
 
     assert response.status_code == 404
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from journeymail.frameworks import FRAMEWORKS
+from campaigns.frameworks import FRAMEWORKS
 
 FRAMEWORK_KEYS = ["seven-phase", "email-journey", "five-stage", "aida-loyalty", "four-phase"]
 

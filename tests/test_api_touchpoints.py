@@ -15,7 +15,7 @@ from campaigns.models import Campaign, Phase, Touchpoint
 from journeymail.extensions import db
 from segments.models import Segment
 
-STARTERS = Path(__file__).resolve().parent.parent / "templates" / "emails"
+STARTERS = Path(__file__).resolve().parent.parent / "emails" / "starters"
 
 
 def placement(client: FlaskClient, campaign: Campaign) -> dict[int, list[tuple[str, int]]]:

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from api_support import ISO_UTC, database_rows, error_of, unknown_id
 from campaigns import services
-from campaigns.documents import FORMAT, PHASE_SPEC, TOUCHPOINT_SPEC, VARIANT_SPEC, export_document
+from exports.documents import FORMAT, PHASE_SPEC, TOUCHPOINT_SPEC, VARIANT_SPEC, export_document
 from campaigns.models import Campaign, Touchpoint
 from journeymail.extensions import db
 from segments import services as segment_services

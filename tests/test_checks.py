@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from journeymail.checks import GMAIL_CLIP_BYTES, run_checks, summary
-from journeymail.rendering import render_email
+from emails.checks import GMAIL_CLIP_BYTES, run_checks, summary
+from emails import render_email
 
 from gallery import gallery_templates
 
-STARTERS = Path(__file__).resolve().parents[1] / "templates" / "emails"
+STARTERS = Path(__file__).resolve().parents[1] / "emails" / "starters"
 GOOD_SUBJECT = "Your e-book is here"
 GOOD_PREHEADER = "Twelve pages on planning a month of posts in one afternoon."
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from campaigns.models import Campaign
 from journeymail.extensions import db
-from journeymail.frameworks import FRAMEWORKS
+from campaigns.frameworks import FRAMEWORKS
 from segments.models import Segment
 from segments.services import SUGGESTIONS
 

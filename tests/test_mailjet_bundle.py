@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from campaigns import mailjet
+from exports.mailjet import bundle as mailjet
 from campaigns import services as campaign_services
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign, Touchpoint
-from journeymail.demo import create_demo
+from campaigns.demo import create_demo
 from journeymail.extensions import db
-from journeymail.rendering import PREVIEW_UNSUBSCRIBE_URL, compile_mjml
+from emails import PREVIEW_UNSUBSCRIBE_URL, compile_mjml
 from segments.models import Segment
 
 BODY = """<mjml>

@@ -15,9 +15,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from campaigns import mailjet, mailjet_push, services
+from campaigns import services
+from exports.mailjet import bundle as mailjet, push as mailjet_push
 from campaigns.models import Campaign
-from journeymail.demo import create_demo
+from campaigns.demo import create_demo
 from journeymail.extensions import db
 from mailjet_standin import MailjetStandIn
 

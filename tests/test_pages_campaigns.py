@@ -11,7 +11,7 @@ from campaigns import services
 from campaigns.models import Campaign, Phase, Touchpoint
 from html_tree import Element, control, field_text, parse
 from journeymail.extensions import db
-from journeymail.frameworks import FRAMEWORKS
+from campaigns.frameworks import FRAMEWORKS
 
 NEW_CAMPAIGN = {
     "name": "Spring trial",

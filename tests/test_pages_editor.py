@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from campaigns import editor as editor_module
+from previews import editor as editor_module
 from campaigns import services
 from campaigns.models import Campaign, Touchpoint, Variant
 from html_tree import Element, control, field_text, parse

@@ -16,7 +16,7 @@ from werkzeug.test import stream_encode_multipart
 
 from api_support import database_rows, unknown_id
 from campaigns import services
-from campaigns.documents import export_document
+from exports.documents import export_document
 from campaigns.models import Campaign, Touchpoint
 from html_tree import Element, parse
 from journeymail.extensions import db

@@ -10,9 +10,9 @@ import pytest
 
 from campaigns import services
 from campaigns.models import Campaign, Touchpoint
-from campaigns.previews import preview_touchpoint
+from campaigns.content import preview_touchpoint
 from html_tree import Element, parse
-from journeymail.checks import summary
+from emails.checks import summary
 from journeymail.extensions import db
 from journeymail.security import EMAIL_POLICY
 from segments.models import Segment
@@ -392,7 +392,8 @@ BAD_CELLS = [
     ("no phase", lambda d: f"segment={d.founders.id}", 422, "Name the phase"),
     ("words", lambda d: f"segment=abc&phase={d.campaign.phases[0].id}", 422, "is not a segment ID"),
     ("negative", lambda d: f"segment={d.founders.id}&phase=-1", 422, "is not a phase ID"),
-    ("beyond any ID", lambda d: f"segment=99999999999999999999&phase={d.campaign.phases[0].id}", 422, "is not a segment ID"),
+    ("beyond any ID", lambda d: f"segment=99999999999999999999&phase={d.campaign.phases[0].id}", 404,
+     "There is no segment with ID 99999999999999999999"),
     ("unicode digits", lambda d: f"segment=１&phase={d.campaign.phases[0].id}", 422, "is not a segment ID"),
     ("unknown segment", lambda d: f"segment={d.browsers.id + 1000}&phase={d.campaign.phases[0].id}", 404, "no segment"),
     ("untargeted segment", lambda d: f"segment={d.other_segment.id}&phase={d.campaign.phases[0].id}", 422,

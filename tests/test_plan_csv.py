@@ -19,9 +19,10 @@ from flask.testing import FlaskClient
 from api_support import unknown_id
 from campaigns import services
 from campaigns.models import Campaign, Touchpoint
-from campaigns.plan_csv import COLUMNS, FORMULA_STARTS, neutralise
-from campaigns.previews import preview_touchpoint
-from journeymail.checks import summary
+from exports.plan_csv import COLUMNS
+from journeymail.spreadsheet import FORMULA_STARTS, neutralise
+from campaigns.content import preview_touchpoint
+from emails.checks import summary
 from journeymail.extensions import db
 from segments.models import Segment
 

@@ -11,8 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from campaigns.models import Campaign, Touchpoint
-from campaigns.previews import preview_cache
-from journeymail import rendering
+from emails import preview_cache
+import emails as rendering
 from segments.models import Segment
 
 BODY = """<mjml>

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from journeymail import rendering
-from journeymail.rendering import MergeTagError, fill, fill_with, html_to_text, merge_tags, render_email
+import emails as rendering
+from emails import MergeTagError, fill, fill_with, html_to_text, merge_tags, render_email
 
 from gallery import gallery_templates
 

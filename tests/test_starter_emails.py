@@ -6,7 +6,7 @@ from pathlib import Path
 import mjml
 import pytest
 
-EMAILS_DIR = Path(__file__).resolve().parent.parent / "templates" / "emails"
+EMAILS_DIR = Path(__file__).resolve().parent.parent / "emails" / "starters"
 
 KINDS = [
     "welcome",

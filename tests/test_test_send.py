@@ -562,7 +562,7 @@ def test_the_form_needs_its_csrf_token(client: FlaskClient, smtp_server: Loopbac
 
 
 MACRO = (
-    '{% from "campaigns/_test_send.html" import test_send_form %}'
+    '{% from "previews/_test_send.html" import test_send_form %}'
     "{{ test_send_form(campaign, touchpoint, segment, next_url) }}"
 )
 

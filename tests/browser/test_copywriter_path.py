@@ -12,7 +12,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from campaigns.models import Campaign
-from journeymail.demo import create_demo
+from campaigns.demo import create_demo
 from journeymail.extensions import db
 from smtp_server import LoopbackSMTPServer
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from campaigns.models import Campaign
-from journeymail.demo import create_demo
+from campaigns.demo import create_demo
 from journeymail.extensions import db
 
 

@@ -1,0 +1,147 @@
+"""Demo data: a B2B social-media planning tool winning trial users, on the seven-phase journey.
+
+Everything goes through the services, so the demo is built exactly as a user would build it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+
+from journeymail.extensions import db
+from segments import services as segments
+from segments.models import Segment
+
+from . import services as campaigns
+from .models import Campaign
+
+SEGMENTS = [
+    {
+        "name": "Engaged evaluators",
+        "description": "Social-media leads at agencies and in-house teams who read everything we send.",
+        "motivation": "Follows us actively as a resource and wants direct contact",
+        "action": "Clicks through for more information and offers",
+        "obstacle": "Does not know enough about us yet to care",
+        "opportunity": "Show the product at work: case studies, a demo webinar and a fast personal reply.",
+        "sample_data": {"firstname": "Maya", "company": "Brightside Agency", "plan": "Team"},
+    },
+    {
+        "name": "Casual browsers",
+        "description": "Marketing managers who downloaded something once and now skim.",
+        "motivation": "Checks casually what we are about and how we might help later",
+        "action": "Opens and reads, but does not click",
+        "obstacle": "Our emails are plain, with no call to action or other way to engage",
+        "opportunity": "One clear button per email, a checklist they can use today, a reason to click now.",
+        "sample_data": {"firstname": "Jonas", "company": "Nordlicht GmbH"},
+    },
+    {
+        "name": "Dormant subscribers",
+        "description": "Addresses from a trade-show scan or an old giveaway; no opens in 90 days.",
+        "motivation": "Signed up by accident and has not unsubscribed yet",
+        "action": "Does not engage at all",
+        "obstacle": "Our emails are unclear, confusing or off-brand",
+        "opportunity": "A short, honest re-engagement series; remove them if they stay silent.",
+        "sample_data": {},
+    },
+]
+
+# (phase index, kind, name, trigger, offset days, call to action, subject, preheader)
+TOUCHPOINTS = [
+    (0, "landing_page", "Social planning e-book ad", "clicks a search ad", 0, "Download the e-book", None, None),
+    (0, "information_form", "E-book download form", "wants the e-book", 0, "Get the e-book", None, None),
+    (0, "welcome", "E-book delivery and welcome", "downloads the e-book", 0, "Read the e-book",
+     'Your e-book is here, {{ firstname | default("there") }}',
+     "Twelve pages on planning a month of social posts in one afternoon."),
+    (1, "newsletter", "Monthly planning tips", "is subscribed", 7, "Read this month's tips",
+     "Three posts that worked this month", "What we learned from 200 agencies' calendars, in five minutes."),
+    (2, "follow_up", "Case study: agency saves 6 hours a week", "downloaded the e-book", 3, "Read the case study",
+     "How Brightside plans a month in a morning", "Six hours a week back for a five-person social team."),
+    (2, "signup_form", "Demo webinar registration", "wants to see the product", 0, "Save my seat", None, None),
+    (2, "reminder", "Webinar reminder", "registered for the webinar", 1, "Join the webinar",
+     "Tomorrow: see a month planned live", "A 30-minute demo with time for your questions."),
+    (3, "offer", "Three months free trial", "attended the webinar", 1, "Start my free trial",
+     "Your three free months are ready", "No card needed. Invite your team and plan your first week."),
+    (4, "welcome", "Trial started", "starts the trial", 0, "Plan your first post",
+     'Welcome aboard, {{ firstname | default("there") }}', "Your workspace is ready: here are the first three steps."),
+    (5, "onboarding", "Week one: connect your channels", "started the trial", 2, "Connect a channel",
+     "Connect your first channel in two minutes", "Teams that connect a channel on day two plan twice as much."),
+    (5, "onboarding", "Insights from your first month", "ordered", 30, "See your insights",
+     "Your first month in numbers", "Posts planned, hours saved and what to try next."),
+    (6, "review_request", "Review on a software directory", "has used it for 60 days", 60, "Write a review",
+     "Would you recommend us to a colleague?", "Two minutes of your time helps other teams decide."),
+    (6, "referral", "Refer a team", "left a good review", 7, "Invite a team",
+     "Give a team three months, get one free", "Share your link; we thank you for every team that joins."),
+]
+
+# Emails meant for some segments only; the rest go to every segment the campaign targets.
+AUDIENCES = {
+    "Case study: agency saves 6 hours a week": ["Engaged evaluators"],
+    "Three months free trial": ["Engaged evaluators", "Casual browsers"],
+    "Review on a software directory": ["Engaged evaluators", "Casual browsers"],
+    "Refer a team": ["Engaged evaluators", "Casual browsers"],
+}
+
+# Segment versions of an email: (touchpoint name, segment name) -> the fields that differ.
+VARIANTS = {
+    ("Three months free trial", "Casual browsers"): {
+        "subject": "One click: three free months, no card needed",
+        "preheader": "Skip the demo: try it with your own posts, cancel any time.",
+    },
+    # No default on purpose: the preview checks point out that this segment has no first names.
+    ("E-book delivery and welcome", "Dormant subscribers"): {
+        "subject": "Still want the e-book, {{ firstname }}?",
+    },
+}
+
+PHASE_NOTES = {
+    0: (-1, "Too many tools promise the same thing.\nNo time to research.", "A useful e-book in exchange for the address."),
+    1: (0, "Unsure whether the tool fits a small team.", "Practical tips that prove we know their work."),
+    2: (0, "Has to convince the team lead.\nFears a long set-up.", "A case study from a peer agency.\nA live demo webinar."),
+    3: (-1, "Budget needs approval.", "A free trial without a credit card."),
+    4: (1, "Worries about moving existing posts.", "A welcome that shows the first three steps."),
+    5: (2, "Team members forget to log in.", "Onboarding tips timed to the first weeks."),
+    6: (2, "Nobody asks for feedback.", "Ask for a review at the happy moment; reward referrals."),
+}
+
+
+def create_demo() -> Campaign:
+    """Create the demo campaign with its touchpoints and three segments (reusing segments by name)."""
+    campaign = campaigns.create_campaign({
+        "name": "Plannery trial journey",
+        "goal": "Start a free three-month trial and order a team plan at its end.",
+        "description": "From the first e-book download to a recommendation on LinkedIn, for social-media teams.",
+        "framework": "seven-phase",
+        "map_state": "future",
+        "sender_name": "Maya from Plannery",
+        "sender_email": "hello@plannery.example",
+        "reply_to": "team@plannery.example",
+        "locale": "en_US",
+    })
+    for index, (emotion, pains, opportunities) in PHASE_NOTES.items():
+        campaigns.update_phase(
+            campaign.phases[index], {"emotion": emotion, "pain_points": pains, "opportunities": opportunities}
+        )
+    chosen = {data["name"]: _segment(data) for data in SEGMENTS}
+    campaigns.set_segments(campaign, {"segment_ids": [s.id for s in chosen.values()]})
+    added = {}
+    for phase_index, kind, name, trigger, offset, cta, subject, preheader in TOUCHPOINTS:
+        data = {
+            "phase_id": campaign.phases[phase_index].id,
+            "kind": kind,
+            "name": name,
+            "trigger": trigger,
+            "send_offset_days": offset,
+            "cta": cta,
+            "segment_ids": [chosen[n].id for n in AUDIENCES.get(name, [])],
+        }
+        if subject:
+            data.update(subject=subject, preheader=preheader)
+        added[name] = campaigns.add_touchpoint(campaign, data)
+    for (touchpoint, segment), content in VARIANTS.items():
+        campaigns.put_variant(added[touchpoint], chosen[segment], content)
+    return campaign
+
+
+def _segment(data: dict) -> Segment:
+    # Segment names are unique regardless of case, so look them up that way too.
+    existing = db.session.scalar(db.select(Segment).where(func.lower(Segment.name) == data["name"].lower()))
+    return existing or segments.create_segment(data)

@@ -1,0 +1,35 @@
+"""The email engine: everything between an author's MJML and the HTML a reader gets. No Flask, no database.
+
+    merge_tags  parse, vet and fill {{ name }}, {{ name | default("...") }}, {{ unsubscribe_url }}
+    mjml        compile MJML to HTML (cached by source); mj-include is never resolved
+    text        the plain-text part, derived from the HTML
+    render      render_email: the one function that turns content into a Rendered email
+    checks      quality rules, one function each, run on a Rendered email
+    preview     a Rendered email with its checks, cached by everything that decides it
+    starters    the starter MJML every new email of a kind begins with
+"""
+
+from .cache import ContentCache
+from .checks import GMAIL_CLIP_BYTES, Check, run_checks, summary
+from .merge_tags import (
+    PREVIEW_UNSUBSCRIBE_URL,
+    UNSUBSCRIBE,
+    MergeTag,
+    MergeTagError,
+    check_merge_tags,
+    clear_parse_cache,
+    fill,
+    fill_with,
+    merge_tags,
+)
+from .mjml import MJMLError, compile_cache, compile_mjml
+from .preview import Preview, preview_cache, preview_source
+from .render import Rendered, render_email, with_preheader
+from .text import html_to_text
+
+__all__ = [
+    "GMAIL_CLIP_BYTES", "PREVIEW_UNSUBSCRIBE_URL", "UNSUBSCRIBE", "Check", "ContentCache", "MJMLError", "MergeTag",
+    "MergeTagError", "Preview", "Rendered", "check_merge_tags", "clear_parse_cache", "compile_cache", "compile_mjml",
+    "fill", "fill_with", "html_to_text", "merge_tags", "preview_cache", "preview_source", "render_email",
+    "run_checks", "summary", "with_preheader",
+]

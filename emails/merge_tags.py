@@ -1,0 +1,212 @@
+"""Merge tags: parse and vet them, fill them with values, or replace them with an ESP's own syntax.
+
+Authors write only three forms of merge tag, so every email stays portable to an ESP:
+`{{ name }}`, `{{ name | default("text") }}` and `{{ unsubscribe_url }}`. Templates run in
+Jinja2's SandboxedEnvironment all the same, and anything else is refused before it runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+UNSUBSCRIBE = "unsubscribe_url"
+PREVIEW_UNSUBSCRIBE_URL = "https://example.com/unsubscribe"
+
+
+class MergeTagError(ValueError):
+    """A merge tag outside the three allowed forms, or broken template syntax."""
+
+    def __init__(self, message: str, line: int | None):
+        super().__init__(f"Line {line}: {message}" if line else message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True)
+class MergeTag:
+    name: str
+    default: str | None
+    line: int | None  # a line of the body; None in the subject or preheader
+    where: str = "body"
+
+
+# --- merge tags ------------------------------------------------------------------------------
+
+
+def _finalize(value: Any) -> Any:
+    return "" if value is None else value
+
+
+_ENV = SandboxedEnvironment(autoescape=True, finalize=_finalize, keep_trailing_newline=True)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    pieces: tuple[str | MergeTag, ...]  # the source as literal text and merge tags, in order
+    template: Any  # compiled lazily by the sandbox for preview rendering
+
+    @property
+    def tags(self) -> list[MergeTag]:
+        return [p for p in self.pieces if isinstance(p, MergeTag)]
+
+
+_parsed_cache: OrderedDict[str, _Parsed] = OrderedDict()
+
+
+def _parse(source: str) -> _Parsed:
+    """Parse and vet a template once; raises MergeTagError for anything but the allowed forms."""
+    found = _parsed_cache.get(source)
+    if found is not None:
+        return found
+    _refuse_hidden_syntax(source)
+    try:
+        tree = _ENV.parse(source)
+    except TemplateSyntaxError as error:
+        raise _syntax_error(source, error) from None
+    pieces: list[str | MergeTag] = []
+    for statement in tree.body:
+        if not isinstance(statement, nodes.Output):
+            raise MergeTagError(BLOCKS_REFUSED, statement.lineno)
+        for item in statement.nodes:
+            pieces.append(item.data if isinstance(item, nodes.TemplateData) else _merge_tag(item))
+    parsed = _Parsed(tuple(pieces), _ENV.from_string(tree))
+    _parsed_cache[source] = parsed
+    if len(_parsed_cache) > 1024:
+        _parsed_cache.popitem(last=False)
+    return parsed
+
+
+def _refuse_hidden_syntax(source: str) -> None:
+    """Comments and raw blocks vanish before the parser sees them, silently dropping or freezing text."""
+    try:
+        for line, token, _value in _ENV.lex(source):
+            if token == "comment_begin":
+                raise MergeTagError("Comments like {# ... #} are not allowed; an ESP would not understand them.", line)
+            if token == "raw_begin":
+                raise MergeTagError(BLOCKS_REFUSED, line)
+    except TemplateSyntaxError:
+        return  # the parser reports broken syntax with a better message
+
+
+def clear_parse_cache() -> None:
+    _parsed_cache.clear()
+
+
+def merge_tags(source: str) -> list[MergeTag]:
+    """Every merge tag in `source`, in order; raises MergeTagError for anything but the allowed forms."""
+    return _parse(source).tags
+
+
+# Names Jinja binds itself whatever the values say: {{ self }} would print a template object.
+RESERVED_NAMES = frozenset({"self"})
+
+
+def _merge_tag(node: nodes.Node) -> MergeTag:
+    if isinstance(node, nodes.Name):
+        return _named(MergeTag(node.name, None, node.lineno))
+    if (
+        isinstance(node, nodes.Filter)
+        and node.name == "default"
+        and isinstance(node.node, nodes.Name)
+        and len(node.args) == 1
+        and isinstance(node.args[0], nodes.Const)
+        and isinstance(node.args[0].value, str)
+        and not node.kwargs
+        and node.dyn_args is None
+        and node.dyn_kwargs is None
+    ):
+        return _named(MergeTag(node.node.name, node.args[0].value, node.lineno))
+    return _refuse(node)
+
+
+def _named(tag: MergeTag) -> MergeTag:
+    if tag.name in RESERVED_NAMES:
+        raise MergeTagError(
+            f'"{tag.name}" cannot be a merge tag name; choose another, e.g. {{{{ my_{tag.name} }}}}.', tag.line
+        )
+    return tag
+
+
+def _refuse(node: nodes.Node) -> MergeTag:
+    if isinstance(node, nodes.Filter):
+        reason = f'the filter "{node.name}" is not allowed; only | default("...") with a quoted text is.'
+    elif isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        reason = "attribute and item access are not allowed in a merge tag."
+    elif isinstance(node, nodes.Call):
+        reason = "calls are not allowed in a merge tag."
+    else:
+        reason = "write a merge tag as {{ name }} or {{ name | default(\"text\") }}."
+    raise MergeTagError("Not an allowed merge tag: " + reason, node.lineno)
+
+
+BLOCKS_REFUSED = "Only merge tags like {{ firstname }} are allowed; blocks such as {% ... %} are not."
+NOT_CLOSED = "A merge tag is not closed: write {{ name }} with both pairs of braces."
+
+
+def _syntax_error(source: str, error: TemplateSyntaxError) -> MergeTagError:
+    """Jinja's syntax error in an author's words, at the line where the author's mistake is.
+
+    Jinja reports an unclosed {{ where its parser gave up (often "unexpected '/'" in the next
+    closing tag, maybe lines later), so look for the {{ that has no }} first.
+    """
+    unclosed = _unclosed_tag_line(source)
+    if unclosed is not None:
+        return MergeTagError(NOT_CLOSED, unclosed)
+    lines = source.splitlines()
+    if error.lineno and error.lineno <= len(lines) and "{%" in lines[error.lineno - 1]:
+        return MergeTagError(BLOCKS_REFUSED, error.lineno)
+    if "unexpected end of template" in error.message or "expected token 'end of print statement'" in error.message:
+        return MergeTagError(NOT_CLOSED, error.lineno)
+    return MergeTagError(f"Merge tag syntax: {error.message}.", error.lineno)
+
+
+def _unclosed_tag_line(source: str) -> int | None:
+    """The line of the first {{ that has no }} before the next {{ or {% (or the end)."""
+    for match in re.finditer(r"\{\{", source):
+        close = source.find("}}", match.end())
+        following = [i for i in (source.find("{{", match.end()), source.find("{%", match.end())) if i >= 0]
+        if close < 0 or (following and min(following) < close):
+            return source.count("\n", 0, match.start()) + 1
+    return None
+
+
+def check_merge_tags(source: str | None) -> None:
+    """Raise MergeTagError if `source` holds a merge tag that is not allowed (used at save time)."""
+    if source:
+        merge_tags(source)
+
+
+class _Missing:
+    """A merge tag with no value: renders empty, or its default."""
+
+    def __str__(self) -> str:
+        return ""
+
+    def __html__(self) -> str:
+        return ""
+
+
+def _default(value: Any, fallback: str = "") -> Any:
+    return fallback if isinstance(value, _Missing) or value in (None, "") else value
+
+
+_ENV.filters = {"default": _default}
+
+
+def fill(source: str, values: Mapping[str, Any]) -> str:
+    """Fill merge tags with `values`, HTML-escaped, in the sandbox; a tag without value gets its default."""
+    parsed = _parse(source)  # refuses anything but the allowed forms before it runs
+    context = {tag.name: values.get(tag.name) or _Missing() for tag in parsed.tags}
+    return parsed.template.render(context)
+
+
+def fill_with(source: str, tag: Callable[[MergeTag], str]) -> str:
+    """The source with each merge tag replaced by `tag(merge_tag)` verbatim, e.g. an ESP's own syntax."""
+    return "".join(p if isinstance(p, str) else tag(p) for p in _parse(source).pieces)

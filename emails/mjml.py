@@ -1,0 +1,59 @@
+"""MJML to email HTML with mjml-python (MRML), cached by source; mj-include is never resolved."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import mjml
+
+from .cache import ContentCache
+
+class MJMLError(ValueError):
+    """MJML that does not compile; `line` when the compiler says where."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+# Compiled HTML by exact MJML source; a compile error is cached (and raised) like a result.
+compile_cache: ContentCache[str | MJMLError] = ContentCache(2048)
+
+
+def _no_includes(path: str, *_: Any) -> str:
+    raise MJMLError("mj-include is disabled: paste the content into the email instead.")
+
+
+def _compile_uncached(source: str) -> str | MJMLError:
+    if re.search(r"<mj-include\b", source):
+        return MJMLError("mj-include is disabled: paste the content into the email instead.", _line_of(source, "<mj-include"))
+    try:
+        return mjml.mjml2html(source, include_loader=_no_includes)
+    except MJMLError as error:
+        return error
+    except Exception as error:  # the compiler reports every problem as a plain exception
+        return MJMLError(*_describe_mjml_error(str(error), source))
+
+
+def compile_mjml(source: str) -> str:
+    """MJML to email HTML (cached by content); raises MJMLError with the compiler's message."""
+    found = compile_cache.get_or_make(source, lambda: _compile_uncached(source))
+    if isinstance(found, MJMLError):
+        raise found
+    return found
+
+
+def _describe_mjml_error(message: str, source: str) -> tuple[str, int | None]:
+    match = re.search(r"position (\d+)|at (\d+)\.\.(\d+)", message)
+    line = None
+    if match:
+        offset = int(match.group(1) or match.group(2))
+        line = source.count("\n", 0, min(offset, len(source))) + 1
+    return f"MJML does not compile: {message}", line
+
+
+def _line_of(source: str, needle: str) -> int | None:
+    index = source.find(needle)
+    return None if index < 0 else source.count("\n", 0, index) + 1

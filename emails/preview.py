@@ -1,0 +1,53 @@
+"""A preview: one rendered email with its checks, cached by everything that decides it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .cache import ContentCache
+from .checks import Check, run_checks, summary
+from .render import Rendered, render_email
+
+
+@dataclass(frozen=True)
+class Preview:
+    rendered: Rendered
+    checks: list[Check]
+    counts: dict[str, int] = field(default_factory=dict)  # errors and warnings, summed once
+
+    def __post_init__(self) -> None:
+        if not self.counts:
+            object.__setattr__(self, "counts", summary(self.checks))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "subject": self.rendered.subject,
+            "preheader": self.rendered.preheader,
+            "html": self.rendered.html,
+            "text": self.rendered.text,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+
+# Whole previews by everything that determines them: source, subject, preheader, values, text, marketing.
+preview_cache: ContentCache[Preview] = ContentCache(4096)
+
+
+def preview_source(
+    *, mjml: str, subject: str = "", preheader: str = "", values: dict[str, Any] | None = None,
+    text_override: str | None = None, marketing: bool = True,
+) -> Preview:
+    """Render MJML as written (the editor's live preview) and check it."""
+    values = values or {}
+    parts = {"mjml": mjml, "subject": subject, "preheader": preheader, "values": values,
+             "text": text_override, "marketing": marketing}
+
+    def make() -> Preview:
+        rendered = render_email(
+            mjml_source=mjml, subject=subject, preheader=preheader, values=values, text_override=text_override
+        )
+        return Preview(rendered, run_checks(rendered, mjml, marketing=marketing))
+
+    return preview_cache.get_or_make(json.dumps(parts, sort_keys=True, default=str), make)

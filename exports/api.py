@@ -1,0 +1,22 @@
+"""JSON API for imports: a campaign document becomes a new campaign."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from campaigns.serialize import campaign_detail
+from journeymail.http import json_body
+
+from . import documents
+
+Reply = tuple[Any, int]
+
+
+# --- campaign import: the document GET /campaigns/<id>/export/campaign.json writes ----------
+
+def import_campaign() -> Reply:
+    """A campaign document becomes a new campaign: 201 with the campaign and notes (e.g. a segment reused)."""
+    imported = documents.import_document(json_body())
+    return jsonify({**campaign_detail(imported.campaign), "notes": imported.notes}), 201

@@ -1,0 +1,28 @@
+"""The URL table of files and ESPs: the export page and downloads, imports, the Mailjet push."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from . import api, views
+
+bp = Blueprint("exports", __name__)
+api_bp = Blueprint("exports_api", __name__, url_prefix="/api")
+
+# --- the export page and its downloads --------------------------------------------------------
+bp.add_url_rule("/campaigns/<int:campaign_id>/export", view_func=views.export_page, methods=["GET"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/export/plan.csv", view_func=views.export_plan_csv, methods=["GET"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/export/campaign.json", view_func=views.export_campaign_json,
+                methods=["GET"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/export/mailjet.json", view_func=views.export_mailjet, methods=["GET"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/export/contacts-template.csv",
+                view_func=views.export_contacts_template, methods=["GET"])
+
+# --- importing a campaign document ------------------------------------------------------------
+bp.add_url_rule("/campaigns/import", view_func=views.import_campaign, methods=["GET", "POST"])
+
+# --- pushing to an ESP ------------------------------------------------------------------------
+bp.add_url_rule("/campaigns/<int:campaign_id>/push/mailjet", view_func=views.push_mailjet, methods=["POST"])
+
+# --- API ---------------------------------------------------------------------------------------
+api_bp.add_url_rule("/campaigns/import", view_func=api.import_campaign, methods=["POST"])

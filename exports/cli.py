@@ -1,0 +1,146 @@
+"""Command-line exports and imports: `flask --app wsgi export mailjet ID -o FILE`, `push mailjet FILE`,
+`export campaign ID -o FILE` and `import campaign FILE`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from campaigns.models import Campaign
+from journeymail.extensions import db
+from journeymail.validation import MAX_ID, ServiceError
+
+from . import documents
+from .mailjet import bundle as mailjet, push as mailjet_push
+
+export_group = AppGroup("export", help="Export a campaign, e.g. as a Mailjet bundle.")
+push_group = AppGroup("push", help="Create an exported campaign in an email service provider.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(export_group)
+    app.cli.add_command(push_group)
+    app.cli.add_command(import_group)  # the campaign JSON section at the end of this file
+
+
+@export_group.command("mailjet")
+@click.argument("campaign_id", type=int)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), default="-",
+              show_default=True, help="The file to write; - writes to standard output.")
+def export_mailjet(campaign_id: int, output: str) -> None:
+    """Write the Mailjet bundle of campaign CAMPAIGN_ID: the API requests that create it in Mailjet."""
+
+    campaign = db.session.get(Campaign, campaign_id) if 1 <= campaign_id <= MAX_ID else None
+    if campaign is None:
+        raise click.ClickException(f"There is no campaign with ID {campaign_id}.")
+    try:
+        bundle = mailjet.build_bundle(campaign)
+    except mailjet.BundleRefused as refused:
+        raise click.ClickException(refused.message + "\n" + "\n".join(f"  - {p}" for p in refused.problems)) from None
+    text = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    _write_whole(output, text)
+    count = len(bundle["requests"])
+    click.echo(f'Wrote the Mailjet bundle of "{campaign.name}" ({count} requests) to {output}.', err=True)
+
+
+def _write_whole(path: str, text: str) -> None:
+    """Write through a temporary file beside the target, so a failed write never leaves half a bundle."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(prefix=".mailjet-", suffix=".json", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+@push_group.command("mailjet")
+@click.argument("bundle_path", metavar="BUNDLE", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--list-id", type=click.IntRange(1, 2**63 - 1), required=True,
+              help="The ID of the Mailjet contact list the campaign drafts send to.")
+def push_mailjet(bundle_path: str, list_id: int) -> None:
+    """Replay a Mailjet BUNDLE against the API (MAILJET_API_KEY and MAILJET_API_SECRET from the environment)."""
+
+    config = current_app.config
+    if not config.get("MAILJET_API_KEY") or not config.get("MAILJET_API_SECRET"):
+        raise click.ClickException(mailjet_push.CREDENTIALS_MISSING)
+    try:
+        bundle = mailjet_push.load_bundle(_read(bundle_path))
+        click.echo(f"Pushing {len(bundle['requests'])} requests to {config['MAILJET_API_URL']} ...")
+        created = mailjet_push.push(
+            bundle, api_url=config["MAILJET_API_URL"], api_key=config["MAILJET_API_KEY"],
+            api_secret=config["MAILJET_API_SECRET"], inputs={mailjet.LIST_REF: list_id},
+            timeout=config.get("MAILJET_TIMEOUT", 30.0),
+            on_created=lambda done: click.echo("  " + done.describe()),
+        )
+    except mailjet_push.PushError as error:
+        if error.created:
+            click.echo(f"Created before the error: {mailjet_push.summary(error.created)}.", err=True)
+        raise click.ClickException(error.message) from None
+    click.echo(f"Done: created {mailjet_push.summary(created)}; the campaign drafts send to list {list_id}.")
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+# --- campaign JSON: `export campaign ID -o FILE` and `import campaign FILE` -----------------
+# (the document of exports/documents.py, the same as GET /campaigns/<id>/export/campaign.json)
+
+import_group = AppGroup("import", help="Import a campaign document (campaign.json) as a new campaign.")
+
+
+@export_group.command("campaign")
+@click.argument("campaign_id", type=int)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), default="-",
+              show_default=True, help="The file to write; - writes to standard output.")
+def export_campaign(campaign_id: int, output: str) -> None:
+    """Write campaign CAMPAIGN_ID as a campaign document, which `import campaign` reads back."""
+
+    campaign = db.session.get(Campaign, campaign_id) if 1 <= campaign_id <= MAX_ID else None
+    if campaign is None:
+        raise click.ClickException(f"There is no campaign with ID {campaign_id}.")
+    text = documents.export_json(campaign).decode("utf-8")
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    _write_whole(output, text)
+    click.echo(f'Wrote the campaign document of "{campaign.name}" to {output}.', err=True)
+
+
+@import_group.command("campaign")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def import_campaign(path: str) -> None:
+    """Create a new campaign from the campaign document FILE (- reads standard input); a refused one writes nothing."""
+
+    try:
+        imported = documents.import_document(documents.parse_file(_read(path)))
+    except documents.UnreadableFile as error:
+        raise click.ClickException(str(error)) from None
+    except ServiceError as error:
+        db.session.rollback()
+        if not error.fields:
+            raise click.ClickException(error.message) from None
+        listed = [f"  - {where}: {message}" for where, message in error.fields.items()]
+        raise click.ClickException("\n".join(["Nothing was imported; the document has these problems:", *listed])) from None
+    db.session.commit()
+    for note in imported.notes:
+        click.echo(note)
+    campaign = imported.campaign
+    click.echo(f'Created the campaign "{campaign.name}" (ID {campaign.id}) with {len(campaign.phases)} phases, '
+               f"{len(campaign.touchpoints)} touchpoints and {len(campaign.segments)} segments.")

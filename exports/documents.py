@@ -1,0 +1,382 @@
+"""The campaign document: a whole campaign as versioned JSON, to import here or on another Journeymail.
+
+    {"format": "journeymail.campaign", "version": 1, "exported_at": "2025-05-01T09:30:00Z",
+     "campaign": {name, goal, description, framework, map_state, sender_name, sender_email, reply_to,
+                  locale, sample_data},
+     "segments": [{name, description, motivation, action, obstacle, opportunity, sample_data, targeted}],
+     "phases": [{name, description, emotion, pain_points, opportunities}],
+     "touchpoints": [{phase, kind, name, trigger, send_offset_days, cta, subject, preheader, mjml,
+                      text_override, segments: [name, ...], variants: [{segment, subject, preheader, mjml}]}]}
+
+Inside the document things refer to each other by position and name, never by database ID: a
+touchpoint's "phase" is an index into "phases" (from 0), its "segments" (the audience; empty means every
+targeted segment) and a variant's "segment" are names from "segments". Phases and touchpoints are listed
+in journey order, which is their order on import. "segments" holds the segments the campaign targets;
+one with "targeted": false is only named by a leftover audience or variant (a segment the campaign
+stopped targeting keeps them), and is listed so the import can rebuild exactly that.
+
+An import checks the whole document first, with the services' own field rules, and names every problem
+by its path ("touchpoints[3].phase"); only a document without problems is written, through the
+services, in the request's one transaction. Segments are matched by name regardless of case: an
+existing one is reused (a note says so when its definition differs), a missing one is created.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from campaigns import services
+from campaigns.kinds import KINDS
+from campaigns.models import Campaign
+from journeymail.http import UnreadableJSON, iso, read_json
+from journeymail.validation import ValidationError, clean
+from segments import services as segment_services
+from segments.models import Segment
+
+FORMAT = "journeymail.campaign"
+VERSION = 1
+MAX_PROBLEMS = 50  # a hopeless document is not answered with thousands of lines
+
+# What each part of the document holds: the fields the services take, minus what the document
+# expresses by position (phase and touchpoint order) or by name (phase and segment references).
+CAMPAIGN_SPEC = services.CAMPAIGN_FIELDS
+SEGMENT_SPEC = segment_services.SEGMENT_FIELDS
+PHASE_SPEC = {k: v for k, v in services.PHASE_FIELDS.items() if k != "position"}
+TOUCHPOINT_SPEC = {
+    k: v for k, v in services.TOUCHPOINT_FIELDS.items() if k not in ("phase_id", "position", "segment_ids")
+}
+VARIANT_SPEC = services.CONTENT_FIELDS
+TOP_LEVEL = ("format", "version", "exported_at", "campaign", "segments", "phases", "touchpoints")
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def export_document(campaign: Campaign) -> dict[str, Any]:
+    """The campaign as a document: everything it holds, references by position and name."""
+    phase_index = {phase.id: index for index, phase in enumerate(campaign.phases)}
+    targeted = list(campaign.segments)
+    leftovers = {
+        s.id: s for tp in campaign.touchpoints for s in [*tp.audience, *(v.segment for v in tp.variants)]
+        if s not in targeted
+    }
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": iso(datetime.now(timezone.utc)),
+        "campaign": _fields(campaign, CAMPAIGN_SPEC),
+        "segments": [
+            {**_fields(s, SEGMENT_SPEC), "targeted": s in targeted}
+            for s in [*targeted, *sorted(leftovers.values(), key=lambda s: s.name.casefold())]
+        ],
+        "phases": [_fields(phase, PHASE_SPEC) for phase in campaign.phases],
+        "touchpoints": [
+            {
+                "phase": phase_index[tp.phase_id],
+                **_fields(tp, TOUCHPOINT_SPEC),
+                "segments": [s.name for s in tp.audience],
+                "variants": [
+                    {"segment": v.segment.name, **_fields(v, VARIANT_SPEC)}
+                    for v in sorted(tp.variants, key=lambda v: v.segment.name.casefold())
+                ],
+            }
+            for tp in campaign.touchpoints_in_order()
+        ],
+    }
+
+
+def export_json(campaign: Campaign) -> bytes:
+    """The document as UTF-8 JSON bytes, indented so a person can read and diff it."""
+    return (json.dumps(export_document(campaign), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _fields(obj: object, spec: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _copy(getattr(obj, name)) for name in spec}
+
+
+def _copy(value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else value
+
+
+# --- reading a document ----------------------------------------------------------------------
+
+
+class UnreadableFile(ValueError):
+    """An uploaded or given file that is not JSON text at all (400, not 422)."""
+
+
+def parse_file(data: bytes) -> Any:
+    """The JSON value in a campaign file (UTF-8, a byte order mark allowed); UnreadableFile says why not."""
+    try:
+        return read_json(data)
+    except UnreadableJSON as error:
+        if error.kind == "encoding":
+            raise UnreadableFile("The file is not UTF-8 text, so it cannot be a campaign document.") from None
+        if error.kind == "depth":
+            raise UnreadableFile("The file is nested too deeply to be a campaign document.") from None
+        raise UnreadableFile(f"The file is not JSON: {error.reason}.") from None
+
+
+@dataclass
+class SegmentEntry:
+    values: dict[str, Any]
+    targeted: bool
+
+    @property
+    def key(self) -> str:
+        return self.values["name"].casefold()
+
+
+@dataclass
+class TouchpointEntry:
+    phase: int
+    values: dict[str, Any]
+    audience: list[str]  # segment keys (casefolded names)
+    variants: list[tuple[str, dict[str, Any]]]  # (segment key, content)
+
+
+@dataclass
+class Plan:
+    """A checked document: what the import will create, every value already through the field rules."""
+
+    campaign: dict[str, Any]
+    segments: list[SegmentEntry]
+    phases: list[dict[str, Any]]
+    touchpoints: list[TouchpointEntry]
+
+
+class _Problems:
+    """Every problem of a document, keyed by its path in the document."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+
+    def add(self, path: str, message: str) -> None:
+        self.fields.setdefault(path, message)
+
+    def clean(self, path: str, data: Any, spec: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The checked values of one object of the document, or None after noting its problems."""
+        if not isinstance(data, dict):
+            self.add(path, "This field is required: an object." if data is None else "Must be an object.")
+            return None
+        try:
+            return clean(data, spec)
+        except ValidationError as error:
+            for name, message in error.fields.items():
+                self.add(f"{path}.{name}", message)
+            return None
+
+    def items(self, path: str, data: Any) -> Iterator[tuple[str, Any]]:
+        """The entries of a list in the document, each with its path."""
+        if not isinstance(data, list):
+            self.add(path, "This field is required: a list." if data is None else "Must be a list.")
+            return
+        for index, item in enumerate(data):
+            yield f"{path}[{index}]", item
+
+    def refusal(self) -> ValidationError:
+        fields = dict(list(self.fields.items())[:MAX_PROBLEMS])
+        path, message = next(iter(fields.items()))
+        more = len(self.fields) - 1
+        if more >= MAX_PROBLEMS:
+            also = f"; {more} more problems, the first {MAX_PROBLEMS - 1} of them listed in fields."
+        elif more:
+            also = f"; {more} more problem{'s are' if more != 1 else ' is'} listed in fields."
+        else:
+            also = "."
+        return ValidationError(fields, f"{path}: {message} Nothing was imported{also}")
+
+
+def read_document(data: Any) -> Plan:
+    """Check a whole document; ValidationError (422) names every problem by its path in the document."""
+    problems = _Problems()
+    if not isinstance(data, dict):
+        problems.add("document", f'Must be a JSON object with "format": "{FORMAT}".')
+        raise problems.refusal()
+    if data.get("format") != FORMAT:
+        problems.add("format", f'Not a Journeymail campaign document: "format" must be "{FORMAT}".')
+        raise problems.refusal()
+    version = data.get("version")
+    if type(version) is not int or version != VERSION:
+        shown = json.dumps(version)[:40]
+        problems.add("version", f"This Journeymail reads version {VERSION} of the campaign document, not {shown}.")
+        raise problems.refusal()
+    for key in data:
+        if key not in TOP_LEVEL:
+            problems.add(str(key), "Unknown field.")
+    if not isinstance(data.get("exported_at", ""), str):
+        problems.add("exported_at", "Must be text (an ISO 8601 time).")
+
+    campaign = problems.clean("campaign", data.get("campaign"), CAMPAIGN_SPEC)
+    segments = _read_segments(problems, data.get("segments"))
+    phases = [
+        values for path, item in problems.items("phases", data.get("phases"))
+        if (values := problems.clean(path, item, PHASE_SPEC)) is not None
+    ]
+    phase_count = len(data["phases"]) if isinstance(data.get("phases"), list) else None
+    known = {entry.key for entry in segments}
+    touchpoints = [
+        entry for path, item in problems.items("touchpoints", data.get("touchpoints"))
+        if (entry := _read_touchpoint(problems, path, item, phase_count, known)) is not None
+    ]
+    if problems.fields:
+        raise problems.refusal()
+    assert campaign is not None
+    return Plan(campaign, segments, phases, touchpoints)
+
+
+def _read_segments(problems: _Problems, data: Any) -> list[SegmentEntry]:
+    entries: list[SegmentEntry] = []
+    first_path: dict[str, str] = {}
+    for path, item in problems.items("segments", data):
+        rest = {k: v for k, v in item.items() if k != "targeted"} if isinstance(item, dict) else item
+        values = problems.clean(path, rest, SEGMENT_SPEC)
+        targeted = item.get("targeted", True) if isinstance(item, dict) else True
+        if not isinstance(targeted, bool):
+            problems.add(f"{path}.targeted", "Must be true or false.")
+        if values is None:
+            continue
+        entry = SegmentEntry(values, targeted is not False)
+        if entry.key in first_path:
+            problems.add(f"{path}.name", f'"{values["name"]}" is listed already, as {first_path[entry.key]}.')
+            continue
+        first_path[entry.key] = path
+        entries.append(entry)
+    return entries
+
+
+def _read_touchpoint(
+    problems: _Problems, path: str, item: Any, phase_count: int | None, known: set[str]
+) -> TouchpointEntry | None:
+    if not isinstance(item, dict):
+        problems.add(path, "Must be an object.")
+        return None
+    values = problems.clean(path, {k: v for k, v in item.items() if k not in ("phase", "segments", "variants")},
+                            TOUCHPOINT_SPEC)
+    phase = _phase_reference(problems, f"{path}.phase", item.get("phase"), phase_count)
+    audience = list(dict.fromkeys(_segment_names(problems, f"{path}.segments", item.get("segments", []), known)))
+    variants = _read_variants(problems, f"{path}.variants", item.get("variants", []), known)
+    if values is None or phase is None:
+        return None
+    kind = KINDS[values["kind"]]
+    if not kind.email:
+        for name in ("subject", "preheader", "mjml", "text_override"):
+            if values.get(name):
+                problems.add(f"{path}.{name}", f"A {kind.label.lower()} sends no email; leave this empty.")
+        if variants:
+            problems.add(f"{path}.variants", f"A {kind.label.lower()} sends no email, so it has no variants.")
+    return TouchpointEntry(phase, values, audience, variants)
+
+
+def _phase_reference(problems: _Problems, path: str, value: Any, phase_count: int | None) -> int | None:
+    if value is None:
+        problems.add(path, "This field is required: the index of the touchpoint's phase in phases, from 0.")
+    elif type(value) is not int:
+        problems.add(path, "Must be the index of a phase in phases (a whole number from 0).")
+    elif phase_count is not None and not 0 <= value < phase_count:
+        if phase_count == 0:
+            listed = "the document has no phases"
+        elif phase_count == 1:
+            listed = "the only phase is 0"
+        else:
+            listed = f"the phases are numbered 0 to {phase_count - 1}"
+        problems.add(path, f"No phase {value}: {listed}.")
+    else:
+        return value
+    return None
+
+
+def _segment_names(problems: _Problems, path: str, value: Any, known: set[str]) -> list[str]:
+    """Segment names from the document's segments, as keys; problems for any other."""
+    if not isinstance(value, list):
+        problems.add(path, "Must be a list of segment names (empty: every targeted segment).")
+        return []
+    keys = []
+    for index, name in enumerate(value):
+        if not isinstance(name, str):
+            problems.add(f"{path}[{index}]", "Must be the name of a segment in segments.")
+        elif name.casefold() not in known:
+            problems.add(f"{path}[{index}]", f'No segment named "{name[:80]}" in segments.')
+        else:
+            keys.append(name.casefold())
+    return keys
+
+
+def _read_variants(problems: _Problems, path: str, value: Any, known: set[str]) -> list[tuple[str, dict[str, Any]]]:
+    variants: list[tuple[str, dict[str, Any]]] = []
+    if value == []:
+        return variants
+    seen: set[str] = set()
+    for item_path, item in problems.items(path, value):
+        if not isinstance(item, dict):
+            problems.add(item_path, "Must be an object.")
+            continue
+        name = item.get("segment")
+        content = problems.clean(item_path, {k: v for k, v in item.items() if k != "segment"}, VARIANT_SPEC)
+        if not isinstance(name, str):
+            problems.add(f"{item_path}.segment", "This field is required: the name of a segment in segments.")
+        elif name.casefold() not in known:
+            problems.add(f"{item_path}.segment", f'No segment named "{name[:80]}" in segments.')
+        elif name.casefold() in seen:
+            problems.add(f"{item_path}.segment", f'The touchpoint has a variant for "{name[:80]}" already.')
+        elif content is not None:
+            seen.add(name.casefold())
+            variants.append((name.casefold(), content))
+    return variants
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Imported:
+    campaign: Campaign
+    notes: list[str] = field(default_factory=list)  # what the user should know, e.g. a segment reused
+
+
+def import_document(data: Any) -> Imported:
+    """Create a new campaign from a document, or raise ValidationError having written nothing."""
+    plan = read_document(data)
+    chosen, notes = _segments_for(plan.segments)
+    campaign = services.create_campaign(plan.campaign)
+    for phase in list(campaign.phases):  # the document's phases replace the framework's
+        services.delete_phase(phase)
+    for values in plan.phases:
+        services.add_phase(campaign, values)
+    # Leftover audiences and variants need their segment targeted while they are added.
+    services.set_segments(campaign, {"segment_ids": [chosen[e.key].id for e in plan.segments]})
+    for entry in plan.touchpoints:
+        touchpoint = services.add_touchpoint(campaign, {
+            **entry.values,
+            "phase_id": campaign.phases[entry.phase].id,
+            "segment_ids": [chosen[key].id for key in entry.audience],
+        })
+        for key, content in entry.variants:
+            services.put_variant(touchpoint, chosen[key], content)
+    if not all(e.targeted for e in plan.segments):
+        services.set_segments(campaign, {"segment_ids": [chosen[e.key].id for e in plan.segments if e.targeted]})
+    return Imported(campaign, notes)
+
+
+def _segments_for(entries: list[SegmentEntry]) -> tuple[dict[str, Segment], list[str]]:
+    """The segment for each document entry: the existing one of that name, else a new one."""
+    existing = {s.name.casefold(): s for s in segment_services.list_segments()}
+    chosen: dict[str, Segment] = {}
+    notes = []
+    for entry in entries:
+        segment = existing.get(entry.key)
+        if segment is None:
+            segment = segment_services.create_segment(entry.values)
+        else:
+            differs = [name for name, value in entry.values.items() if getattr(segment, name) != value]
+            if differs:
+                notes.append(
+                    f'The segment "{segment.name}" already exists and differs from the document\'s '
+                    f'({", ".join(d.replace("_", " ") for d in differs)}); the campaign uses the existing segment.'
+                )
+        chosen[entry.key] = segment
+    return chosen, notes

@@ -1,0 +1,544 @@
+"""The Mailjet bundle: a campaign as the ordered list of Mailjet API v3 requests that recreate it there.
+
+One place for everything Mailjet-specific about a plan: the slugs that name segments, the
+translation of our merge tags into Mailjet's syntax, and the contact properties the plan uses.
+These are pure functions of a Campaign; nothing here talks to the network (mailjet_push does).
+
+The bundle document (format "journeymail.mailjet-bundle", version 1):
+
+    {"format": "journeymail.mailjet-bundle", "version": 1,
+     "campaign": {"id": ..., "name": ..., "locale": ...},
+     "inputs": {"contactslist": "what the user supplies"},
+     "requests": [{"method": "POST", "path": "template", "body": {...}, "ref": "template.welcome.busy-founders"},
+                  {"method": "POST", "path": "template/{{ref:template.welcome.busy-founders}}/detailcontent",
+                   "body": {...}}, ...]}
+
+A path is relative to the API base (https://api.mailjet.com/v3/REST). A request with a `ref` creates
+something; the `ID` in its answer replaces `{{ref:<name>}}` wherever it appears in a later path, and
+in a later body value that is exactly that placeholder under a key ending in "ID". Refs listed
+under `inputs` are not created by the bundle: the user supplies them (the contact list's ID).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+
+from emails import (
+    UNSUBSCRIBE,
+    MergeTag,
+    MergeTagError,
+    MJMLError,
+    compile_mjml,
+    fill_with,
+    html_to_text,
+    merge_tags,
+    with_preheader,
+)
+from campaigns.cells import sequence
+from campaigns.content import Content
+from campaigns.kinds import KINDS
+from campaigns.models import Campaign, Touchpoint
+from segments.models import Segment
+
+FORMAT = "journeymail.mailjet-bundle"
+VERSION = 1
+SEGMENT_PROPERTY = "segment"  # the contact property whose value is the slug of the contact's segment
+LIST_REF = "contactslist"  # supplied by the user: the Mailjet contact list the drafts send to
+REF = re.compile(r"\{\{ref:([A-Za-z0-9_.-]+)\}\}")
+# Mailjet property names are plain identifiers; a name outside this set is refused before export.
+PROPERTY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+SLUG_MAX = 60
+
+
+def ref(name: str) -> str:
+    """The placeholder a later request uses for the ID that the request with this ref gets back."""
+    return "{{ref:" + name + "}}"
+
+
+# --- problems ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops the export: a bad sender, or an email that does not render for a segment."""
+
+    message: str
+    touchpoint: Touchpoint | None = None
+    segment: Segment | None = None
+    line: int | None = None
+    field_name: str | None = None  # the campaign field at fault, for problems that are not an email's
+
+    def __str__(self) -> str:
+        where = ""
+        if self.touchpoint is not None:
+            where = f'"{self.touchpoint.name}"' + (f" for {self.segment.name}" if self.segment else "")
+            where += f", line {self.line}: " if self.line else ": "
+        return where + self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "message": self.message,
+            "line": self.line,
+            "touchpoint_id": self.touchpoint.id if self.touchpoint else None,
+            "touchpoint": self.touchpoint.name if self.touchpoint else None,
+            "segment_id": self.segment.id if self.segment else None,
+            "segment": self.segment.name if self.segment else None,
+        }
+
+
+class BundleRefused(Exception):
+    """The campaign cannot be exported as it is; nothing is exported half-broken."""
+
+    def __init__(self, problems: list[Problem]):
+        count = len(problems)
+        super().__init__(f"The Mailjet bundle was not exported: {count} problem{'s' if count != 1 else ''} to fix.")
+        self.message = str(self)
+        self.problems = problems
+
+
+# --- slugs -------------------------------------------------------------------------------
+
+
+def slugify(text: str, fallback: str) -> str:
+    """Lower-case ASCII words joined by hyphens ("Busy founders" -> "busy-founders"), or `fallback`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:SLUG_MAX].strip("-") or fallback
+
+
+def _unique_slugs(named: list[tuple[int, str, str]]) -> dict[int, str]:
+    """Slugs for (id, name, fallback) in order; a slug already taken gets -2, -3, ..."""
+    taken: set[str] = set()
+    slugs: dict[int, str] = {}
+    for key, name, fallback in named:
+        base = slug = slugify(name, fallback)
+        number = 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        slugs[key] = slug
+    return slugs
+
+
+def segment_slugs(campaign: Campaign) -> dict[int, str]:
+    """The value of the `segment` contact property for each targeted segment, by segment ID."""
+    return _unique_slugs([(s.id, s.name, f"segment-{s.id}") for s in campaign.segments])
+
+
+def touchpoint_slugs(campaign: Campaign) -> dict[int, str]:
+    """A name for each email touchpoint inside refs, by touchpoint ID."""
+    return _unique_slugs([(t.id, t.name, f"email-{t.id}") for t in _email_touchpoints(campaign)])
+
+
+def _email_touchpoints(campaign: Campaign) -> list[Touchpoint]:
+    return [t for t in sequence(campaign) if t.is_email]
+
+
+# --- merge tags in Mailjet's syntax ------------------------------------------------------
+
+
+def unsubscribe_tag(locale: str) -> str:
+    """Mailjet's unsubscribe link in the campaign's language: en_US -> [[UNSUB_LINK_EN]]."""
+    return f"[[UNSUB_LINK_{locale[:2].upper()}]]"
+
+
+def _default_text(default: str | None) -> str:
+    # A double quote would end Mailjet's quoted default and "]]" the tag: both are softened.
+    text = " ".join((default or "").split())
+    return text.replace('"', "'").replace("]]", "] ]")
+
+
+def mailjet_tag(tag: MergeTag, locale: str, *, context: str = "plain") -> str:
+    """One merge tag as Mailjet writes it: [[data:firstname:"there"]] or [[UNSUB_LINK_EN]].
+
+    `context` is where it lands: "plain" (subject, text part), "html" (element content, where the
+    default is escaped like any text) or "attribute" (inside a quoted HTML attribute, where the quotes
+    around the default are written &quot; so the attribute stays whole; an HTML parser reads the
+    attribute's value as exactly the plain tag).
+    """
+    if tag.name == UNSUBSCRIBE:
+        return unsubscribe_tag(locale)
+    default = _default_text(tag.default)
+    if context == "plain":
+        return f'[[data:{tag.name}:"{default}"]]'
+    default = html.escape(default, quote=False)
+    if context == "attribute":
+        return f"[[data:{tag.name}:&quot;{default}&quot;]]"
+    return f'[[data:{tag.name}:"{default}"]]'
+
+
+def translate_text(source: str, locale: str) -> str:
+    """Subject, preheader or a plain-text part with Mailjet's tags in place of ours."""
+    return fill_with(source, lambda tag: mailjet_tag(tag, locale))
+
+
+# Markup of one HTML or MJML tag, quoted attribute values included (they may hold ">").
+_MARKUP = re.compile(r"<[A-Za-z!/?](?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+
+
+class _Marked:
+    """Sources with each merge tag swapped for a unique marker, so the tags can be placed by context."""
+
+    def __init__(self) -> None:
+        self.tags: list[MergeTag] = []
+        self.nonce = secrets.token_hex(6)
+        self.pattern = re.compile("\ue000" + self.nonce + r":(\d+)\ue001")
+
+    def mark(self, source: str) -> str:
+        def marker(tag: MergeTag) -> str:
+            self.tags.append(tag)
+            return f"\ue000{self.nonce}:{len(self.tags) - 1}\ue001"
+
+        return fill_with(source, marker)
+
+    def place(self, marked: str, tag_for: Callable[[MergeTag, int], str]) -> str:
+        return self.pattern.sub(lambda m: tag_for(self.tags[int(m.group(1))], m.start()), marked)
+
+
+def translate_mjml(source: str, locale: str, preheader: str = "") -> str:
+    """MJML with Mailjet's tags in place of ours, ready to compile; a preheader becomes its <mj-preview>.
+
+    A tag inside markup (an attribute value such as href="{{ unsubscribe_url }}") gets the attribute
+    form, a tag in content the HTML form. Raises MergeTagError for a tag outside the allowed forms.
+    """
+    marked = _Marked()
+    mjml = marked.mark(source)
+    if preheader.strip():
+        mjml = with_preheader(mjml, html.escape(marked.mark(preheader), quote=False))
+    spans = [m.span() for m in _MARKUP.finditer(mjml)]
+
+    def in_markup(offset: int) -> bool:
+        return any(start <= offset < end for start, end in spans)
+
+    return marked.place(
+        mjml, lambda tag, offset: mailjet_tag(tag, locale, context="attribute" if in_markup(offset) else "html")
+    )
+
+
+# --- the emails as Mailjet receives them --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportEmail:
+    """One touchpoint as one segment receives it, translated and compiled for Mailjet."""
+
+    touchpoint: Touchpoint
+    segment: Segment
+    subject: str
+    mjml: str  # the MJML source with Mailjet's tags: MJMLContent
+    html: str  # compiled from it: Html-part
+    text: str  # Text-part
+
+
+@dataclass
+class _Export:
+    emails: list[ExportEmail] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    tag_names: list[str] = field(default_factory=list)  # every merge-tag name the content uses, first use first
+
+    def note_tags(self, *sources: str | None) -> None:
+        for source in sources:
+            if not source:
+                continue
+            try:
+                found = merge_tags(source)
+            except MergeTagError:
+                continue  # reported where the email is translated
+            for tag in found:
+                if tag.name != UNSUBSCRIBE and tag.name not in self.tag_names:
+                    self.tag_names.append(tag.name)
+
+
+def _export(campaign: Campaign) -> _Export:
+    """Translate and compile every email for every segment it reaches; collect what goes wrong."""
+    result = _Export()
+    locale = campaign.locale
+    for touchpoint in _email_touchpoints(campaign):
+        for segment in campaign.segments:
+            if not touchpoint.reaches(segment):
+                continue
+            content = Content.of(touchpoint, segment)
+            result.note_tags(content.subject, content.preheader, content.mjml, content.text_override)
+            email = _export_email(touchpoint, segment, content, locale, result.problems)
+            if email is not None:
+                result.emails.append(email)
+    return result
+
+
+def _export_email(
+    touchpoint: Touchpoint, segment: Segment, content: Content, locale: str, problems: list[Problem]
+) -> ExportEmail | None:
+    def refuse(message: str, line: int | None = None) -> None:
+        problems.append(Problem(message, touchpoint, segment, line))
+
+    if not content.mjml.strip():
+        refuse("The email body is empty.")
+        return None
+    if not content.subject.strip():
+        refuse("The subject is empty; Mailjet needs one.")
+    try:
+        subject = _single_line(translate_text(content.subject, locale))
+        mjml = translate_mjml(content.mjml, locale, content.preheader)
+        text_override = translate_text(content.text_override, locale) if content.text_override else None
+    except MergeTagError as error:
+        refuse(error.message, error.line)
+        return None
+    try:
+        compiled = compile_mjml(mjml)
+    except MJMLError as error:
+        refuse(error.message, error.line)
+        return None
+    if not content.subject.strip():
+        return None
+    return ExportEmail(touchpoint, segment, subject, mjml, compiled, text_override or html_to_text(compiled))
+
+
+def _single_line(text: str) -> str:
+    """A header value on one line: a line break in a header could add headers of its own."""
+    return " ".join(text.split())
+
+
+# --- properties, sender and readiness ----------------------------------------------------
+
+
+def properties(campaign: Campaign) -> list[str]:
+    """The contact properties the bundle defines: `segment` first, then each merge tag the emails use."""
+    return _property_names(_export(campaign).tag_names)
+
+
+def _property_names(tag_names: list[str]) -> list[str]:
+    usable = (n for n in tag_names if PROPERTY_NAME.fullmatch(n) and n.lower() not in ("email", SEGMENT_PROPERTY))
+    return [SEGMENT_PROPERTY, *usable]
+
+
+def _property_problems(names: list[str]) -> list[Problem]:
+    found: list[Problem] = []
+    seen: dict[str, str] = {}
+    for name in names:
+        if name.lower() == "email":
+            found.append(Problem(
+                "The merge tag {{ email }} cannot become a Mailjet contact property: the address is the contact "
+                "itself, not a property. Rename the merge tag.", field_name="merge_tags"
+            ))
+        elif not PROPERTY_NAME.fullmatch(name):
+            found.append(Problem(
+                f"The merge tag {{{{ {name} }}}} cannot become a Mailjet contact property: use only ASCII letters, "
+                "digits and _ in merge-tag names.", field_name="merge_tags"
+            ))
+        elif name.lower() in seen:
+            found.append(Problem(
+                f"The merge tags {{{{ {seen[name.lower()]} }}}} and {{{{ {name} }}}} differ only in capitals; "
+                "Mailjet would take them for one contact property. Use one spelling.", field_name="merge_tags"
+            ))
+        seen.setdefault(name.lower(), name)
+    return found
+
+
+@dataclass(frozen=True)
+class Sender:
+    name: str
+    email: str
+    reply_to: str | None
+
+    @property
+    def from_header(self) -> str:
+        """The From header: "Name" <address>, the name a quoted string (RFC 5322) on one line."""
+        quoted = _single_line(self.name).replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{quoted}" <{self.email}>'
+
+
+def _address(value: str | None, what: str, field_name: str, problems: list[Problem], *, required: bool) -> str | None:
+    if not value or not value.strip():
+        if required:
+            message = f"The campaign has no {what}; Mailjet needs one. Add it in the campaign settings."
+            problems.append(Problem(message, field_name=field_name))
+        return None
+    try:
+        # Mailjet sends from plain ASCII addresses: no internationalized local part (SMTPUTF8).
+        checked = validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as error:
+        message = f"The {what} {value!r} is not an address Mailjet accepts: {error}"
+        problems.append(Problem(message, field_name=field_name))
+        return None
+    return checked.ascii_email or checked.normalized
+
+
+def _sender(campaign: Campaign, problems: list[Problem]) -> Sender | None:
+    """The campaign's sender as Mailjet needs it; problems are added for a missing or invalid address."""
+    before = len(problems)
+    name = _single_line(campaign.sender_name or "")
+    if not name:
+        message = "The campaign has no sender name; Mailjet needs one. Add it in the campaign settings."
+        problems.append(Problem(message, field_name="sender_name"))
+    email = _address(campaign.sender_email, "sender address", "sender_email", problems, required=True)
+    reply_to = _address(campaign.reply_to, "reply-to address", "reply_to", problems, required=False)
+    if len(problems) > before or email is None:
+        return None
+    return Sender(name, email, reply_to)
+
+
+def problems(campaign: Campaign) -> list[Problem]:
+    """Everything that stops the Mailjet export: the sender first, then each email and segment."""
+    found: list[Problem] = []
+    _sender(campaign, found)
+    export = _export(campaign)
+    return found + _property_problems(export.tag_names) + export.problems
+
+
+def mailjet_readiness(campaign: Campaign) -> list[str]:
+    """Blocking problems for the Mailjet export, as sentences for the export page; empty when ready."""
+    return [str(p) for p in problems(campaign)]
+
+
+# --- the bundle --------------------------------------------------------------------------
+
+
+def build_bundle(campaign: Campaign) -> dict[str, Any]:
+    """The campaign as the ordered Mailjet requests; raises BundleRefused listing every problem."""
+    found: list[Problem] = []
+    sender = _sender(campaign, found)
+    export = _export(campaign)
+    found += _property_problems(export.tag_names) + export.problems
+    if found or sender is None:
+        raise BundleRefused(found)
+    segment_slug = segment_slugs(campaign)
+    email_slug = touchpoint_slugs(campaign)
+    names = _template_names(campaign, export.emails)
+    requests = [
+        *_property_requests(_property_names(export.tag_names)),
+        *_filter_requests(campaign, segment_slug),
+    ]
+    for email in export.emails:
+        key = f"{email_slug[email.touchpoint.id]}.{segment_slug[email.segment.id]}"
+        requests += _template_requests(campaign, email, names[key], key, sender)
+    for email in export.emails:
+        if KINDS[email.touchpoint.kind].broadcast:
+            key = f"{email_slug[email.touchpoint.id]}.{segment_slug[email.segment.id]}"
+            requests += _draft_requests(campaign, email, names[key], key, segment_slug[email.segment.id], sender)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "campaign": {"id": campaign.id, "name": campaign.name, "locale": campaign.locale},
+        "inputs": {LIST_REF: "The ID of the Mailjet contact list the campaign drafts send to (push --list-id)."},
+        "requests": requests,
+    }
+
+
+def _request(path: str, body: dict[str, Any], ref_name: str | None = None) -> dict[str, Any]:
+    request: dict[str, Any] = {"method": "POST", "path": path, "body": body}
+    if ref_name:
+        request["ref"] = ref_name
+    return request
+
+
+def _property_requests(names: list[str]) -> list[dict[str, Any]]:
+    return [
+        _request("contactmetadata", {"Datatype": "str", "Name": name, "NameSpace": "static"}, f"contactmetadata.{name}")
+        for name in names
+    ]
+
+
+def _filter_requests(campaign: Campaign, slugs: dict[int, str]) -> list[dict[str, Any]]:
+    return [
+        _request(
+            "contactfilter",
+            {
+                "Name": segment.name,
+                "Description": segment.description or segment.motivation,
+                "Expression": f'({SEGMENT_PROPERTY}="{slugs[segment.id]}")',
+            },
+            f"contactfilter.{slugs[segment.id]}",
+        )
+        for segment in campaign.segments
+    ]
+
+
+def _template_names(campaign: Campaign, emails: list[ExportEmail]) -> dict[str, str]:
+    """A Name per email and segment, unique within the bundle (touchpoint names may repeat)."""
+    email_slug, segment_slug = touchpoint_slugs(campaign), segment_slugs(campaign)
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for email in emails:
+        base = name = f"{campaign.name} / {email.touchpoint.name} / {email.segment.name}"
+        number = 2
+        while name in taken:
+            name, number = f"{base} ({number})", number + 1
+        taken.add(name)
+        names[f"{email_slug[email.touchpoint.id]}.{segment_slug[email.segment.id]}"] = name
+    return names
+
+
+def _description(email: ExportEmail) -> str:
+    touchpoint = email.touchpoint
+    parts = [f"{touchpoint.kind_info.label} in the phase {touchpoint.phase.name!r} for {email.segment.name!r}."]
+    if touchpoint.trigger:
+        parts.append(f"Sent when the contact {touchpoint.trigger}, {touchpoint.send_offset_days} day(s) after.")
+    if touchpoint.cta:
+        parts.append(f"Call to action: {touchpoint.cta}.")
+    return " ".join(parts)
+
+
+def _content(email: ExportEmail, sender: Sender) -> dict[str, Any]:
+    headers = {"Subject": email.subject, "From": sender.from_header}
+    if sender.reply_to:
+        headers["Reply-to"] = sender.reply_to
+    return {"Html-part": email.html, "Text-part": email.text, "MJMLContent": email.mjml, "Headers": headers}
+
+
+def _template_requests(
+    campaign: Campaign, email: ExportEmail, name: str, key: str, sender: Sender
+) -> list[dict[str, Any]]:
+    template_ref = f"template.{key}"
+    return [
+        _request(
+            "template",
+            {
+                "Name": name,
+                "EditMode": 4,  # MJML
+                "Purposes": ["marketing"],
+                "Locale": campaign.locale,
+                "Description": _description(email),
+            },
+            template_ref,
+        ),
+        _request(f"template/{ref(template_ref)}/detailcontent", _content(email, sender)),
+    ]
+
+
+def _draft_requests(
+    campaign: Campaign, email: ExportEmail, title: str, key: str, segment_slug: str, sender: Sender
+) -> list[dict[str, Any]]:
+    draft_ref = f"campaigndraft.{key}"
+    body: dict[str, Any] = {
+        "Locale": campaign.locale,
+        "Sender": sender.name,
+        "SenderEmail": sender.email,
+        "SenderName": sender.name,
+        "Subject": email.subject,
+        "Title": title,
+        "ContactsListID": ref(LIST_REF),
+        "SegmentationID": ref(f"contactfilter.{segment_slug}"),
+    }
+    if sender.reply_to:
+        body["ReplyEmail"] = sender.reply_to
+    return [
+        _request("campaigndraft", body, draft_ref),
+        _request(f"campaigndraft/{ref(draft_ref)}/detailcontent", _content(email, sender)),
+    ]
+
+
+def contacts_header(campaign: Campaign) -> list[str]:
+    """The header row of a contacts CSV for Mailjet's import: email first, then the bundle's properties."""
+    return ["email", *properties(campaign)]
+
+
+def bundle_filename(campaign: Campaign) -> str:
+    return f"{slugify(campaign.name, f'campaign-{campaign.id}')}-mailjet.json"

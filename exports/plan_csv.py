@@ -1,0 +1,113 @@
+"""The plan CSV: the campaign as a spreadsheet, one row per touchpoint × targeted segment it reaches.
+
+Rows follow the send order of the journey map's timeline (campaigns.cells.sequence: phase, then
+send offset, then place in the phase); within a touchpoint, segments by name. A touchpoint limited to
+some segments has rows for those only (Touchpoint.reaches, as on the map). Forms and landing pages
+are part of the plan too: their email columns stay empty and their counts are 0.
+
+Every text cell passes the formula guard of journeymail.spreadsheet; the numbers the app itself
+writes (step, send offset, counts) are plain numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from emails.checks import Check, summary
+from campaigns.cells import sequence
+from campaigns.content import Content, preview_touchpoint
+from campaigns.models import Campaign, Touchpoint
+from journeymail.spreadsheet import csv_bytes
+from journeymail.validation import ValidationError
+from segments.models import Segment
+
+# (header, what the column holds): the export page lists these, so the file explains itself.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Phase", "The journey phase the touchpoint belongs to."),
+    ("Step", "The touchpoint's place in the send order, from 1; the rows of one touchpoint share it."),
+    ("Touchpoint", "The touchpoint's name."),
+    ("Kind", "Welcome, newsletter, offer… or a signup form, information form or landing page."),
+    ("Segment", "A targeted segment this touchpoint reaches."),
+    ("Content", '"variant" when the segment has its own version of the email, "base" when it gets the '
+                "touchpoint's own; empty for forms and landing pages, which send no email."),
+    ("Subject", "The subject this segment receives, merge tags as written."),
+    ("Preheader", "The preheader this segment receives, merge tags as written."),
+    ("Send offset (days)", "Days after the trigger, as a number."),
+    ("Trigger", "What the contact does that starts the touchpoint."),
+    ("Call to action", "What the reader should do."),
+    ("Errors", "Checks that block a clean export, for this email as this segment receives it."),
+    ("Warnings", "Checks that deserve a look."),
+)
+
+DELIMITERS = {"comma": ",", "semicolon": ";"}
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One touchpoint as one segment meets it, with that email's checks (none for forms and pages)."""
+
+    step: int
+    touchpoint: Touchpoint
+    segment: Segment
+    content: Content | None  # None: a form or landing page sends no email
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return summary(self.checks)
+
+    def cells(self) -> list[str | int]:
+        """The row's cells in column order: text as written, numbers as numbers (the writer guards the text)."""
+        tp, content = self.touchpoint, self.content
+        counts = self.counts
+        return [
+            tp.phase.name, self.step, tp.name, tp.kind_info.label, self.segment.name,
+            "" if content is None else ("variant" if content.variant else "base"),
+            "" if content is None else content.subject,
+            "" if content is None else content.preheader,
+            tp.send_offset_days, tp.trigger, tp.cta, counts["error"], counts["warning"],
+        ]
+
+
+def plan_rows(campaign: Campaign) -> list[PlanRow]:
+    """Every touchpoint × targeted segment it reaches, in send order, each email previewed and checked."""
+    rows = []
+    for step, touchpoint in enumerate(sequence(campaign), start=1):
+        for segment in campaign.segments:
+            if not touchpoint.reaches(segment):
+                continue
+            if touchpoint.is_email:
+                checks = preview_touchpoint(touchpoint, segment).checks  # cached by content
+                rows.append(PlanRow(step, touchpoint, segment, Content.of(touchpoint, segment), checks))
+            else:
+                rows.append(PlanRow(step, touchpoint, segment, None))
+    return rows
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    """How the file is written: comma or semicolon (German Excel), with or without a byte order mark."""
+
+    delimiter: str = "comma"
+    bom: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> CsvOptions:
+        """Options from the query string (?delimiter=semicolon&bom=1); ValidationError names a bad one."""
+        problems = {}
+        delimiter = args.get("delimiter") or "comma"
+        if delimiter not in DELIMITERS:
+            problems["delimiter"] = f'Write "comma" or "semicolon", not "{delimiter[:40]}".'
+        bom = args.get("bom") or "0"
+        if bom not in ("0", "1"):
+            problems["bom"] = f'Write 1 for a byte order mark (Excel) or 0 for none, not "{bom[:40]}".'
+        if problems:
+            raise ValidationError(problems, " ".join(f"{name}: {message}" for name, message in problems.items()))
+        return cls(delimiter, bom == "1")
+
+
+def plan_csv(campaign: Campaign, options: CsvOptions = CsvOptions()) -> bytes:
+    """The plan as CSV bytes: UTF-8 (with a BOM if asked), CRLF line ends, quotes where needed."""
+    rows = [[header for header, _ in COLUMNS], *(row.cells() for row in plan_rows(campaign))]
+    return csv_bytes(rows, delimiter=DELIMITERS[options.delimiter], bom=options.bom)

@@ -1,0 +1,182 @@
+"""Export pages and downloads: the export overview, the plan CSV, the campaign JSON, and importing one."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from campaigns.cells import plan_or_404
+from campaigns.models import Campaign
+from journeymail.forms import show_refusal
+from journeymail.http import wants_json
+from journeymail.spreadsheet import csv_bytes
+from journeymail.text import slugify
+
+from . import documents, plan_csv
+from .forms import ImportForm
+from .mailjet import bundle as mailjet, push as mailjet_push
+
+Page = Any
+MAX_LIST_ID = 2**63 - 1  # Mailjet IDs are 64-bit
+
+# --- the export page ---------------------------------------------------------------------
+
+
+def export_page(campaign_id: int) -> Page:
+    """The formats to download, and the checks that block a clean export or deserve a look."""
+    campaign = plan_or_404(campaign_id)
+    emails = [row for row in plan_csv.plan_rows(campaign) if row.content is not None]
+    return render_template(
+        "exports/export.html",
+        campaign=campaign,
+        emails=emails,
+        with_errors=[row for row in emails if row.counts["error"]],
+        with_warnings=[row for row in emails if row.counts["warning"]],
+        columns=plan_csv.COLUMNS,
+        mailjet_readiness=mailjet.mailjet_readiness(campaign),
+        push_form=FlaskForm(),  # the CSRF token of the "Push to Mailjet" form
+    )
+
+
+# --- downloads ---------------------------------------------------------------------------
+
+
+def export_plan_csv(campaign_id: int) -> Response:
+    """The plan CSV (?delimiter=comma|semicolon&bom=0|1): one row per touchpoint × targeted segment it reaches."""
+    campaign = plan_or_404(campaign_id)
+    options = plan_csv.CsvOptions.from_args(request.args)
+    return download(plan_csv.plan_csv(campaign, options), "text/csv; charset=utf-8", f"{_slug(campaign)}-plan.csv")
+
+
+def export_campaign_json(campaign_id: int) -> Response:
+    """The whole campaign as a versioned document that POST /api/campaigns/import reads back."""
+    campaign = plan_or_404(campaign_id)
+    return download(documents.export_json(campaign), "application/json", f"{_slug(campaign)}-campaign.json")
+
+
+def download(body: bytes, mimetype: str, filename: str) -> Response:
+    """An export as a file download, never cached: an export is the campaign as it is now."""
+    response = Response(body, content_type=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _slug(campaign: Campaign) -> str:
+    """A file name from the campaign's name: ASCII letters, digits and hyphens."""
+    return slugify(campaign.name, f"campaign-{campaign.id}")
+
+
+# --- importing a campaign document -------------------------------------------------------
+
+
+def import_campaign() -> Page:
+    """Upload a campaign document; it becomes a new campaign, or nothing is written and the page says why."""
+    form = ImportForm()
+
+    def page(status: int, problems: dict[str, str] | None = None) -> Page:
+        return render_template("exports/import.html", form=form, problems=problems or {}), status
+
+    if not form.validate_on_submit():
+        return page(422 if request.method == "POST" else 200)
+    try:
+        document = documents.parse_file(form.document.data.read())
+    except documents.UnreadableFile as error:
+        form.document.errors = [str(error)]
+        return page(400)
+    imported = show_refusal(form, lambda: documents.import_document(document))
+    if imported is None:
+        return page(form.refusal.status, form.refusal.fields)
+    campaign = imported.campaign
+    count = len(campaign.touchpoints)
+    flash(f'Imported "{campaign.name}" with {count} touchpoint{"" if count == 1 else "s"}.', "success")
+    for note in imported.notes:
+        flash(note, "info")
+    return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
+
+
+# --- Mailjet: the bundle, the contacts CSV header, and the push ----------------------------
+
+
+def export_mailjet(campaign_id: int) -> Page:
+    """The Mailjet bundle as a download; 422 listing every failing email when it cannot be exported whole."""
+    campaign = plan_or_404(campaign_id)
+    try:
+        bundle = mailjet.build_bundle(campaign)
+    except mailjet.BundleRefused as refused:
+        return _refused(campaign, refused)
+    body = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
+    return download(body.encode("utf-8"), "application/json", mailjet.bundle_filename(campaign))
+
+
+def export_contacts_template(campaign_id: int) -> Page:
+    """The header row of the contacts CSV that Mailjet's import expects for the bundle's properties."""
+    campaign = plan_or_404(campaign_id)
+    body = csv_bytes([mailjet.contacts_header(campaign)], quote_all=True)
+    filename = mailjet.bundle_filename(campaign).replace("-mailjet.json", "-contacts.csv")
+    return download(body, "text/csv; charset=utf-8", filename)
+
+
+def push_mailjet(campaign_id: int) -> Page:
+    """Create the campaign in Mailjet through its API (the CSRF token is checked before this runs)."""
+    campaign = plan_or_404(campaign_id)
+    back = redirect(_export_page(campaign))
+    config = current_app.config
+    if not config.get("MAILJET_API_KEY") or not config.get("MAILJET_API_SECRET"):
+        flash(mailjet_push.CREDENTIALS_MISSING, "error")
+        return back
+    list_id = _list_id(request.form.get("list_id"))
+    if list_id is None:
+        flash("Enter the ID of the Mailjet contact list the campaign drafts send to (a whole number).", "error")
+        return back
+    try:
+        bundle = mailjet.build_bundle(campaign)
+        created = mailjet_push.push(
+            bundle, api_url=config["MAILJET_API_URL"], api_key=config["MAILJET_API_KEY"],
+            api_secret=config["MAILJET_API_SECRET"], inputs={mailjet.LIST_REF: list_id},
+            timeout=config.get("MAILJET_TIMEOUT", 30.0),
+        )
+    except mailjet.BundleRefused as refused:
+        flash(f"{refused.message} " + " ".join(f"{p}." for p in refused.problems[:5]), "error")
+        return back
+    except mailjet_push.PushError as error:
+        done = f" Created before it stopped: {mailjet_push.summary(error.created)}." if error.created else ""
+        flash(f"The push to Mailjet stopped. {error.message}{done}", "error")
+        return back
+    flash(f"Pushed to Mailjet: created {mailjet_push.summary(created)} (campaign drafts send to list {list_id}).",
+          "success")
+    return back
+
+
+def _list_id(value: str | None) -> int | None:
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_LIST_ID:
+        return None
+    return int(text)
+
+
+def _export_page(campaign: Campaign) -> str:
+    return url_for("exports.export_page", campaign_id=campaign.id)
+
+
+def _refused(campaign: Campaign, refused: mailjet.BundleRefused) -> Page:
+    """422: an HTML page listing the problems, or the API's error document when the client asks for JSON."""
+    if wants_json():
+        fields: dict[str, str] = {}
+        for problem in refused.problems:
+            key = _field_of(problem)
+            fields[key] = f"{fields[key]} {problem}" if key in fields else str(problem)
+        message = refused.message + " " + " ".join(f"{p}." for p in refused.problems)
+        return jsonify(error={"message": message, "fields": fields}), 422
+    return render_template(
+        "exports/mailjet_refused.html", campaign=campaign, refused=refused, export_url=_export_page(campaign)
+    ), 422
+
+
+def _field_of(problem: mailjet.Problem) -> str:
+    if problem.touchpoint is not None and problem.segment is not None:
+        return f"touchpoints.{problem.touchpoint.id}.segments.{problem.segment.id}"
+    return problem.field_name or "campaign"

@@ -1,0 +1,184 @@
+"""What every request shares: the JSON body, IDs from URLs and forms, error documents, and the one commit.
+
+One rule each:
+- a request body is read as JSON by `json_body` (text and files by `read_json`);
+- an ID from a URL, a query string or a form is read by `id_arg` (ASCII digits only; one beyond
+  any row's ID is a 404, never a database error);
+- an error is a JSON document when `wants_json()` says so, else an HTML page;
+- a request that succeeded is committed once, by the hook `register` installs; every other one is
+  rolled back. Views, API handlers and services never commit or roll back: services flush, and a
+  view that refuses a change after something was flushed calls `discard_changes()`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, g, jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
+from werkzeug.routing import IntegerConverter
+
+from .extensions import db
+
+MAX_ID = 2**31 - 1  # the largest value of an INTEGER primary key; PostgreSQL errors beyond it
+CLASH = "That change clashes with data saved meanwhile. Reload and try again."
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+class UnreadableJSON(ValueError):
+    """Text that is not a JSON document. `kind` is "encoding", "syntax" or "depth"; `reason` says where it breaks."""
+
+    def __init__(self, kind: str, reason: str):
+        super().__init__(f"Not valid JSON: {reason}.")
+        self.kind = kind
+        self.reason = reason
+
+
+def read_json(text: str | bytes) -> Any:
+    """A JSON document from text or bytes (UTF-8, a BOM allowed); UnreadableJSON says what is wrong.
+
+    The one JSON reader for request bodies, uploaded files, form fields and bundles given to commands.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UnreadableJSON("encoding", "not UTF-8 text") from None
+    try:
+        return json.loads(text.removeprefix("\ufeff"))
+    except json.JSONDecodeError as error:
+        raise UnreadableJSON("syntax", f"{error.msg} (line {error.lineno}, column {error.colno})") from None
+    except RecursionError:  # what json.loads raises for very deep nesting, not ValueError
+        raise UnreadableJSON("depth", "nested too deeply") from None
+
+
+def json_body() -> Any:
+    """The request's JSON document: 415 when it is not JSON, 400 when it does not parse."""
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    try:
+        data = read_json(request.get_data(cache=True))
+    except UnreadableJSON as error:
+        if error.kind == "depth":
+            raise BadRequest("The request body is nested too deeply.") from None
+        data = None
+    if data is None:  # JSON's null is no request either
+        raise BadRequest("The request body is not valid JSON.")
+    return data
+
+
+def iso(value: datetime | None) -> str | None:
+    """A datetime as ISO 8601 UTC with a Z, as the API promises; SQLite hands back naive UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.isoformat(timespec="seconds") + "Z"
+
+
+# --- IDs -------------------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also takes '²' and '١٢'
+
+
+def parse_id(value: Any) -> int | None:
+    """A positive whole number written in ASCII digits, else None. It may be beyond MAX_ID: then it names
+    no row, and callers answer 404 before the database sees it."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        number = int(value) if len(value) <= len(str(MAX_ID)) else MAX_ID + 1  # never int() a thousand digits
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        return None
+    return number if number >= 1 else None
+
+
+def id_arg(name: str, value: str | None, *, required: bool, purpose: str = "") -> int | None:
+    """The ID a query string names (?segment=12): a 422 naming the field when it is missing or not an ID,
+    a 404 when it is beyond any row's ID. `purpose` ends the hint: "to preview"."""
+    from .validation import ValidationError
+
+    if value in (None, ""):
+        if required:
+            raise ValidationError({name: f"Name the {name}{' ' + purpose if purpose else ''}, e.g. ?{name}=12."})
+        return None
+    number = parse_id(value)
+    if number is None:
+        raise ValidationError({name: f"{value!r} is not a {name} ID."})
+    if number > MAX_ID:
+        raise NotFound(f"There is no {name} with ID {value}.")
+    return number
+
+
+class IdConverter(IntegerConverter):
+    """Row IDs in URLs. A number beyond an INTEGER column names no row, so it becomes 0, which no row has
+    either: the lookup answers 404 instead of the database failing on the parameter."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
+
+
+def local_url(target: str | None, fallback: str) -> str:
+    """`target` when it is a path on this site, else `fallback`: a form's `next` never leads elsewhere."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):  # browsers drop tabs and newlines: "/\t/evil"
+        return fallback
+    parts = urlsplit(target)
+    return fallback if parts.scheme or parts.netloc else target
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+def wants_json() -> bool:
+    """Errors are JSON for the API, and for a client that prefers JSON to HTML (scripts downloading exports)."""
+    if request.path.startswith("/api/"):
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def error_response(status: int, message: str, fields: dict[str, str] | None = None) -> tuple[Any, int]:
+    """The API's error document, or an HTML error page, by `wants_json()`."""
+    if wants_json():
+        return jsonify(error={"message": message, "fields": fields or {}}), status
+    return render_template("error.html", status=status, message=message), status
+
+
+# --- one commit per request ------------------------------------------------------------------
+
+
+def discard_changes() -> None:
+    """Roll this request back at its end even though it answers with success (e.g. a redirect that
+    flashes why a change was refused)."""
+    g.discard_changes = True
+
+
+def register(app: Flask) -> None:
+    """Install the ID converter and the hook that commits a request that succeeded and rolls back the rest."""
+    app.url_map.converters["int"] = IdConverter
+
+    @app.after_request
+    def commit_or_roll_back(response: Response) -> Response:
+        if response.status_code >= 400 or g.get("discard_changes"):
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except IntegrityError:  # another request changed the same data between our check and our write
+            db.session.rollback()
+            body, status = error_response(409, CLASH)
+            return app.make_response((body, status))
+        return response
+
+    @app.teardown_request
+    def end_session(_error: BaseException | None) -> None:
+        db.session.remove()  # each request has a session of its own; see extensions.session_scope

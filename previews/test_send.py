@@ -1,0 +1,134 @@
+"""Test sends: one email of a cell, as its segment receives it, to a few addresses over SMTP.
+
+`send_test_request` is behind both the side-panel form (views.test_send) and the JSON API.
+Each recipient gets a message of their own: the test looks like the real send (one address
+in To) and colleagues or clients on the list do not see each other's addresses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from campaigns.content import preview_touchpoint
+from campaigns.models import Campaign, Touchpoint
+from journeymail import mailer
+from journeymail.addresses import InvalidAddress, check_address
+from journeymail.validation import MAX_ID, Conflict, Integer, Invalid, ValidationError, clean
+from segments.models import Segment
+
+from .lookup import lookup
+
+
+class SMTPNotConfigured(Conflict):
+    """No SMTP server in the environment (409: a valid request this server cannot carry out as set up)."""
+
+
+class SendFailed(Conflict):
+    """The SMTP server could not be reached, refused the login, or failed otherwise (409, like the above)."""
+
+
+@dataclass(frozen=True)
+class SentTest:
+    sent_to: list[str]
+    subject: str  # as the inbox shows it, "[Test] ..." included
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Addresses for a test send: a JSON list, or text separated by commas, semicolons or line breaks.
+
+    Each address is checked as validation.Email checks one (email-validator, deliverability per
+    EMAIL_CHECK_DELIVERABILITY), and every bad one is named in the message.
+    """
+
+    def parse(self, value: Any, from_form: bool) -> list[str]:
+        if value is None:
+            value = ""
+        if isinstance(value, str):
+            items = re.split(r"[,;\s]+", value)  # email-validator refuses spaces in an address anyway
+        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+            items = [item.strip() for item in value]
+        else:
+            raise Invalid('Give the addresses as a list, e.g. ["ada@example.com"], or as text separated by commas.')
+        items = list(dict.fromkeys(item for item in items if item))
+        if not items:
+            raise Invalid("Enter at least one email address.")
+        limit = current_app.config["TEST_SEND_MAX_RECIPIENTS"]
+        if len(items) > limit:
+            raise Invalid(f"At most {limit} addresses per test send (this has {len(items)}).")
+        addresses: list[str] = []
+        problems: list[str] = []
+        for item in items:
+            try:
+                checked = check_address(item, deliverability=current_app.config["EMAIL_CHECK_DELIVERABILITY"])
+            except InvalidAddress as error:
+                shown = item if len(item) <= 80 else item[:79] + "…"
+                problems.append(f"{shown} ({error})")
+            else:
+                addresses.append(checked.normalized)
+        if problems:
+            label = "Not a valid email address" if len(problems) == 1 else "Not valid email addresses"
+            raise Invalid(f"{label}: " + "; ".join(problems))
+        return list(dict.fromkeys(addresses))
+
+
+TEST_SEND_FIELDS = {
+    "touchpoint_id": Integer(1, MAX_ID),
+    "segment_id": Integer(1, MAX_ID, required=False),  # none: the base content
+    "recipients": Recipients(),
+}
+
+
+def send_test_request(campaign: Campaign, data: Mapping[str, Any], *, from_form: bool = False) -> SentTest:
+    """Check a test-send request (form or JSON) field by field, find its email, and send it."""
+    values = clean(data, TEST_SEND_FIELDS, from_form=from_form)
+    touchpoint, segment = _email_of(campaign, values["touchpoint_id"], values["segment_id"])
+    return send_test(campaign, touchpoint, segment, values["recipients"])
+
+
+def send_test(
+    campaign: Campaign, touchpoint: Touchpoint, segment: Segment | None, recipients: list[str] | str
+) -> SentTest:
+    """Render the touchpoint's email as `segment` receives it and send it to each recipient."""
+    try:
+        addresses = Recipients().parse(recipients, isinstance(recipients, str))
+    except Invalid as error:
+        raise ValidationError({"recipients": str(error)}) from None
+    if not touchpoint.is_email:
+        kind = touchpoint.kind_info.label.lower()
+        raise ValidationError({"touchpoint_id": f"A {kind} sends no email, so there is nothing to send."})
+    rendered = preview_touchpoint(touchpoint, segment).rendered  # the one renderer
+    if rendered.error is not None or rendered.html is None or rendered.text is None:
+        raise ValidationError(
+            {"touchpoint_id": f"The email does not render, so it cannot be sent: {rendered.error}"}
+        )
+    config = current_app.config
+    if not mailer.smtp_configured(config):
+        raise SMTPNotConfigured(mailer.NOT_CONFIGURED)
+    messages = [
+        mailer.build_message(
+            sender_name=campaign.sender_name, sender_email=campaign.sender_email, reply_to=campaign.reply_to,
+            to=[address], subject=rendered.subject, html=rendered.html, text=rendered.text,
+        )
+        for address in addresses
+    ]
+    try:
+        mailer.send_all(messages, config)
+    except mailer.RecipientsRefused as error:
+        raise ValidationError({"recipients": error.message}) from None
+    except mailer.MailerError as error:
+        raise SendFailed(error.message) from None
+    return SentTest(addresses, str(messages[0]["Subject"]))
+
+
+def _email_of(campaign: Campaign, touchpoint_id: int, segment_id: int | None) -> tuple[Touchpoint, Segment | None]:
+    """The touchpoint and segment, checked as the preview checks them; errors named after this request's fields."""
+    try:
+        return lookup(campaign, str(touchpoint_id), None if segment_id is None else str(segment_id))
+    except ValidationError as error:
+        raise ValidationError({f"{name}_id": message for name, message in error.fields.items()}) from None
