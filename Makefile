@@ -13,7 +13,14 @@
 
 SHELL := bash
 
-PYTHON := python3
+# Python 3.13 or 3.12: CPython 3.11 has a use-after-free in its dict code that crashes large requests
+# (see the README). The first of these that runs and is new enough; pyenv users get 3.13 from
+# .python-version. Override with `make PYTHON=/path/to/python3.13 ...`.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.13 python3.12 python3; do \
+	  if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; \
+	done)
+endif
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
@@ -26,14 +33,28 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv install install-dev run test test-sqlite test-postgres bench lint clean distclean
+.PHONY: check-python venv install install-dev run test test-sqlite test-postgres bench lint clean distclean
 
 # --- virtualenv and dependency stamps ---------------------------------------
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
+# A virtualenv made by an older Python (say 3.11, before the switch) is replaced, not used.
+$(PY): check-python
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "$(VENV) was made with $$($(PY) --version 2>&1); making it again with $(PYTHON)."; \
+		rm -rf $(VENV); \
+	fi
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 
 venv: $(PY)
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Journeymail needs Python 3.12 or newer (3.13 recommended): CPython 3.11 crashes large requests."; \
+		echo "Found none of python3.13, python3.12, or a python3 >= 3.12 on PATH."; \
+		echo "Install one (e.g. 'pyenv install 3.13', then this folder's .python-version picks it),"; \
+		echo "or run: make PYTHON=/path/to/python3.13 ..."; \
+		exit 1; \
+	fi
 
 # Reinstall only when a requirements file is newer than its stamp.
 $(VENV)/.installed: requirements.txt | $(PY)
