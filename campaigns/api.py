@@ -11,8 +11,9 @@ from journeymail.http import json_body
 from segments.models import Segment
 
 from . import services
+from .frameworks import FRAMEWORKS
 from .models import Campaign, Phase, Touchpoint
-from .serialize import campaign_detail, campaign_summary, frameworks_list, phase_dict, touchpoint_dict, variant_dict
+from .serialize import campaign_detail, campaign_summary, framework_dict, phase_dict, touchpoint_dict, variant_dict
 
 Reply = tuple[Any, int]
 
@@ -31,7 +32,7 @@ def _no_content() -> Reply:
 
 def frameworks() -> Any:
     """The built-in journey frameworks and their phases."""
-    return jsonify(frameworks_list())
+    return jsonify([framework_dict(f) for f in FRAMEWORKS.values()])
 
 
 def list_campaigns() -> Any:

@@ -18,14 +18,6 @@ class Framework:
     summary: str
     phases: tuple[PhaseTemplate, ...]
 
-    def to_dict(self) -> dict:
-        return {
-            "key": self.key,
-            "name": self.name,
-            "summary": self.summary,
-            "phases": [{"name": p.name, "description": p.description} for p in self.phases],
-        }
-
 
 def _framework(key: str, name: str, summary: str, *phases: tuple[str, str]) -> Framework:
     return Framework(key, name, summary, tuple(PhaseTemplate(n, d) for n, d in phases))

@@ -1,12 +1,16 @@
-"""Campaigns as JSON-ready dicts: the shapes the API contract fixes."""
+"""Campaigns and what they hold as JSON-ready dicts: the shapes the API contract fixes.
+
+One function per resource, each the resource's only serialization: the API answers with these dicts, and
+the campaign document (exports.documents) is built from them, rewriting IDs as positions and names.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from journeymail.http import iso
-from campaigns.frameworks import FRAMEWORKS
 
+from .frameworks import Framework
 from .models import Campaign, Phase, Touchpoint, Variant
 
 
@@ -81,5 +85,10 @@ def variant_dict(variant: Variant) -> dict[str, Any]:
     }
 
 
-def frameworks_list() -> list[dict[str, Any]]:
-    return [f.to_dict() for f in FRAMEWORKS.values()]
+def framework_dict(framework: Framework) -> dict[str, Any]:
+    return {
+        "key": framework.key,
+        "name": framework.name,
+        "summary": framework.summary,
+        "phases": [{"name": p.name, "description": p.description} for p in framework.phases],
+    }

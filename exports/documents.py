@@ -32,10 +32,12 @@ from typing import Any
 from campaigns import services
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign
+from campaigns.serialize import campaign_detail
 from journeymail.http import UnreadableJSON, iso, read_json
 from journeymail.validation import ValidationError, clean
 from segments import services as segment_services
 from segments.models import Segment
+from segments.serialize import segment_dict
 
 FORMAT = "journeymail.campaign"
 VERSION = 1
@@ -57,34 +59,35 @@ TOP_LEVEL = ("format", "version", "exported_at", "campaign", "segments", "phases
 
 
 def export_document(campaign: Campaign) -> dict[str, Any]:
-    """The campaign as a document: everything it holds, references by position and name."""
-    phase_index = {phase.id: index for index, phase in enumerate(campaign.phases)}
+    """The campaign as a document: the API's shapes (campaigns.serialize, segments.serialize), each cut
+    to the fields the import takes, with IDs rewritten as positions and names."""
+    detail = campaign_detail(campaign)
     targeted = list(campaign.segments)
     leftovers = {
         s.id: s for tp in campaign.touchpoints for s in [*tp.audience, *(v.segment for v in tp.variants)]
         if s not in targeted
     }
+    segments = [*targeted, *sorted(leftovers.values(), key=lambda s: s.name.casefold())]
+    names = {s.id: s.name for s in segments}
+    phase_index = {phase["id"]: index for index, phase in enumerate(detail["phases"])}
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": iso(datetime.now(timezone.utc)),
-        "campaign": _fields(campaign, CAMPAIGN_SPEC),
-        "segments": [
-            {**_fields(s, SEGMENT_SPEC), "targeted": s in targeted}
-            for s in [*targeted, *sorted(leftovers.values(), key=lambda s: s.name.casefold())]
-        ],
-        "phases": [_fields(phase, PHASE_SPEC) for phase in campaign.phases],
+        "campaign": _fields(detail, CAMPAIGN_SPEC),
+        "segments": [{**_fields(segment_dict(s), SEGMENT_SPEC), "targeted": s in targeted} for s in segments],
+        "phases": [_fields(phase, PHASE_SPEC) for phase in detail["phases"]],
         "touchpoints": [
             {
-                "phase": phase_index[tp.phase_id],
+                "phase": phase_index[tp["phase_id"]],
                 **_fields(tp, TOUCHPOINT_SPEC),
-                "segments": [s.name for s in tp.audience],
-                "variants": [
-                    {"segment": v.segment.name, **_fields(v, VARIANT_SPEC)}
-                    for v in sorted(tp.variants, key=lambda v: v.segment.name.casefold())
-                ],
+                "segments": [names[segment_id] for segment_id in tp["segment_ids"]],
+                "variants": sorted(
+                    ({"segment": names[v["segment_id"]], **_fields(v, VARIANT_SPEC)} for v in tp["variants"]),
+                    key=lambda v: v["segment"].casefold(),
+                ),
             }
-            for tp in campaign.touchpoints_in_order()
+            for tp in detail["touchpoints"]
         ],
     }
 
@@ -94,8 +97,10 @@ def export_json(campaign: Campaign) -> bytes:
     return (json.dumps(export_document(campaign), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _fields(obj: object, spec: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _copy(getattr(obj, name)) for name in spec}
+def _fields(shape: Mapping[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of an API shape that the document holds, in the spec's order. Objects are copied: a
+    caller may edit the document (to import it changed) without reaching into the models."""
+    return {name: _copy(shape[name]) for name in spec}
 
 
 def _copy(value: Any) -> Any:

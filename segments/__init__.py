@@ -1,4 +1,5 @@
 """The audience: segments defined by motivation, action and obstacle, with the opportunity we answer with.
 
-blueprint.py is the URL table; views.py the pages, api.py the JSON API, services.py the operations.
+blueprint.py is the URL table; views.py the pages, api.py the JSON API, serialize.py its shapes,
+services.py the operations.
 """

@@ -11,19 +11,7 @@ from journeymail.http import json_body
 
 from . import services
 from .models import Segment
-
-
-def segment_dict(segment: Segment) -> dict[str, Any]:
-    return {
-        "id": segment.id,
-        "name": segment.name,
-        "description": segment.description,
-        "motivation": segment.motivation,
-        "action": segment.action,
-        "obstacle": segment.obstacle,
-        "opportunity": segment.opportunity,
-        "sample_data": segment.sample_data,
-    }
+from .serialize import segment_dict
 
 
 def list_segments() -> Any:

@@ -169,6 +169,27 @@ def test_awkward_text_survives_the_document_intact(client: FlaskClient, rich: Ca
     assert document["touchpoints"][1]["mjml"] == MJML
 
 
+def test_the_document_says_what_the_api_says_for_every_field_they_share(client: FlaskClient, rich: Campaign) -> None:
+    document = json_of(client, rich.id)
+    api = client.get(f"/api/campaigns/{rich.id}").get_json()
+    api_segments = {s["name"]: s for s in client.get("/api/segments").get_json()}
+
+    def shared(entry: dict[str, Any], api_entry: dict[str, Any], own: tuple[str, ...] = ()) -> None:
+        fields = {k: v for k, v in entry.items() if k not in own}
+        assert fields == {k: api_entry[k] for k in fields}
+
+    shared(document["campaign"], api)
+    for segment in document["segments"]:
+        shared(segment, api_segments[segment["name"]], own=("targeted",))
+    for phase, api_phase in zip(document["phases"], api["phases"], strict=True):
+        shared(phase, api_phase)
+    for touchpoint, api_touchpoint in zip(document["touchpoints"], api["touchpoints"], strict=True):
+        shared(touchpoint, api_touchpoint, own=("phase", "segments", "variants"))
+        api_variants = {v["segment_id"]: v for v in api_touchpoint["variants"]}
+        for variant in touchpoint["variants"]:
+            shared(variant, api_variants[api_segments[variant["segment"]]["id"]], own=("segment",))
+
+
 def test_an_unknown_campaign_is_404(client: FlaskClient) -> None:
     response = client.get(f"/campaigns/{unknown_id(Campaign)}/export/campaign.json")
 
