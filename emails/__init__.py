@@ -3,7 +3,8 @@
     merge_tags  parse, vet and fill {{ name }}, {{ name | default("...") }}, {{ unsubscribe_url }}
     mjml        compile MJML to HTML (cached by source); mj-include is never resolved
     text        the plain-text part, derived from the HTML
-    render      render_email: the one function that turns content into a Rendered email
+    render      render_email: the one function that turns content into a Rendered email; a TagWriter
+                (FilledTags, or an ESP's own) says how its merge tags are written
     checks      quality rules, one function each, run on a Rendered email
     preview     a Rendered email with its checks, cached by everything that decides it
     starters    the starter MJML every new email of a kind begins with
@@ -24,12 +25,12 @@ from .merge_tags import (
 )
 from .mjml import MJMLError, compile_cache, compile_mjml
 from .preview import Preview, preview_cache, preview_source
-from .render import Rendered, render_email, with_preheader
+from .render import FilledTags, Rendered, TagWriter, render_email, with_preheader
 from .text import html_to_text
 
 __all__ = [
-    "GMAIL_CLIP_BYTES", "PREVIEW_UNSUBSCRIBE_URL", "UNSUBSCRIBE", "Check", "ContentCache", "MJMLError", "MergeTag",
-    "MergeTagError", "Preview", "Rendered", "check_merge_tags", "clear_parse_cache", "compile_cache", "compile_mjml",
-    "fill", "fill_with", "html_to_text", "merge_tags", "preview_cache", "preview_source", "render_email",
-    "run_checks", "summary", "with_preheader",
+    "GMAIL_CLIP_BYTES", "PREVIEW_UNSUBSCRIBE_URL", "UNSUBSCRIBE", "Check", "ContentCache", "FilledTags",
+    "MJMLError", "MergeTag", "MergeTagError", "Preview", "Rendered", "TagWriter", "check_merge_tags",
+    "clear_parse_cache", "compile_cache", "compile_mjml", "fill", "fill_with", "html_to_text", "merge_tags",
+    "preview_cache", "preview_source", "render_email", "run_checks", "summary", "with_preheader",
 ]

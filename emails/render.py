@@ -1,8 +1,10 @@
 """The one renderer behind every email HTML the app produces: merge tags, then MJML, then the text part.
 
 Preview, matrix, cell page, editor, test send, plan CSV and the ESP bundles all call
-render_email. An ESP export passes `tag` to write merge tags in its own syntax instead of
-filling them with values; everything else (the preheader, the compile, the text part) is the same.
+render_email. How the merge tags are written is the one thing that differs, and the caller
+says it with `tags`: FilledTags (the default) fills them with values, HTML-escaped, for a reader's
+eyes; an ESP export passes its own TagWriter that writes each tag in the ESP's syntax. Everything
+else (the preheader, the compile, the text part) happens here, once, for all of them.
 """
 
 from __future__ import annotations
@@ -11,11 +13,48 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from .merge_tags import PREVIEW_UNSUBSCRIBE_URL, UNSUBSCRIBE, MergeTag, MergeTagError, fill, merge_tags
 from .mjml import MJMLError, compile_mjml
 from .text import html_to_text
+
+
+class TagWriter(Protocol):
+    """How an email's merge tags are written: filled with values, or left for an ESP in its own syntax."""
+
+    @property
+    def values(self) -> Mapping[str, str]:
+        """The values the tags are filled with, as the checks see them (none when an ESP fills them)."""
+        ...
+
+    def text(self, source: str) -> str:
+        """Plain text (subject, preheader, text part) with its merge tags written."""
+        ...
+
+    def mjml(self, source: str) -> str:
+        """The MJML body with its merge tags written; where a tag sits in the markup may decide how."""
+        ...
+
+
+@dataclass(frozen=True)
+class FilledTags:
+    """Each merge tag filled with its value (or its default) in the sandbox, HTML-escaped in the body."""
+
+    values: Mapping[str, str]
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any] | None) -> FilledTags:
+        """Values as text, with the preview's unsubscribe link unless the values bring their own."""
+        return cls({k: str(v) for k, v in {UNSUBSCRIBE: PREVIEW_UNSUBSCRIBE_URL, **(values or {})}.items()})
+
+    def text(self, source: str) -> str:
+        # Subject, preheader and text part are not HTML: undo the escaping that protects the body.
+        return html.unescape(fill(source, self.values))
+
+    def mjml(self, source: str) -> str:
+        return fill(source, self.values)
+
 
 @dataclass
 class Rendered:
@@ -23,7 +62,7 @@ class Rendered:
 
     subject: str
     preheader: str
-    mjml: str  # the source after merge tags were filled
+    mjml: str  # the source with its merge tags written and the preheader as <mj-preview>: what is compiled
     html: str | None = None
     tags: list[MergeTag] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
@@ -46,20 +85,23 @@ def render_email(
     preheader: str = "",
     values: Mapping[str, Any] | None = None,
     text_override: str | None = None,
+    tags: TagWriter | None = None,
 ) -> Rendered:
-    """Fill merge tags (escaped), compile the MJML, derive the text part; errors are returned, not raised."""
-    values = {UNSUBSCRIBE: PREVIEW_UNSUBSCRIBE_URL, **(values or {})}
-    plain_values = {k: str(v) for k, v in values.items()}
-    result = Rendered(subject=subject, preheader=preheader, mjml=mjml_source, values=plain_values)
+    """Write the merge tags (filled with `values`, escaped, unless `tags` says how), add the preheader,
+    compile the MJML, derive the text part; errors are returned, not raised."""
+    if tags is not None and values is not None:
+        raise TypeError("render_email takes values or tags, not both: FilledTags.of(values) is a TagWriter.")
+    writer = tags if tags is not None else FilledTags.of(values)
+    result = Rendered(subject=subject, preheader=preheader, mjml=mjml_source, values=dict(writer.values))
     try:
         result.tags = [*merge_tags(mjml_source), *_tags_outside_body(subject, "subject"),
                        *_tags_outside_body(preheader, "preheader")]
         if text_override:
             _tags_outside_body(text_override, "plain-text part")
-        result.subject = _unescape_inline(fill(subject, plain_values))
-        result.preheader = _unescape_inline(fill(preheader, plain_values))
+        result.subject = writer.text(subject)
+        result.preheader = writer.text(preheader)
         # The preheader is plain text: escape all of it, not only the values filled in.
-        result.mjml = with_preheader(fill(mjml_source, plain_values), html.escape(result.preheader, quote=False))
+        result.mjml = with_preheader(writer.mjml(mjml_source), html.escape(result.preheader, quote=False))
     except MergeTagError as error:
         result.error = error
         return result
@@ -69,7 +111,7 @@ def render_email(
         result.error = error
         return result
     if text_override:
-        result.text_override = _unescape_inline(fill(text_override, plain_values))
+        result.text_override = writer.text(text_override)
     return result
 
 
@@ -100,8 +142,3 @@ def _tags_outside_body(source: str, where: str) -> list[MergeTag]:
         return [replace(tag, line=None, where=where) for tag in merge_tags(source)]
     except MergeTagError as error:
         raise MergeTagError(f"In the {where}: {error.message}", None) from None
-
-
-def _unescape_inline(text: str) -> str:
-    """Subject, preheader and text part are not HTML: undo the escaping that protects the body."""
-    return html.unescape(text)

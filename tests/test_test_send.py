@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import smtplib
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +22,6 @@ from html_tree import parse
 from journeymail.extensions import db
 from segments.models import Segment
 from smtp_server import LoopbackSMTPServer
-
-SMTP_KEYS = ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_TLS", "SMTP_TIMEOUT",
-             "TEST_SEND_MAX_RECIPIENTS")
 
 BODY = """<mjml>
   <mj-body>
@@ -54,43 +51,7 @@ class Cell:
         return {"touchpoint_id": self.touchpoint.id, "segment_id": self.segment.id, "recipients": recipients, **extra}
 
 
-# --- fixtures: an SMTP server on loopback, and the app pointed at it --------------------------
-
-
-@pytest.fixture
-def configure_smtp(app: Flask) -> Iterator[Callable[..., None]]:
-    """Set SMTP_* on the session's app for one test; the settings before it come back afterwards."""
-    saved = {key: app.config[key] for key in SMTP_KEYS}
-
-    def configure(**settings: Any) -> None:
-        app.config.update(settings)
-
-    yield configure
-    app.config.update(saved)
-
-
-@pytest.fixture
-def start_smtp_server(configure_smtp: Callable[..., None]) -> Iterator[Callable[..., LoopbackSMTPServer]]:
-    """Start an aiosmtpd server on 127.0.0.1 and point the app at it (no TLS unless told); stopped after the test."""
-    servers: list[LoopbackSMTPServer] = []
-
-    def start(*, tls: str = "none", user: str | None = None, password: str | None = None,
-              **options: Any) -> LoopbackSMTPServer:
-        server = LoopbackSMTPServer(**options)
-        server.start()
-        servers.append(server)
-        configure_smtp(SMTP_HOST=server.host, SMTP_PORT=server.port, SMTP_TLS=tls, SMTP_USER=user,
-                       SMTP_PASSWORD=password, SMTP_TIMEOUT=5.0)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
-
-
-@pytest.fixture
-def smtp_server(start_smtp_server: Callable[..., LoopbackSMTPServer]) -> LoopbackSMTPServer:
-    return start_smtp_server()
+# --- fixtures (the SMTP server on loopback: smtp_server and start_smtp_server in conftest.py) -------
 
 
 @pytest.fixture

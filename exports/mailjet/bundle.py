@@ -1,8 +1,10 @@
 """The Mailjet bundle: a campaign as the ordered list of Mailjet API v3 requests that recreate it there.
 
-One place for everything Mailjet-specific about a plan: the slugs that name segments, the
-translation of our merge tags into Mailjet's syntax, and the contact properties the plan uses.
-These are pure functions of a Campaign; nothing here talks to the network (mailjet_push does).
+One place for what a Mailjet bundle is made of: the slugs that name segments, each email as
+Mailjet receives it (rendered by emails.render_email with Mailjet's tags, exports/mailjet/tags.py),
+the contact properties the plan uses, and what stops the export (the checks that leave nothing to
+send, plus the sender and the properties). These are pure functions of a Campaign; nothing here
+talks to the network (push.py does).
 
 The bundle document (format "journeymail.mailjet-bundle", version 1):
 
@@ -21,32 +23,21 @@ under `inputs` are not created by the bundle: the user supplies them (the contac
 
 from __future__ import annotations
 
-import html
 import re
-import secrets
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from emails import (
-    UNSUBSCRIBE,
-    MergeTag,
-    MergeTagError,
-    MJMLError,
-    compile_mjml,
-    fill_with,
-    html_to_text,
-    merge_tags,
-    with_preheader,
-)
 from campaigns.cells import sequence
 from campaigns.content import Content
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign, Touchpoint
+from emails import UNSUBSCRIBE, Check, MergeTagError, checks, merge_tags, render_email, run_checks
 from segments.models import Segment
+
+from .tags import MailjetTags
 
 FORMAT = "journeymail.mailjet-bundle"
 VERSION = 1
@@ -142,98 +133,17 @@ def _email_touchpoints(campaign: Campaign) -> list[Touchpoint]:
     return [t for t in sequence(campaign) if t.is_email]
 
 
-# --- merge tags in Mailjet's syntax ------------------------------------------------------
-
-
-def unsubscribe_tag(locale: str) -> str:
-    """Mailjet's unsubscribe link in the campaign's language: en_US -> [[UNSUB_LINK_EN]]."""
-    return f"[[UNSUB_LINK_{locale[:2].upper()}]]"
-
-
-def _default_text(default: str | None) -> str:
-    # A double quote would end Mailjet's quoted default and "]]" the tag: both are softened.
-    text = " ".join((default or "").split())
-    return text.replace('"', "'").replace("]]", "] ]")
-
-
-def mailjet_tag(tag: MergeTag, locale: str, *, context: str = "plain") -> str:
-    """One merge tag as Mailjet writes it: [[data:firstname:"there"]] or [[UNSUB_LINK_EN]].
-
-    `context` is where it lands: "plain" (subject, text part), "html" (element content, where the
-    default is escaped like any text) or "attribute" (inside a quoted HTML attribute, where the quotes
-    around the default are written &quot; so the attribute stays whole; an HTML parser reads the
-    attribute's value as exactly the plain tag).
-    """
-    if tag.name == UNSUBSCRIBE:
-        return unsubscribe_tag(locale)
-    default = _default_text(tag.default)
-    if context == "plain":
-        return f'[[data:{tag.name}:"{default}"]]'
-    default = html.escape(default, quote=False)
-    if context == "attribute":
-        return f"[[data:{tag.name}:&quot;{default}&quot;]]"
-    return f'[[data:{tag.name}:"{default}"]]'
-
-
-def translate_text(source: str, locale: str) -> str:
-    """Subject, preheader or a plain-text part with Mailjet's tags in place of ours."""
-    return fill_with(source, lambda tag: mailjet_tag(tag, locale))
-
-
-# Markup of one HTML or MJML tag, quoted attribute values included (they may hold ">").
-_MARKUP = re.compile(r"<[A-Za-z!/?](?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
-
-
-class _Marked:
-    """Sources with each merge tag swapped for a unique marker, so the tags can be placed by context."""
-
-    def __init__(self) -> None:
-        self.tags: list[MergeTag] = []
-        self.nonce = secrets.token_hex(6)
-        self.pattern = re.compile("\ue000" + self.nonce + r":(\d+)\ue001")
-
-    def mark(self, source: str) -> str:
-        def marker(tag: MergeTag) -> str:
-            self.tags.append(tag)
-            return f"\ue000{self.nonce}:{len(self.tags) - 1}\ue001"
-
-        return fill_with(source, marker)
-
-    def place(self, marked: str, tag_for: Callable[[MergeTag, int], str]) -> str:
-        return self.pattern.sub(lambda m: tag_for(self.tags[int(m.group(1))], m.start()), marked)
-
-
-def translate_mjml(source: str, locale: str, preheader: str = "") -> str:
-    """MJML with Mailjet's tags in place of ours, ready to compile; a preheader becomes its <mj-preview>.
-
-    A tag inside markup (an attribute value such as href="{{ unsubscribe_url }}") gets the attribute
-    form, a tag in content the HTML form. Raises MergeTagError for a tag outside the allowed forms.
-    """
-    marked = _Marked()
-    mjml = marked.mark(source)
-    if preheader.strip():
-        mjml = with_preheader(mjml, html.escape(marked.mark(preheader), quote=False))
-    spans = [m.span() for m in _MARKUP.finditer(mjml)]
-
-    def in_markup(offset: int) -> bool:
-        return any(start <= offset < end for start, end in spans)
-
-    return marked.place(
-        mjml, lambda tag, offset: mailjet_tag(tag, locale, context="attribute" if in_markup(offset) else "html")
-    )
-
-
 # --- the emails as Mailjet receives them --------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ExportEmail:
-    """One touchpoint as one segment receives it, translated and compiled for Mailjet."""
+    """One touchpoint as one segment receives it, rendered for Mailjet."""
 
     touchpoint: Touchpoint
     segment: Segment
     subject: str
-    mjml: str  # the MJML source with Mailjet's tags: MJMLContent
+    mjml: str  # the MJML source with Mailjet's tags and the preheader: MJMLContent
     html: str  # compiled from it: Html-part
     text: str  # Text-part
 
@@ -251,54 +161,48 @@ class _Export:
             try:
                 found = merge_tags(source)
             except MergeTagError:
-                continue  # reported where the email is translated
+                continue  # reported by the checks of the email it is in
             for tag in found:
                 if tag.name != UNSUBSCRIBE and tag.name not in self.tag_names:
                     self.tag_names.append(tag.name)
 
 
 def _export(campaign: Campaign) -> _Export:
-    """Translate and compile every email for every segment it reaches; collect what goes wrong."""
+    """Render every email for every segment it reaches, with Mailjet's tags; collect what stops the export."""
     result = _Export()
-    locale = campaign.locale
+    tags = MailjetTags(campaign.locale)
     for touchpoint in _email_touchpoints(campaign):
         for segment in campaign.segments:
             if not touchpoint.reaches(segment):
                 continue
             content = Content.of(touchpoint, segment)
             result.note_tags(content.subject, content.preheader, content.mjml, content.text_override)
-            email = _export_email(touchpoint, segment, content, locale, result.problems)
-            if email is not None:
-                result.emails.append(email)
+            rendered = render_email(
+                mjml_source=content.mjml, subject=content.subject, preheader=content.preheader,
+                text_override=content.text_override, tags=tags,
+            )
+            stops = [c for c in run_checks(rendered, content.mjml, rules=STOPPING_RULES) if c.severity == "error"]
+            if stops:
+                result.problems += [Problem(_in_mailjet_words(c), touchpoint, segment, c.line) for c in stops]
+            else:
+                assert rendered.html is not None and rendered.text is not None  # checks.compiles reports the rest
+                subject = _single_line(rendered.subject)
+                result.emails.append(
+                    ExportEmail(touchpoint, segment, subject, rendered.mjml, rendered.html, rendered.text)
+                )
     return result
 
 
-def _export_email(
-    touchpoint: Touchpoint, segment: Segment, content: Content, locale: str, problems: list[Problem]
-) -> ExportEmail | None:
-    def refuse(message: str, line: int | None = None) -> None:
-        problems.append(Problem(message, touchpoint, segment, line))
+# The checks whose errors leave Mailjet nothing to send: the body does not render, or there is no
+# subject. Other errors (no unsubscribe link, a broken link) would reach inboxes as they are; the
+# export page lists them, but the bundle still builds.
+STOPPING_RULES = (checks.compiles, checks.subject)
+# A check's finding, said with the reason it stops this export where that reason is Mailjet's.
+_MAILJET_WORDS = {"subject-empty": "The subject is empty; Mailjet needs one."}
 
-    if not content.mjml.strip():
-        refuse("The email body is empty.")
-        return None
-    if not content.subject.strip():
-        refuse("The subject is empty; Mailjet needs one.")
-    try:
-        subject = _single_line(translate_text(content.subject, locale))
-        mjml = translate_mjml(content.mjml, locale, content.preheader)
-        text_override = translate_text(content.text_override, locale) if content.text_override else None
-    except MergeTagError as error:
-        refuse(error.message, error.line)
-        return None
-    try:
-        compiled = compile_mjml(mjml)
-    except MJMLError as error:
-        refuse(error.message, error.line)
-        return None
-    if not content.subject.strip():
-        return None
-    return ExportEmail(touchpoint, segment, subject, mjml, compiled, text_override or html_to_text(compiled))
+
+def _in_mailjet_words(check: Check) -> str:
+    return _MAILJET_WORDS.get(check.code, check.message)
 
 
 def _single_line(text: str) -> str:
@@ -385,12 +289,18 @@ def _sender(campaign: Campaign, problems: list[Problem]) -> Sender | None:
     return Sender(name, email, reply_to)
 
 
-def problems(campaign: Campaign) -> list[Problem]:
-    """Everything that stops the Mailjet export: the sender first, then each email and segment."""
+def _readiness(campaign: Campaign) -> tuple[Sender | None, _Export, list[Problem]]:
+    """The sender, the rendered emails, and everything that stops the export: the sender first,
+    then the contact properties, then each email and segment."""
     found: list[Problem] = []
-    _sender(campaign, found)
+    sender = _sender(campaign, found)
     export = _export(campaign)
-    return found + _property_problems(export.tag_names) + export.problems
+    return sender, export, found + _property_problems(export.tag_names) + export.problems
+
+
+def problems(campaign: Campaign) -> list[Problem]:
+    """Everything that stops the Mailjet export, in the order the refusal lists it."""
+    return _readiness(campaign)[2]
 
 
 def mailjet_readiness(campaign: Campaign) -> list[str]:
@@ -403,10 +313,7 @@ def mailjet_readiness(campaign: Campaign) -> list[str]:
 
 def build_bundle(campaign: Campaign) -> dict[str, Any]:
     """The campaign as the ordered Mailjet requests; raises BundleRefused listing every problem."""
-    found: list[Problem] = []
-    sender = _sender(campaign, found)
-    export = _export(campaign)
-    found += _property_problems(export.tag_names) + export.problems
+    sender, export, found = _readiness(campaign)
     if found or sender is None:
         raise BundleRefused(found)
     segment_slug = segment_slugs(campaign)
