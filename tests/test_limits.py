@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from campaigns.models import Campaign, Touchpoint
 from emails import render_email, run_checks
 from emails.checks import GMAIL_CLIP_BYTES, PREHEADER_MAX, PREHEADER_MIN, SUBJECT_MAX
-from html_tree import parse
+from html_tree import control, parse
 
 SUBJECT = "Your guide to planning a month of posts"
 PREHEADER = "Twelve pages on planning a month of posts in one afternoon."
@@ -165,5 +165,7 @@ def test_the_editor_shows_a_length_check_only_beyond_the_limit(
     saved = post_form(url, form)
 
     assert saved.status_code == 302
-    checks = [li.text() for li in parse(client.get(url).get_data(as_text=True)).select("li", class_="check")]
+    html = parse(client.get(url).get_data(as_text=True))
+    assert control(html, field).get("value") == text_of(length)  # the checks are those of the saved email
+    checks = [li.text() for li in html.select("li", class_="check")]
     assert checks == (["No problems found."] if shown is None else [f"Warning: {shown}"])
