@@ -1,9 +1,15 @@
-"""Helpers for the JSON API tests: read an error document, and see whether a request wrote anything."""
+"""Helpers for the API and page tests: read an error document, and see what a request saved.
+
+What a request saved is read on a connection of its own, never through the test's session: a later
+request would see exactly that, whatever objects the test holds in memory.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from sqlalchemy import Row, Table
 
 from werkzeug.test import TestResponse
 
@@ -31,6 +37,23 @@ def database_rows() -> dict[str, list[tuple[Any, ...]]]:
             table.name: sorted((tuple(row) for row in connection.execute(table.select())), key=repr)
             for table in db.metadata.sorted_tables
         }
+
+
+def saved(model: type, id: int) -> Row[Any] | None:
+    """The row of `model` with this ID as the database holds it (columns as attributes), or None when there
+    is none: what a later request would read."""
+    table = model.__table__  # type: ignore[attr-defined]
+    with db.engine.connect() as connection:
+        return connection.execute(table.select().where(table.c.id == id)).one_or_none()
+
+
+def saved_rows(source: type | Table, **where: Any) -> list[Row[Any]]:
+    """The rows of a model's table (or of an association table) whose columns hold `where`, by primary key,
+    read on a connection of their own."""
+    table = source if isinstance(source, Table) else source.__table__  # type: ignore[attr-defined]
+    query = table.select().where(*(table.c[name] == value for name, value in where.items()))
+    with db.engine.connect() as connection:
+        return list(connection.execute(query.order_by(*table.primary_key.columns)))
 
 
 def unknown_id(model: type) -> int:

@@ -7,7 +7,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import Row
 
+from api_support import saved, saved_rows
 from previews import editor as editor_module
 from campaigns import services
 from campaigns.models import Campaign, Touchpoint, Variant
@@ -64,14 +66,16 @@ def content(touchpoint: Touchpoint, **changes: str) -> dict[str, str]:
     }
 
 
-def saved(touchpoint_id: int) -> Touchpoint:
-    db.session.expire_all()
-    return db.session.get(Touchpoint, touchpoint_id)
+def saved_email(touchpoint_id: int) -> Row[Any]:
+    """The base email as saved, read on a connection of its own."""
+    row = saved(Touchpoint, touchpoint_id)
+    assert row is not None
+    return row
 
 
-def variants() -> list[Variant]:
-    db.session.expire_all()
-    return list(db.session.scalars(db.select(Variant)))
+def variants() -> list[Row[Any]]:
+    """Every variant as saved, read on a connection of its own."""
+    return saved_rows(Variant)
 
 
 def preview_frame(html: Element) -> Element:
@@ -162,17 +166,19 @@ def test_saving_the_base_email_stores_it_and_returns_to_the_editor(client, post_
 
     assert response.status_code == 302
     assert where(response) == (f"/touchpoints/{email.id}/email", {})
-    assert saved(email.id).subject == "Your guide is here"
-    assert "here is your e-book." in saved(email.id).mjml
+    assert saved_email(email.id).subject == "Your guide is here"
+    assert "here is your e-book." in saved_email(email.id).mjml
     assert 'Saved the email "Guide delivery".' in page(client.get(response.headers["Location"])).text()
 
 
 def test_the_body_is_stored_with_the_line_breaks_the_api_uses(post_form, world):
     email = world["email"]
 
-    post_form(editor_url(email), content(email, mjml=BODY.replace("\n", "\r\n")))  # as a browser posts a textarea
+    changed = BODY.replace("guide.", "e-book.")
 
-    assert saved(email.id).mjml == BODY
+    post_form(editor_url(email), content(email, mjml=changed.replace("\n", "\r\n")))  # as a browser posts a textarea
+
+    assert saved_email(email.id).mjml == changed
 
 
 @pytest.mark.parametrize(
@@ -203,7 +209,7 @@ def test_a_body_with_a_merge_tag_that_is_not_allowed_is_refused_beside_the_body(
     assert control(html, "mjml").text() == " ".join(body.split())  # what was typed stays
     line = message.split(":")[0].removeprefix("Line ")
     assert f'<span class="is-error">{line}</span>' in response.get_data(as_text=True)  # the gutter marks the line
-    assert saved(email.id).subject != "Changed" and saved(email.id).mjml == BODY
+    assert saved_email(email.id).subject != "Changed" and saved_email(email.id).mjml == BODY
 
 
 def test_a_merge_tag_that_is_not_allowed_in_the_subject_is_refused_beside_the_subject(post_form, world):
@@ -213,7 +219,7 @@ def test_a_merge_tag_that_is_not_allowed_in_the_subject_is_refused_beside_the_su
 
     assert response.status_code == 422
     assert "Not an allowed merge tag" in field_text(page(response), "subject")
-    assert saved(email.id).subject == email.subject
+    assert saved_email(email.id).subject == email.subject
 
 
 def test_an_emptied_body_is_refused_rather_than_replaced_by_the_starter_email(post_form, world):
@@ -223,7 +229,7 @@ def test_an_emptied_body_is_refused_rather_than_replaced_by_the_starter_email(po
 
     assert response.status_code == 422
     assert "The email body is empty." in field_text(page(response), "mjml")
-    assert saved(email.id).mjml == BODY
+    assert saved_email(email.id).mjml == BODY
 
 
 def test_mjml_that_does_not_compile_is_saved_and_its_error_shown(client, post_form, world):
@@ -250,7 +256,7 @@ def test_a_body_over_the_request_limit_is_refused_with_413_before_anything_rende
 
     assert response.status_code == 413
     assert "larger than the" in page(response).text()
-    assert saved(email.id).mjml == BODY
+    assert saved_email(email.id).mjml == BODY
 
 
 def test_saving_the_base_email_never_changes_a_variant(post_form, world):
@@ -269,7 +275,7 @@ def test_the_plain_text_part_can_be_written_by_hand(client, post_form, world):
 
     post_form(editor_url(email), content(email, text_override="Hi {{ firstname | default(\"there\") }}, read it here."))
 
-    assert saved(email.id).text_override == 'Hi {{ firstname | default("there") }}, read it here.'
+    assert saved_email(email.id).text_override == 'Hi {{ firstname | default("there") }}, read it here.'
     html = page(client.get(editor_url(email, world["founders"])))
     assert html.select("pre", class_="plain-text")[0].text() == "Hi Ada, read it here."
 
@@ -339,7 +345,7 @@ def test_editing_a_variant_saves_it_and_leaves_the_base_alone(client, post_form,
     assert variant.subject == "{{ firstname }}, the founder's guide"
     assert variant.preheader is None  # empty: inherits the base
     assert "the founder guide" in variant.mjml
-    assert saved(email.id).mjml == BODY and saved(email.id).subject.startswith("Your guide")
+    assert saved_email(email.id).mjml == BODY and saved_email(email.id).subject.startswith("Your guide")
     html = page(client.get(response.headers["Location"]))
     assert "Ada, the founder's guide" in html.select(class_="inbox")[0].text()
     assert email.preheader in html.select(class_="inbox")[0].text()  # inherited
@@ -384,7 +390,7 @@ def test_resetting_a_variant_deletes_it_so_the_segment_gets_the_base_again(clien
 
     assert where(response) == (f"/touchpoints/{email.id}/email", {"segment": [str(founders.id)]})
     assert variants() == []
-    assert saved(email.id).subject.startswith("Your guide")
+    assert saved_email(email.id).subject.startswith("Your guide")
     shown = page(client.get(response.headers["Location"])).text()
     assert 'Variant deleted: "Busy founders" gets the base email again.' in shown
 

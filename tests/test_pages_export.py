@@ -14,10 +14,10 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
-from api_support import database_rows, unknown_id
+from api_support import database_rows, saved, saved_rows, unknown_id
 from campaigns import services
 from exports.documents import export_document
-from campaigns.models import Campaign, Touchpoint
+from campaigns.models import Campaign, Phase, Touchpoint, campaign_segments
 from html_tree import Element, parse
 from journeymail.extensions import db
 from segments.models import Segment
@@ -177,6 +177,17 @@ def form_token(client: FlaskClient) -> str:
     return page(client.get("/campaigns/import")).select("input", name="csrf_token")[0].get("value") or ""
 
 
+def journey_as_saved(campaign_id: int) -> list[tuple[str, list[tuple[str, str, str | None, str | None]]]]:
+    """Each phase with its touchpoints (name, kind, subject, preheader) in journey order, read on a connection
+    of its own."""
+    phases = sorted(saved_rows(Phase, campaign_id=campaign_id), key=lambda p: p.position)
+    return [
+        (phase.name, [(t.name, t.kind, t.subject, t.preheader)
+                      for t in sorted(saved_rows(Touchpoint, phase_id=phase.id), key=lambda t: t.position)])
+        for phase in phases
+    ]
+
+
 def upload(body: bytes, token: str, name: str = "campaign.json") -> dict[str, Any]:
     return {"document": (io.BytesIO(body), name), "csrf_token": token}
 
@@ -196,6 +207,11 @@ def test_uploading_a_campaign_file_creates_the_campaign(client: FlaskClient, che
     assert response.headers["Location"].endswith(f"/campaigns/{new.id}")
     assert [t.name for t in new.touchpoints_in_order()] == [t.name for t in checked.touchpoints_in_order()]
     assert "Imported" in page(client.get(f"/campaigns/{new.id}")).text()
+    assert (saved(Campaign, new.id).name, saved(Campaign, new.id).sender_email) == (checked.name, checked.sender_email)
+    assert journey_as_saved(new.id) == journey_as_saved(checked.id)
+    targeted = {row.segment_id for row in saved_rows(campaign_segments, campaign_id=new.id)}
+    assert targeted == {s.id for s in checked.segments}  # the existing segments, not copies
+    assert len(saved_rows(Segment)) == 2
 
 
 def test_a_file_with_a_byte_order_mark_imports_too(client: FlaskClient, checked: Campaign) -> None:
@@ -205,6 +221,7 @@ def test_a_file_with_a_byte_order_mark_imports_too(client: FlaskClient, checked:
     response = client.post("/campaigns/import", data=upload(body, token), content_type="multipart/form-data")
 
     assert response.status_code == 302
+    assert [row.name for row in saved_rows(Campaign)] == [checked.name, checked.name]
 
 
 def test_the_form_refuses_a_post_without_its_security_token(client: FlaskClient, checked: Campaign) -> None:
