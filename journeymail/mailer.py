@@ -19,7 +19,8 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import make_msgid
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
+from .addresses import InvalidAddress, check_address
+from .text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +107,8 @@ def build_message(
 ) -> EmailMessage:
     """A test email: multipart/alternative (plain text, then HTML), UTF-8, marked as a test."""
     message = EmailMessage(policy=SMTP_POLICY)  # CRLF line ends, as SMTP wants them on the wire
-    message["Subject"] = SUBJECT_PREFIX + _one_line(subject)
-    message["From"] = Address(display_name=_one_line(sender_name), addr_spec=smtp_address(sender_email))
+    message["Subject"] = SUBJECT_PREFIX + one_line(subject)
+    message["From"] = Address(display_name=one_line(sender_name), addr_spec=smtp_address(sender_email))
     message["To"] = [Address(addr_spec=smtp_address(address)) for address in to]
     if reply_to:
         message["Reply-To"] = Address(addr_spec=smtp_address(reply_to))
@@ -127,15 +128,10 @@ def build_message(
 def smtp_address(address: str) -> str:
     """An address as SMTP carries it: an internationalised domain in its ASCII (punycode) form."""
     try:
-        checked = validate_email(address, check_deliverability=False)
-    except EmailNotValidError:
+        checked = check_address(address)
+    except InvalidAddress:
         return address
-    return checked.ascii_email or checked.normalized
-
-
-def _one_line(text: str) -> str:
-    """Header text on one line: a line break in a header would start a header of its own."""
-    return " ".join(text.split())
+    return checked.ascii or checked.normalized
 
 
 # --- sending -------------------------------------------------------------------------------
