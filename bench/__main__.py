@@ -135,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(report.format_row(row), flush=True)
             rows.extend(mine)
     print(report.summary(rows, names))
-    print(report.other_targets(rows))
+    if others := report.other_targets(rows):
+        print(others)
     print(report.slowest(rows))
     if args.full and not args.no_http:
         from bench import http

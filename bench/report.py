@@ -110,6 +110,8 @@ def sql_growth(rows: list[dict[str, Any]]) -> str:
               if ok(r["status"]) and r.get("cold")}
     if not counts:
         return "not measured"
+    if len(counts) == 1:
+        return f"{next(iter(counts.values()))} (one campaign: growth not measured)"
     axes = set()
     for a, small in counts.items():
         for b, large in counts.items():
