@@ -4,7 +4,9 @@
 #   make test          whole suite on SQLite, then again on a throwaway PostgreSQL
 #   make test-sqlite   SQLite only
 #   make test-postgres PostgreSQL only (scripts/with-postgres)
-#   make bench         benchmark table
+#   make bench         benchmark table, quick subset of the campaign grid (a few minutes)
+#   make bench-full    the whole grid, then the HTTP load under gunicorn (long: see bench/__main__.py)
+#   make bench-http    the HTTP load alone
 #   make lint          ruff: unused or undefined names, syntax errors
 #   make clean         remove local databases and caches (keeps .venv)
 #   make distclean     clean + remove .venv
@@ -33,7 +35,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: check-python venv install install-dev run test test-sqlite test-postgres bench lint clean distclean
+.PHONY: check-python venv install install-dev run test test-sqlite test-postgres bench bench-full bench-http lint clean distclean
 
 # --- virtualenv and dependency stamps ---------------------------------------
 
@@ -108,8 +110,17 @@ lint: install-dev
 
 # --- benchmark --------------------------------------------------------------
 
+# Campaigns are built once into build/bench/ and reused; extra arguments: make bench BENCH_ARGS='--repeats 3'
+BENCH_ARGS ?=
+
 bench: install-dev
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
+
+bench-full: install-dev
+	$(PY) -m bench --full $(BENCH_ARGS)
+
+bench-http: install-dev
+	$(PY) -m bench.http
 
 # --- housekeeping -----------------------------------------------------------
 

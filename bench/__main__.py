@@ -1,188 +1,148 @@
-"""Benchmarks, measured in one run on the same inputs, printed as a table with ratios to a baseline.
+"""make bench: what each request costs a user, on campaigns of a grid of sizes, against a lower bound.
 
-(a) bare mjml.mjml2html per MJML gallery template: the baseline;
-(b) GET /api/campaigns/<id>/preview for one cell through the Flask test client;
-(c) the whole matrix of a 10-segment x 7-phase campaign with 2 emails per phase (140 renders), cold and warm;
-(d) the Mailjet bundle and (e) the plan CSV of that campaign, cold, with the share spent compiling MJML.
+    python -m bench                 the quick subset: 3·7·2, 3·15·5, 30·7·2, 30·15·5 (S·P·E)
+    python -m bench --full          the whole grid (S 3, 10, 30, 100 x P 7, 15 x E 2, 5), then the HTTP load
+    python -m bench --points 10·7·5,100·15·5 --requests "map page,cell page"
+    python -m bench.http            the HTTP load alone (gunicorn, 32 connections)
 
-Timings are medians; the machine is shared, so figures vary from run to run. Nothing here is pass/fail
-for the test suite: the table says whether each target was met in this run.
+Campaigns (bench/grid.py) are built through the services once, into SQLite files under build/bench/,
+and reused. Each request (bench/requests.py) is timed through the HTTP layer, cold in a fresh process
+and warm in the same process; the table (bench/report.py) gives CPU time, SQL statements, peak memory
+and the ratio to the lower bound (LB), with the targets of issue 8 marked met or not. The machine is
+shared, so figures vary from run to run: nothing here is pass/fail for the test suite.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import platform
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import mjml
+from bench import grid, report
+from bench.requests import REQUESTS, in_child, prepare, recorder, run
 
-ROOT = Path(__file__).resolve().parents[1]
-GALLERY = ROOT.parent / "shared" / "corpus" / "mjml-gallery"
-sys.path.insert(0, str(ROOT))
-
-
-def median_ms(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+GALLERY = grid.ROOT.parent / "shared" / "corpus" / "mjml-gallery"
 
 
-def build_campaign(app):  # noqa: ANN001, ANN201 - a script, not library code
-    """10 segments, the seven-phase journey, 2 emails in each phase: 140 segment x email renders."""
-    from campaigns import services
-    from journeymail.extensions import db
-    from segments.services import create_segment
-
-    campaign = services.create_campaign({
-        "name": "Benchmark", "goal": "Measure", "framework": "seven-phase",
-        "sender_name": "Bench", "sender_email": "bench@example.com",
-    })
-    segments = [
-        create_segment({
-            "name": f"Segment {i}", "motivation": "m", "action": "a", "obstacle": "o",
-            "sample_data": {"firstname": f"Reader{i}", "company": f"Company {i}"},
-        })
-        for i in range(10)
-    ]
-    services.set_segments(campaign, {"segment_ids": [s.id for s in segments]})
-    kinds = ["welcome", "newsletter", "offer", "follow_up", "reminder", "onboarding", "review_request"]
-    for index, phase in enumerate(campaign.phases):
-        for n in range(2):
-            kind = kinds[(index + n) % len(kinds)]
-            services.add_touchpoint(campaign, {
-                "phase_id": phase.id, "kind": kind, "name": f"{kind} {n}", "send_offset_days": n * 2,
-                "subject": 'Hello {{ firstname | default("there") }}, news from us',
-                "preheader": "A preheader long enough to pass the length check.",
-            })
-    db.session.commit()
-    return campaign
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--full", action="store_true", help="the whole grid, then the HTTP load")
+    parser.add_argument("--points", help="campaigns as S·P·E (or SxPxE), comma-separated")
+    parser.add_argument("--requests", help="request names, comma-separated (default: all)")
+    parser.add_argument("--repeats", type=int, default=5, help="warm repeats at most (default 5)")
+    parser.add_argument("--spawn", action="store_true", help="a new interpreter per measurement instead of a fork")
+    parser.add_argument("--rebuild", action="store_true", help="build the campaigns again")
+    parser.add_argument("--no-http", action="store_true", help="with --full: skip the HTTP load")
+    parser.add_argument("--http-seconds", type=float, default=20.0, help="HTTP load time per URL (default 20)")
+    return parser.parse_args(argv)
 
 
-def clear_render_caches() -> None:
-    import emails
-
-    emails.compile_cache.clear()
-    emails.clear_parse_cache()
-    emails.html_to_text.cache_clear()
-    emails.preview_cache.clear()
+def points_of(args: argparse.Namespace) -> list[grid.Point]:
+    if args.points:
+        return [grid.Point(*map(int, p.replace("x", "·").split("·"))) for p in args.points.split(",")]
+    return grid.FULL if args.full else grid.QUICK
 
 
-class CompileClock:
-    """Adds up the time spent inside mjml.mjml2html while active: the MJML share of an export."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.calls = 0
-
-    def __enter__(self) -> "CompileClock":
-        from emails import mjml as compiler
-
-        self._compiler = compiler.mjml  # the mjml-python module the engine calls
-        self._original = self._compiler.mjml2html
-
-        def timed(*args: object, **kwargs: object) -> str:
-            start = time.perf_counter()
-            try:
-                return self._original(*args, **kwargs)
-            finally:
-                self.seconds += time.perf_counter() - start
-                self.calls += 1
-
-        self._compiler.mjml2html = timed
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._compiler.mjml2html = self._original
+def ensure_built(points: list[grid.Point], rebuild: bool) -> dict[grid.Point, Path]:
+    """Each campaign's plan, building the missing ones, each in a process of its own: building goes
+    through the services, which fill the engine's caches, and this process must stay cold."""
+    key = grid.build_key()
+    plans = {}
+    for point in points:
+        database, plan = grid.paths(point, key)
+        if rebuild or not (database.is_file() and plan.is_file()):
+            started = time.perf_counter()
+            print(f"building {point.label} ...", end=" ", file=sys.stderr, flush=True)
+            if in_child(lambda: str(grid.build(point, database, plan).database)) is None:
+                raise SystemExit(f"building {point.label} failed")
+            print(f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+        plans[point] = plan
+    return plans
 
 
-def cold_export(client, url: str, repeat: int = 5) -> tuple[float, float, int]:  # noqa: ANN001
-    """Median ms of a cold GET of an export URL, and the median ms and calls spent compiling MJML."""
-    totals, compiling, calls = [], [], 0
-    for _ in range(repeat):
-        clear_render_caches()
-        with CompileClock() as clock:
-            start = time.perf_counter()
-            response = client.get(url)
-            totals.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        compiling.append(clock.seconds * 1000)
-        calls = clock.calls
-    return statistics.median(totals), statistics.median(compiling), calls
-
-
-def main() -> int:
-    from config import TestConfig
-    from journeymail import create_app
-    from journeymail.extensions import db
-
+def gallery_baseline() -> str:
+    """The figure the old bench was built on: a bare compile of each MJML gallery template, for scale."""
     templates = sorted(GALLERY.glob("*.mjml"))
-    if len(templates) != 25:
-        print(f"expected the 25 MJML gallery templates in {GALLERY}", file=sys.stderr)
-        return 1
-    sources = [t.read_text(encoding="utf-8") for t in templates]
+    if not templates:
+        return f"MJML baseline: no gallery templates in {GALLERY}"
+    compile_bare = recorder().original
+    medians = []
+    for template in templates:
+        source = template.read_text(encoding="utf-8")
+        times = []
+        for _ in range(7):
+            start = time.process_time()
+            compile_bare(source)
+            times.append(time.process_time() - start)
+        medians.append(statistics.median(times) * 1000)
+    return (f"MJML baseline: bare mjml2html of the {len(templates)} gallery templates, median "
+            f"{statistics.median(medians):.2f} ms CPU (min {min(medians):.2f}, max {max(medians):.2f})")
 
+
+def progress(text: str) -> None:
+    """A status line on a terminal, overwritten by the next one (nothing when stderr is a file)."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K" + text)
+        sys.stderr.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    points = points_of(args)
+    names = args.requests.split(",") if args.requests else [r.name for r in REQUESTS]
+    unknown = set(names) - {r.name for r in REQUESTS}
+    if unknown:
+        print(f"unknown requests: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    if "import" in names and "campaign JSON" not in names:
+        names.insert(names.index("import"), "campaign JSON")  # the import sends the document it exports
+    names = [r.name for r in REQUESTS if r.name in names]
+    started = time.perf_counter()
+    plans = ensure_built(points, args.rebuild)
+    prepare()  # from here on this process forks the measurements: it must serve and render nothing
+    mode = "spawn" if args.spawn else "fork"
+
+    print(f"Journeymail bench, {time.strftime('%Y-%m-%d %H:%M')}, Python {platform.python_version()}, "
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, a {mode}ed process per cold measurement")
+    print(gallery_baseline())
+    floor = run({"request": "frameworks", "plan": str(plans[points[0]]), "repeats": 3}, mode)
+    if floor.get("cold"):
+        print(f"Floor: the first request of a fresh process (GET /api/frameworks) costs {floor['cold']['cpu_ms']:.0f} ms "
+              f"CPU cold, {floor['warm']['cpu_ms']:.2f} ms warm; every cold figure below includes such a start.")
+    print("Times are CPU ms (time.process_time) of one request; wall is the cold call's wall time; "
+          "warm is the median of up to "
+          f"{args.repeats} repeats after the cold call. compiles c/n/w: distinct MJML compiles cold / "
+          "needed / warm.\n")
+    print(report.header())
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
-        class BenchConfig(TestConfig):
-            SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder}/bench.db"
+        for point in points:
+            document = Path(folder) / f"{point.slug}.json"
+            mine = []
+            for name in names:
+                spec = {"request": name, "plan": str(plans[point]), "repeats": args.repeats,
+                        "save": str(document) if name == "campaign JSON" else None, "document": str(document)}
+                mine.append(run(spec, mode))
+                progress(f"{point.label} {name}: {mine[-1]['status']}")
+            progress("")
+            for row in report.complete(mine):
+                print(report.format_row(row), flush=True)
+            rows.extend(mine)
+    print(report.summary(rows, names))
+    if others := report.other_targets(rows):
+        print(others)
+    print(report.slowest(rows))
+    if args.full and not args.no_http:
+        from bench import http
 
-        app = create_app(BenchConfig)
-        with app.app_context():
-            db.create_all()
-            campaign = build_campaign(app)
-            campaign_id = campaign.id
-            touchpoint_id = campaign.phases[0].touchpoints[0].id
-            segment_id = campaign.segments[0].id
-        # No app context from here on: each request opens its own session, as in production.
-        client = app.test_client()
-        preview_url = f"/api/campaigns/{campaign_id}/preview?touchpoint={touchpoint_id}&segment={segment_id}"
-        matrix_url = f"/api/campaigns/{campaign_id}/matrix"
-
-        # (a) baseline: every gallery template, bare compile, median of the per-template medians
-        per_template = [median_ms(lambda s=s: mjml.mjml2html(s), 15) for s in sources]
-        bare = statistics.median(per_template)
-
-        # (b) one cell's preview through the test client (warm: what a user clicking around gets)
-        assert client.get(preview_url).status_code == 200
-        preview = median_ms(lambda: client.get(preview_url), 200)
-
-        # (c) the whole matrix, cold (all render caches emptied first) and warm
-        renders = sum(len(c["touchpoint_ids"]) for c in client.get(matrix_url).get_json()["cells"])
-
-        def cold() -> None:
-            clear_render_caches()
-            client.get(matrix_url)
-
-        matrix_cold = median_ms(cold, 7)
-        client.get(matrix_url)
-        matrix_warm = median_ms(lambda: client.get(matrix_url), 15)
-
-        # (d), (e) the exports, cold
-        bundle_ms, bundle_mjml_ms, bundle_compiles = cold_export(client, f"/campaigns/{campaign_id}/export/mailjet.json")
-        csv_ms, csv_mjml_ms, csv_compiles = cold_export(client, f"/campaigns/{campaign_id}/export/plan.csv")
-        with app.app_context():
-            db.engine.dispose()
-
-    rows = [
-        ("(a) mjml2html, gallery template (median)", bare, None, ""),
-        ("(b) GET preview, one cell", preview, 3 * bare + 2, "<= 3 x (a) + 2 ms"),
-        (f"(c) GET matrix, {renders} renders, cold", matrix_cold, 300.0, "< 300 ms"),
-        (f"(c) GET matrix, {renders} renders, warm", matrix_warm, 50.0, "< 50 ms"),
-        ("(d) GET Mailjet bundle, cold", bundle_ms, 1000.0, "< 1 s"),
-        (f"    of which MJML compile ({bundle_compiles} calls)", bundle_mjml_ms, None, ""),
-        ("(e) GET plan CSV, cold", csv_ms, 1000.0, "< 1 s"),
-        (f"    of which MJML compile ({csv_compiles} calls)", csv_mjml_ms, None, ""),
-    ]
-    print(f"{'measure':<44} {'ms':>9} {'x (a)':>8}  {'target':<20} result")
-    for name, value, limit, target in rows:
-        verdict = "" if limit is None else ("met" if value <= limit else "MISSED")
-        print(f"{name:<44} {value:>9.2f} {value / bare:>8.1f}  {target:<20} {verdict}")
+        http.run(args.http_seconds)
+    print(f"\nbench took {time.perf_counter() - started:.0f} s")
     return 0
 
 
