@@ -15,6 +15,7 @@ shared, so figures vary from run to run: nothing here is pass/fail for the test 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import grid, report
-from bench.requests import REQUESTS, in_child, prepare, recorder, run
+from bench.requests import REQUESTS, in_child, prepare, recorder, run, run_all
 
 GALLERY = grid.ROOT.parent / "shared" / "corpus" / "mjml-gallery"
 
@@ -37,6 +38,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", help="request names, comma-separated (default: all)")
     parser.add_argument("--repeats", type=int, default=5, help="warm repeats at most (default 5)")
     parser.add_argument("--spawn", action="store_true", help="a new interpreter per measurement instead of a fork")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="measurements at a time (default 1; more shortens the run on an idle machine, "
+                             "but requests then share the cores: compare ratios, not times)")
     parser.add_argument("--rebuild", action="store_true", help="build the campaigns again")
     parser.add_argument("--no-http", action="store_true", help="with --full: skip the HTTP load")
     parser.add_argument("--http-seconds", type=float, default=20.0, help="HTTP load time per URL (default 20)")
@@ -108,36 +112,40 @@ def main(argv: list[str] | None = None) -> int:
     prepare()  # from here on this process forks the measurements: it must serve and render nothing
     mode = "spawn" if args.spawn else "fork"
 
-    print(f"Journeymail bench, {time.strftime('%Y-%m-%d %H:%M')}, Python {platform.python_version()}, "
-          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, a {mode}ed process per cold measurement")
-    print(gallery_baseline())
+    notes = [
+        f"Journeymail bench, {time.strftime('%Y-%m-%d %H:%M')}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, a {mode}ed process per cold measurement"
+        + (f", {args.jobs} at a time" if args.jobs > 1 else ""),
+        gallery_baseline(),
+    ]
     floor = run({"request": "frameworks", "plan": str(plans[points[0]]), "repeats": 3}, mode)
     if floor.get("cold"):
-        print(f"Floor: the first request of a fresh process (GET /api/frameworks) costs {floor['cold']['cpu_ms']:.0f} ms "
-              f"CPU cold, {floor['warm']['cpu_ms']:.2f} ms warm; every cold figure below includes such a start.")
-    print("Times are CPU ms (time.process_time) of one request; wall is the cold call's wall time; "
-          "warm is the median of up to "
-          f"{args.repeats} repeats after the cold call. compiles c/n/w: distinct MJML compiles cold / "
-          "needed / warm.\n")
+        notes.append(f"Floor: the first request of a fresh process (GET /api/frameworks) costs "
+                     f"{floor['cold']['cpu_ms']:.0f} ms CPU cold, {floor['warm']['cpu_ms']:.2f} ms warm; "
+                     "every cold figure below includes such a start.")
+    notes.append("Times are CPU ms (time.process_time) of one request; wall is the cold call's wall time; "
+                 f"warm is the median of up to {args.repeats} repeats after the cold call. "
+                 "compiles c/n/w: distinct MJML compiles cold / needed / warm.\n")
+    print("\n".join(notes))
     print(report.header())
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as folder:
         for point in points:
             document = Path(folder) / f"{point.slug}.json"
-            mine = []
-            for name in names:
-                spec = {"request": name, "plan": str(plans[point]), "repeats": args.repeats,
-                        "save": str(document) if name == "campaign JSON" else None, "document": str(document)}
-                mine.append(run(spec, mode))
-                progress(f"{point.label} {name}: {mine[-1]['status']}")
+            specs = [{"request": name, "plan": str(plans[point]), "repeats": args.repeats,
+                      "save": str(document) if name == "campaign JSON" else None, "document": str(document)}
+                     for name in names]
+            progress(f"{point.label} ...")
+            mine = run_all(specs, mode, args.jobs, lambda r: progress(f"{r['point']} {r['request']}: {r['status']}"))
             progress("")
             for row in report.complete(mine):
                 print(report.format_row(row), flush=True)
             rows.extend(mine)
-    print(report.summary(rows, names))
-    if others := report.other_targets(rows):
-        print(others)
-    print(report.slowest(rows))
+    print(report.conclusion(rows, names))
+    saved = grid.FOLDER / ("last-full.json" if args.full else "last-run.json")
+    saved.write_text(json.dumps({"notes": notes, "names": names, "rows": rows}, indent=1), encoding="utf-8")
+    print(f"(the figures are in {saved.relative_to(grid.ROOT)}: "
+          f"python -m bench.report {saved.relative_to(grid.ROOT)} prints this table again)")
     if args.full and not args.no_http:
         from bench import http
 

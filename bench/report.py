@@ -87,8 +87,9 @@ def summary(rows: list[dict[str, Any]], names: Iterable[str]) -> str:
         for key, verdicts in (("cold", cold), ("warm", warm)):
             totals[key][0] += sum(verdicts)
             totals[key][1] += len(verdicts)
-        totals["sql"][0] += growth.startswith("constant")
-        totals["sql"][1] += 1
+        if growth.startswith(("constant", "GROWS")):  # not with one campaign
+            totals["sql"][0] += growth.startswith("constant")
+            totals["sql"][1] += 1
         ratios_cold = [r["ratio_cold"] for r in mine if r["ratio_cold"] is not None]
         ratios_warm = [r["ratio_warm"] for r in mine if r["ratio_warm"] is not None]
         lines.append(
@@ -104,6 +105,12 @@ def summary(rows: list[dict[str, Any]], names: Iterable[str]) -> str:
     return "\n".join(lines)
 
 
+def conclusion(rows: list[dict[str, Any]], names: Iterable[str]) -> str:
+    """What follows the table: the targets per request, the other targets, the slowest page."""
+    parts = [summary(rows, names), other_targets(rows), slowest(rows)]
+    return "\n".join(p for p in parts if p)
+
+
 def sql_growth(rows: list[dict[str, Any]]) -> str:
     """"constant (N)" or "grows with S, P+E: a -> b": compares campaigns that are no larger on every axis."""
     counts = {_point(r["point"]): max(r["cold"]["sql"], r["warm"]["sql"]) for r in rows
@@ -112,7 +119,7 @@ def sql_growth(rows: list[dict[str, Any]]) -> str:
         return "not measured"
     if len(counts) == 1:
         return f"{next(iter(counts.values()))} (one campaign: growth not measured)"
-    axes = set()
+    axes = set()  # the axes (or, where the grid only changes them together, the pairs) along which it grows
     for a, small in counts.items():
         for b, large in counts.items():
             if a != b and a.within(b) and large > small:
@@ -120,7 +127,9 @@ def sql_growth(rows: list[dict[str, Any]]) -> str:
     low, high = min(counts.values()), max(counts.values())
     if not axes:
         return f"constant ({low})" if low == high else f"constant along every axis ({low}..{high})"
-    return f"GROWS with {', '.join(sorted(axes))}: {low} -> {high}"
+    single = {a for a in axes if len(a) == 1}
+    named = sorted(single, key="SPE".index) if single else sorted(axes, key=len)[:1]
+    return f"GROWS with {', '.join(named)}: {low} -> {high}"
 
 
 def cliff(rows: list[dict[str, Any]]) -> bool:
@@ -135,11 +144,11 @@ def other_targets(rows: list[dict[str, Any]]) -> str:
     """Two more targets of issue 8 that the table's figures decide: the bundle's memory, the cell page's growth."""
     lines = []
     bundles = [r for r in rows if r["request"] == "Mailjet bundle" and ok(r["status"]) and r["cold"]["bytes"]]
-    if bundles:
-        worst = max(bundles, key=lambda r: r["cold"]["peak_mb"] * (1 << 20) / r["cold"]["bytes"])
-        ratio = worst["cold"]["peak_mb"] * (1 << 20) / worst["cold"]["bytes"]
-        lines.append(f"Mailjet bundle, peak memory <= 3 x its size: worst {ratio:.1f} x at {worst['point']} "
-                     f"({worst['cold']['peak_mb']:.0f} MB for {_size(worst['cold']['bytes'])}): "
+    if bundles:  # judged on the largest bundle: a small one's peak is mostly the fresh process's first request
+        largest = max(bundles, key=lambda r: r["cold"]["bytes"])
+        ratio = largest["cold"]["peak_mb"] * (1 << 20) / largest["cold"]["bytes"]
+        lines.append(f"Mailjet bundle, peak memory <= 3 x its size, at the largest bundle ({largest['point']}): "
+                     f"{largest['cold']['peak_mb']:.0f} MB for {_size(largest['cold']['bytes'])}, {ratio:.1f} x: "
                      f"{'met' if ratio <= 3 else 'NOT met'}")
     cells = {r["point"]: r for r in rows if r["request"] == "cell page" and ok(r["status"])}
     small, large = cells.get("3·7·5"), cells.get("100·15·5")
@@ -161,7 +170,8 @@ def slowest(rows: list[dict[str, Any]]) -> str:
     seconds = worst["cold"]["wall_ms"] / 1000
     verdict = "met" if seconds < GUNICORN_TIMEOUT_S else "NOT met"
     return (f"Slowest request of the largest campaign ({largest.label}): {worst['request']}, "
-            f"{seconds:.1f} s wall cold, against gunicorn's default timeout of {GUNICORN_TIMEOUT_S:.0f} s: {verdict}")
+            f"{seconds:.1f} s wall cold ({worst['cold']['cpu_ms'] / 1000:.1f} s CPU), "
+            f"against gunicorn's default timeout of {GUNICORN_TIMEOUT_S:.0f} s: {verdict}")
 
 
 # --- formatting -------------------------------------------------------------------------------------
@@ -210,3 +220,27 @@ def _count(verdicts: list[bool]) -> str:
 
 def _count_of(total: list[int]) -> str:
     return f"{total[0]}/{total[1]}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m bench.report [FILE]: the table of a saved run again (build/bench/last-run.json by default;
+    make bench-full saves build/bench/last-full.json)."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from bench.grid import FOLDER
+
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else FOLDER / "last-run.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    print("\n".join(saved["notes"]))
+    print(header())
+    for row in saved["rows"]:
+        print(format_row(row))
+    print(conclusion(saved["rows"], saved["names"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

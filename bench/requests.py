@@ -21,6 +21,7 @@ import json
 import os
 import random
 import resource
+import selectors
 import sqlite3
 import statistics
 import subprocess
@@ -31,7 +32,7 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from bench.grid import ROOT, Plan, config_for
 
@@ -290,18 +291,75 @@ def run(spec: dict[str, Any], mode: str = "fork") -> dict[str, Any]:
             if installed and _recorder is not None:
                 _recorder.uninstall()
                 _recorder = None
-    if mode == "spawn":
-        done = subprocess.run([sys.executable, "-m", "bench.requests", json.dumps(spec)], cwd=ROOT,
-                              capture_output=True, text=True)
-        lines = done.stdout.strip().splitlines()
-        if done.returncode != 0 or not lines:
-            return _crashed(spec, f"exit {done.returncode}", done.stderr)
-        return json.loads(lines[-1])
-    return in_child(lambda: _guarded(spec)) or _crashed(spec, "crashed", "")
+    return run_all([spec], mode)[0]
 
 
-def in_child(work: Callable[[], Any]) -> Any:
-    """Run `work` in a forked process and return its JSON-able result; None when the process died."""
+def run_all(specs: list[dict[str, Any]], mode: str = "fork", jobs: int = 1,
+            done: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+    """The measurements in order, up to `jobs` at a time, each in a process of its own; an import starts
+    only once the campaign document it sends has been written."""
+    if mode == "inline":
+        return [run(spec, mode) for spec in specs]
+    results: list[dict[str, Any] | None] = [None] * len(specs)
+    waiting = list(range(len(specs)))
+    running: dict[int, Child] = {}
+    with selectors.DefaultSelector() as selector:
+        while waiting or running:
+            while waiting and len(running) < max(1, jobs) and _may_start(specs[waiting[0]], running, specs):
+                index = waiting.pop(0)
+                running[index] = Child(specs[index], mode)
+                selector.register(running[index].fileno(), selectors.EVENT_READ, index)
+            for key, _ in selector.select():
+                selector.unregister(key.fd)
+                results[key.data] = result = running.pop(key.data).finish()
+                if done:
+                    done(result)
+    return [r for r in results if r is not None]
+
+
+def _may_start(spec: dict[str, Any], running: dict[int, Child], specs: list[dict[str, Any]]) -> bool:
+    if spec["request"] != "import":
+        return True
+    return not any(specs[i]["request"] == "campaign JSON" and specs[i]["plan"] == spec["plan"] for i in running)
+
+
+class Child:
+    """One measurement in a process of its own: forked from this one, or a new interpreter ("spawn")."""
+
+    def __init__(self, spec: dict[str, Any], mode: str) -> None:
+        self.spec, self.mode = spec, mode
+        if mode == "spawn":
+            self.errors = tempfile.TemporaryFile("w+")
+            self.process = subprocess.Popen([sys.executable, "-m", "bench.requests", json.dumps(spec)], cwd=ROOT,
+                                            stdout=subprocess.PIPE, stderr=self.errors, text=True)
+            self.output = self.process.stdout
+        else:
+            self.pid, self.output = _fork(lambda: _guarded(spec))
+
+    def fileno(self) -> int:
+        return self.output.fileno()
+
+    def finish(self) -> dict[str, Any]:
+        data = self.output.read()
+        self.output.close()
+        detail = ""
+        if self.mode == "spawn":
+            code = self.process.wait()
+            self.errors.seek(0)
+            detail = self.errors.read()
+            self.errors.close()
+            lines = data.strip().splitlines()
+            if code == 0 and lines:
+                return json.loads(lines[-1])
+        else:
+            code = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+            if data:
+                return json.loads(data)
+        return _crashed(self.spec, f"signal {-code}" if code < 0 else f"exit {code}", detail)
+
+
+def _fork(work: Callable[[], Any]) -> tuple[int, IO[str]]:
+    """Fork; the child runs `work` and writes its result as JSON to the pipe whose reading end is returned."""
     sys.stdout.flush()
     sys.stderr.flush()
     read, write = os.pipe()
@@ -314,15 +372,16 @@ def in_child(work: Callable[[], Any]) -> Any:
         finally:
             os._exit(0)
     os.close(write)
-    with os.fdopen(read) as answer:
-        data = answer.read()
-    _, status = os.waitpid(pid, 0)
-    if not data:
-        code = os.waitstatus_to_exitcode(status)
-        print(f"bench: a measurement process died ({f'signal {-code}' if code < 0 else f'exit {code}'})",
-              file=sys.stderr)
-        return None
-    return json.loads(data)
+    return pid, os.fdopen(read)
+
+
+def in_child(work: Callable[[], Any]) -> Any:
+    """Run `work` in a forked process and return its JSON-able result; None when the process died."""
+    pid, output = _fork(work)
+    with output:
+        data = output.read()
+    os.waitpid(pid, 0)
+    return json.loads(data) if data else None
 
 
 def _guarded(spec: dict[str, Any]) -> dict[str, Any]:
