@@ -15,10 +15,12 @@ in journey order, which is their order on import. "segments" holds the segments 
 one with "targeted": false is only named by a leftover audience or variant (a segment the campaign
 stopped targeting keeps them), and is listed so the import can rebuild exactly that.
 
-An import checks the whole document first, with the services' own field rules, and names every problem
-by its path ("touchpoints[3].phase"); only a document without problems is written, through the
-services, in the request's one transaction. Segments are matched by name regardless of case: an
-existing one is reused (a note says so when its definition differs), a missing one is created.
+An import first refuses a document that holds more than a campaign may (the limits in config.py), then
+checks the whole document with the services' own field rules, and names every problem by its path
+("touchpoints[3].phase"); only a document without problems is written, all at once
+(campaigns.services.create_whole_campaign), in the request's one transaction. Segments are matched by
+name regardless of case: an existing one is reused (a note says so when its definition differs), a
+missing one is created. A file may come gzipped (exports/uploads.py).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ from journeymail.validation import ValidationError, clean
 from segments import services as segment_services
 from segments.models import Segment
 from segments.serialize import segment_dict
+
+from . import uploads
 
 FORMAT = "journeymail.campaign"
 VERSION = 1
@@ -117,7 +121,13 @@ class UnreadableFile(ValueError):
 
 
 def parse_file(data: bytes) -> Any:
-    """The JSON value in a campaign file (UTF-8, a byte order mark allowed); UnreadableFile says why not."""
+    """The JSON value in a campaign file (UTF-8, a byte order mark allowed, or all that gzipped: .json.gz);
+    UnreadableFile says why not, and a gzipped file that inflates beyond IMPORT_MAX_BYTES is TooLarge (413)."""
+    if data.startswith(uploads.GZIP_MAGIC):
+        try:
+            data = uploads.gunzip(data, uploads.import_max_bytes())
+        except uploads.NotGzip as error:
+            raise UnreadableFile(f"The file looks gzipped but is not: {error}.") from None
     try:
         return read_json(data)
     except UnreadableJSON as error:
