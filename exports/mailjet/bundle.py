@@ -19,6 +19,12 @@ A path is relative to the API base (https://api.mailjet.com/v3/REST). A request 
 something; the `ID` in its answer replaces `{{ref:<name>}}` wherever it appears in a later path, and
 in a later body value that is exactly that placeholder under a key ending in "ID". Refs listed
 under `inputs` are not created by the bundle: the user supplies them (the contact list's ID).
+
+One template per distinct email: segments that receive an email unchanged share its template
+(`template.<email>` when it is the touchpoint's own content, `template.<email>.<segment>` when one
+segment receives it, `template.<email>.<segment>.<segment>...` for a variant several share), and each
+segment's campaign draft names its template in `TemplateID`. The download is compact JSON, streamed
+a request at a time (bundle_chunks).
 """
 
 from __future__ import annotations
