@@ -26,6 +26,15 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Request bodies above this size are refused with 413 before anything reads them.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
+    # The campaign document import (POST /api/campaigns/import and the upload form) takes larger bodies:
+    # any document the export writes. This caps the body as sent and, when gzipped, as decompressed.
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 64 * 1024 * 1024))
+    # The most one campaign holds. An import or an edit that would go beyond is refused with 422 (naming
+    # the count and the limit) before anything is done. Segments: those the campaign targets.
+    MAX_PHASES_PER_CAMPAIGN = 100
+    MAX_TOUCHPOINTS_PER_CAMPAIGN = 2_000
+    MAX_SEGMENTS_PER_CAMPAIGN = 500
+    MAX_VARIANTS_PER_CAMPAIGN = 20_000
     # email-validator's DNS look-up of the domain; off by default so the app works offline.
     EMAIL_CHECK_DELIVERABILITY = os.environ.get("EMAIL_CHECK_DELIVERABILITY", "0") == "1"
     WTF_CSRF_TIME_LIMIT = None  # a planning page may stay open all day

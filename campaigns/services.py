@@ -6,8 +6,12 @@ then changes objects and flushes; the request commits once, so a refused change 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from flask import current_app
+from sqlalchemy import func
 
 from emails.starters import starter_mjml
 from journeymail.extensions import db
@@ -28,7 +32,7 @@ from segments.models import Segment
 
 from .frameworks import FRAMEWORKS
 from .kinds import KINDS
-from .models import MAP_STATES, Campaign, Phase, Touchpoint, Variant
+from .models import MAP_STATES, Campaign, Phase, Touchpoint, Variant, campaign_segments, touchpoint_segments
 
 MJML_MAX_CHARS = 500_000
 MAX_POSITION = 10_000
@@ -78,6 +82,46 @@ TOUCHPOINT_FIELDS = {
 
 M = TypeVar("M")
 
+# --- limits ------------------------------------------------------------------------------
+# The most one campaign holds, from the app's config (config.py, documented in the README). Every way of
+# adding something (the API, the forms, the import) is refused with 422 before it does anything.
+
+LIMITS = {  # what is counted -> (its config key, its name in messages: one, many)
+    "phases": ("MAX_PHASES_PER_CAMPAIGN", "phase", "phases"),
+    "touchpoints": ("MAX_TOUCHPOINTS_PER_CAMPAIGN", "touchpoint", "touchpoints"),
+    "segments": ("MAX_SEGMENTS_PER_CAMPAIGN", "targeted segment", "targeted segments"),
+    "variants": ("MAX_VARIANTS_PER_CAMPAIGN", "variant", "variants"),
+}
+
+
+def limit(what: str) -> int:
+    """The most of `what` ("phases", "touchpoints", "segments", "variants") one campaign holds."""
+    return int(current_app.config[LIMITS[what][0]])
+
+
+def check_room(what: str, count: int, *, adding: int = 1, field_name: str | None = None) -> None:
+    """422 when a campaign that holds `count` of `what` cannot take `adding` more."""
+    most = limit(what)
+    if count + adding <= most:
+        return
+    message = (f"The campaign has {_counted(what, count)}, the most a campaign can hold (the limit is {most:,}). "
+               f"Delete one before adding another.")
+    raise ValidationError({field_name or what: message}, message)
+
+
+def _counted(what: str, count: int) -> str:
+    return f"{count:,} {LIMITS[what][1] if count == 1 else LIMITS[what][2]}"
+
+
+def check_counts(counts: Mapping[str, int], where: str = "The campaign") -> None:
+    """422 naming each count of a whole campaign (an import) that is beyond its limit."""
+    problems = {}
+    for what, count in counts.items():
+        if count > (most := limit(what)):
+            problems[what] = f"{where} has {_counted(what, count)}; a campaign holds at most {most:,}."
+    if problems:
+        raise ValidationError(problems, " ".join(problems.values()) + " Nothing was imported.")
+
 
 # --- campaigns ---------------------------------------------------------------------------
 
@@ -114,6 +158,9 @@ def set_segments(campaign: Campaign, data: Mapping[str, Any]) -> Campaign:
     """Choose which segments the campaign targets (replaces the whole set)."""
     values = clean(data, {"segment_ids": IdList()})
     ids = values["segment_ids"]
+    if len(ids) > (most := limit("segments")):
+        message = f"A campaign targets at most {most:,} segments; these are {len(ids):,}."
+        raise ValidationError({"segment_ids": message}, message)
     found = {s.id: s for s in db.session.scalars(db.select(Segment).where(Segment.id.in_(ids)))} if ids else {}
     missing = [i for i in ids if i not in found]
     if missing:
@@ -127,6 +174,7 @@ def set_segments(campaign: Campaign, data: Mapping[str, Any]) -> Campaign:
 
 
 def add_phase(campaign: Campaign, data: Mapping[str, Any], *, from_form: bool = False) -> Phase:
+    check_room("phases", len(campaign.phases))
     values = clean(data, PHASE_FIELDS, from_form=from_form)
     position = values.pop("position")
     phase = Phase(**values)
@@ -165,6 +213,7 @@ def delete_phase(phase: Phase) -> None:
 
 def add_touchpoint(campaign: Campaign, data: Mapping[str, Any], *, from_form: bool = False) -> Touchpoint:
     """Add a touchpoint to one of the campaign's phases; an email starts from the kind's starter MJML."""
+    check_room("touchpoints", len(campaign.touchpoints))
     values = clean(data, {**TOUCHPOINT_FIELDS, "segment_ids": IdList(required=False)}, from_form=from_form)
     phase = _phase_of(campaign, values.pop("phase_id"))
     values["audience"] = _audience_of(campaign, values.pop("segment_ids") or [])
@@ -230,8 +279,10 @@ def put_variant(touchpoint: Touchpoint, segment: Segment, data: Mapping[str, Any
         raise ValidationError({"touchpoint": f"A {touchpoint.kind_info.label.lower()} sends no email, so it has no variants."})
     if segment not in touchpoint.campaign.segments:
         raise ValidationError({"segment_id": f'The campaign does not target the segment "{segment.name}". Add it first.'})
-    values = clean(data, CONTENT_FIELDS, from_form=from_form)
     variant = touchpoint.variant_for(segment.id)
+    if variant is None:
+        check_room("variants", _variant_count(touchpoint.campaign))
+    values = clean(data, CONTENT_FIELDS, from_form=from_form)
     if variant is None:
         variant = Variant(segment=segment)
         touchpoint.variants.append(variant)
@@ -244,6 +295,130 @@ def delete_variant(variant: Variant) -> None:
     variant.touchpoint.variants.remove(variant)
     db.session.delete(variant)
     db.session.flush()
+
+
+def _variant_count(campaign: Campaign) -> int:
+    query = db.select(func.count(Variant.id)).join(Touchpoint).where(Touchpoint.campaign_id == campaign.id)
+    return db.session.scalar(query) or 0
+
+
+# --- a whole campaign at once: the import ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewTouchpoint:
+    """A touchpoint of a whole campaign to create: its fields, its phase and segments by index."""
+
+    phase: int  # an index into the phases
+    values: Mapping[str, Any]  # TOUCHPOINT_FIELDS, cleaned, but phase_id, position and segment_ids
+    audience: Sequence[int] = ()  # indexes into the segments
+    variants: Sequence[tuple[int, Mapping[str, Any]]] = field(default_factory=tuple)  # (segment, CONTENT_FIELDS)
+
+
+def create_whole_campaign(
+    values: Mapping[str, Any],
+    *,
+    segments: Sequence[Segment | Mapping[str, Any]],
+    targeted: Sequence[bool],
+    phases: Sequence[Mapping[str, Any]],
+    touchpoints: Sequence[NewTouchpoint],
+) -> Campaign:
+    """Create a campaign with its phases, touchpoints, audiences and variants at once: one INSERT per table
+    (and one SELECT for the IDs of each), so the time grows with their number and the statements do not.
+    It makes what create_campaign, add_phase, add_touchpoint, put_variant and set_segments would make one
+    by one: phases, and each phase's touchpoints, are placed in the order given.
+
+    Every value must be cleaned already, by the same field rules (CAMPAIGN_FIELDS, PHASE_FIELDS without
+    position, TOUCHPOINT_FIELDS, CONTENT_FIELDS; SEGMENT_FIELDS for a segment given as values, whose name
+    the caller has found free). `segments` holds existing segments and the values of new ones; `targeted`
+    says which of them the campaign targets (the others are only named by audiences or variants).
+
+    The campaign comes back without its collections loaded: load it with campaigns.cells.plan_or_404."""
+    check_counts({
+        "phases": len(phases), "touchpoints": len(touchpoints), "segments": sum(map(bool, targeted)),
+        "variants": sum(len(entry.variants) for entry in touchpoints),
+    })
+    for entry in touchpoints:
+        kind = entry.values["kind"]
+        _check_content_fits_kind(kind, entry.values)
+        if entry.variants and not KINDS[kind].email:
+            raise ValidationError({"variants": f"A {KINDS[kind].label.lower()} sends no email, so it has no variants."})
+    campaign = Campaign(**{**values, "map_state": values.get("map_state") or "future"})
+    db.session.add(campaign)
+    db.session.flush()
+    # Each table's rows in one statement; the IDs come back by what is unique about each row.
+    segment_ids = _insert_segments(segments)
+    _insert(Phase, [{**_columns(Phase, phase), "campaign_id": campaign.id, "position": position}
+                    for position, phase in enumerate(phases)])
+    phase_ids = dict(db.session.execute(
+        db.select(Phase.position, Phase.id).where(Phase.campaign_id == campaign.id)
+    ).tuples().all())
+    positions = [0] * len(phases)
+    rows = []
+    for entry in touchpoints:
+        fields = _columns(Touchpoint, entry.values)
+        if KINDS[fields["kind"]].email and not fields["mjml"]:
+            fields["mjml"] = starter_mjml(fields["kind"])
+        rows.append({**fields, "campaign_id": campaign.id, "phase_id": phase_ids[entry.phase],
+                     "position": positions[entry.phase]})
+        positions[entry.phase] += 1
+    _insert(Touchpoint, rows)
+    touchpoint_ids = {
+        (phase_id, position): touchpoint_id for touchpoint_id, phase_id, position in db.session.execute(
+            db.select(Touchpoint.id, Touchpoint.phase_id, Touchpoint.position).where(
+                Touchpoint.campaign_id == campaign.id)
+        ).tuples()
+    }
+    ids = [touchpoint_ids[(row["phase_id"], row["position"])] for row in rows]
+    _insert(Variant, [
+        {**_columns(Variant, content), "touchpoint_id": touchpoint_id, "segment_id": segment_ids[index]}
+        for touchpoint_id, entry in zip(ids, touchpoints) for index, content in entry.variants
+    ])
+    _insert(touchpoint_segments, [
+        {"touchpoint_id": touchpoint_id, "segment_id": segment_ids[index]}
+        for touchpoint_id, entry in zip(ids, touchpoints) for index in dict.fromkeys(entry.audience)
+    ])
+    _insert(campaign_segments, [
+        {"campaign_id": campaign.id, "segment_id": segment_id}
+        for segment_id in dict.fromkeys(i for i, chosen in zip(segment_ids, targeted) if chosen)
+    ])
+    return campaign
+
+
+def _insert_segments(segments: Sequence[Segment | Mapping[str, Any]]) -> list[int]:
+    """The ID of each segment, inserting those given as values (their names are free)."""
+    new = [_columns(Segment, s) for s in segments if not isinstance(s, Segment)]
+    _insert(Segment, new)
+    names = [row["name"] for row in new]
+    created: dict[str, int] = {}
+    for start in range(0, len(names), 500):  # well below any database's limit of bound parameters
+        query = db.select(Segment.name, Segment.id).where(Segment.name.in_(names[start:start + 500]))
+        created.update(db.session.execute(query).tuples().all())
+    return [s.id if isinstance(s, Segment) else created[s["name"]] for s in segments]
+
+
+def _columns(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Every value column of a model's table (not its keys, not the ones set by its place) from `values`:
+    executemany wants the same keys in every row, and a missing one gets the column's default."""
+    row = {}
+    for column in model.__table__.columns:
+        if column.primary_key or column.foreign_keys or column.name in ("position", "created_at", "updated_at"):
+            continue
+        if column.name in values:
+            row[column.name] = values[column.name]
+        elif column.default is not None and column.default.is_scalar:
+            row[column.name] = column.default.arg
+        elif column.default is not None and column.default.is_callable:
+            row[column.name] = column.default.arg(None)
+        else:
+            row[column.name] = None
+    return row
+
+
+def _insert(table: Any, rows: list[dict[str, Any]]) -> None:
+    """Rows into a model's table (or an association table) as one executemany; nothing for no rows."""
+    if rows:
+        db.session.execute(db.insert(table.__table__ if hasattr(table, "__table__") else table), rows)
 
 
 # --- helpers -----------------------------------------------------------------------------

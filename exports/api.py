@@ -7,9 +7,7 @@ from typing import Any
 from flask import jsonify
 
 from campaigns.serialize import campaign_detail
-from journeymail.http import json_body
-
-from . import documents
+from . import documents, uploads
 
 Reply = tuple[Any, int]
 
@@ -17,6 +15,7 @@ Reply = tuple[Any, int]
 # --- campaign import: the document GET /campaigns/<id>/export/campaign.json writes ----------
 
 def import_campaign() -> Reply:
-    """A campaign document becomes a new campaign: 201 with the campaign and notes (e.g. a segment reused)."""
-    imported = documents.import_document(json_body())
+    """A campaign document (JSON, or gzipped with Content-Encoding: gzip) becomes a new campaign: 201 with
+    the campaign and notes (e.g. a segment reused)."""
+    imported = documents.import_document(uploads.json_document())
     return jsonify({**campaign_detail(imported.campaign), "notes": imported.notes}), 201

@@ -15,10 +15,12 @@ in journey order, which is their order on import. "segments" holds the segments 
 one with "targeted": false is only named by a leftover audience or variant (a segment the campaign
 stopped targeting keeps them), and is listed so the import can rebuild exactly that.
 
-An import checks the whole document first, with the services' own field rules, and names every problem
-by its path ("touchpoints[3].phase"); only a document without problems is written, through the
-services, in the request's one transaction. Segments are matched by name regardless of case: an
-existing one is reused (a note says so when its definition differs), a missing one is created.
+An import first refuses a document that holds more than a campaign may (the limits in config.py), then
+checks the whole document with the services' own field rules, and names every problem by its path
+("touchpoints[3].phase"); only a document without problems is written, all at once
+(campaigns.services.create_whole_campaign), in the request's one transaction. Segments are matched by
+name regardless of case: an existing one is reused (a note says so when its definition differs), a
+missing one is created. A file may come gzipped (exports/uploads.py).
 """
 
 from __future__ import annotations
@@ -30,14 +32,18 @@ from datetime import datetime, timezone
 from typing import Any
 
 from campaigns import services
+from campaigns.cells import plan_or_404
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign
 from campaigns.serialize import campaign_detail
+from journeymail.extensions import db
 from journeymail.http import UnreadableJSON, iso, read_json
 from journeymail.validation import ValidationError, clean
 from segments import services as segment_services
 from segments.models import Segment
 from segments.serialize import segment_dict
+
+from . import uploads
 
 FORMAT = "journeymail.campaign"
 VERSION = 1
@@ -115,7 +121,13 @@ class UnreadableFile(ValueError):
 
 
 def parse_file(data: bytes) -> Any:
-    """The JSON value in a campaign file (UTF-8, a byte order mark allowed); UnreadableFile says why not."""
+    """The JSON value in a campaign file (UTF-8, a byte order mark allowed, or all that gzipped: .json.gz);
+    UnreadableFile says why not, and a gzipped file that inflates beyond IMPORT_MAX_BYTES is TooLarge (413)."""
+    if data.startswith(uploads.GZIP_MAGIC):
+        try:
+            data = uploads.gunzip(data, uploads.import_max_bytes())
+        except uploads.NotGzip as error:
+            raise UnreadableFile(f"The file looks gzipped but is not: {error}.") from None
     try:
         return read_json(data)
     except UnreadableJSON as error:
@@ -210,6 +222,7 @@ def read_document(data: Any) -> Plan:
         shown = json.dumps(version)[:40]
         problems.add("version", f"This Journeymail reads version {VERSION} of the campaign document, not {shown}.")
         raise problems.refusal()
+    _check_counts(data)
     for key in data:
         if key not in TOP_LEVEL:
             problems.add(str(key), "Unknown field.")
@@ -232,6 +245,29 @@ def read_document(data: Any) -> Plan:
         raise problems.refusal()
     assert campaign is not None
     return Plan(campaign, segments, phases, touchpoints)
+
+
+def _check_counts(data: dict[str, Any]) -> None:
+    """Refuse a document that holds more than a campaign may (422 naming each count and its limit), before
+    any of its entries is read. Segments count when targeted; the untargeted ones a document may list
+    (named only by leftover audiences and variants) are held to the same number."""
+
+    def listed(name: str) -> list[Any]:
+        value = data.get(name)
+        return value if isinstance(value, list) else []
+
+    segments = [s for s in listed("segments") if isinstance(s, dict)]
+    untargeted = sum(1 for s in segments if s.get("targeted") is False)
+    variants = sum(len(tp["variants"]) for tp in listed("touchpoints")
+                   if isinstance(tp, dict) and isinstance(tp.get("variants"), list))
+    services.check_counts({
+        "phases": len(listed("phases")), "touchpoints": len(listed("touchpoints")),
+        "segments": len(segments) - untargeted, "variants": variants,
+    }, where="The document")
+    if untargeted > (most := services.limit("segments")):
+        message = (f"The document lists {untargeted:,} segments the campaign does not target; "
+                   f"a document lists at most {most:,}.")
+        raise ValidationError({"segments": message}, message + " Nothing was imported.")
 
 
 def _read_segments(problems: _Problems, data: Any) -> list[SegmentEntry]:
@@ -344,44 +380,47 @@ class Imported:
 
 
 def import_document(data: Any) -> Imported:
-    """Create a new campaign from a document, or raise ValidationError having written nothing."""
+    """Create a new campaign from a document, or raise ValidationError having written nothing.
+
+    Everything is added at once and flushed once (campaigns.services.create_whole_campaign), so the time
+    grows with the document's size and no more."""
     plan = read_document(data)
     chosen, notes = _segments_for(plan.segments)
-    campaign = services.create_campaign(plan.campaign)
-    for phase in list(campaign.phases):  # the document's phases replace the framework's
-        services.delete_phase(phase)
-    for values in plan.phases:
-        services.add_phase(campaign, values)
-    # Leftover audiences and variants need their segment targeted while they are added.
-    services.set_segments(campaign, {"segment_ids": [chosen[e.key].id for e in plan.segments]})
-    for entry in plan.touchpoints:
-        touchpoint = services.add_touchpoint(campaign, {
-            **entry.values,
-            "phase_id": campaign.phases[entry.phase].id,
-            "segment_ids": [chosen[key].id for key in entry.audience],
-        })
-        for key, content in entry.variants:
-            services.put_variant(touchpoint, chosen[key], content)
-    if not all(e.targeted for e in plan.segments):
-        services.set_segments(campaign, {"segment_ids": [chosen[e.key].id for e in plan.segments if e.targeted]})
-    return Imported(campaign, notes)
+    index = {entry.key: position for position, entry in enumerate(plan.segments)}
+    campaign = services.create_whole_campaign(
+        plan.campaign,
+        segments=chosen,
+        targeted=[entry.targeted for entry in plan.segments],
+        phases=plan.phases,
+        touchpoints=[
+            services.NewTouchpoint(
+                entry.phase, entry.values, [index[key] for key in entry.audience],
+                [(index[key], content) for key, content in entry.variants],
+            )
+            for entry in plan.touchpoints
+        ],
+    )
+    campaign_id = campaign.id
+    db.session.expunge(campaign)  # made with its collections unloaded: load it whole, in a few queries
+    return Imported(plan_or_404(campaign_id), notes)
 
 
-def _segments_for(entries: list[SegmentEntry]) -> tuple[dict[str, Segment], list[str]]:
-    """The segment for each document entry: the existing one of that name, else a new one."""
+def _segments_for(entries: list[SegmentEntry]) -> tuple[list[Segment | dict[str, Any]], list[str]]:
+    """The segment for each document entry: the existing one of that name, else the values of a new one
+    (its name is free: it matched none, regardless of case, and the document lists each name once)."""
     existing = {s.name.casefold(): s for s in segment_services.list_segments()}
-    chosen: dict[str, Segment] = {}
+    chosen: list[Segment | dict[str, Any]] = []
     notes = []
     for entry in entries:
         segment = existing.get(entry.key)
         if segment is None:
-            segment = segment_services.create_segment(entry.values)
-        else:
-            differs = [name for name, value in entry.values.items() if getattr(segment, name) != value]
-            if differs:
-                notes.append(
-                    f'The segment "{segment.name}" already exists and differs from the document\'s '
-                    f'({", ".join(d.replace("_", " ") for d in differs)}); the campaign uses the existing segment.'
-                )
-        chosen[entry.key] = segment
+            chosen.append(entry.values)
+            continue
+        differs = [name for name, value in entry.values.items() if getattr(segment, name) != value]
+        if differs:
+            notes.append(
+                f'The segment "{segment.name}" already exists and differs from the document\'s '
+                f'({", ".join(d.replace("_", " ") for d in differs)}); the campaign uses the existing segment.'
+            )
+        chosen.append(segment)
     return chosen, notes

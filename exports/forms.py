@@ -11,5 +11,6 @@ class ImportForm(ServiceForm):
     document = FileField(
         "Campaign file",
         validators=[FileRequired("Choose a campaign file (.json) to import.")],
-        description="A campaign.json downloaded from a campaign's export page, here or on another Journeymail.",
+        description="A campaign.json downloaded from a campaign's export page, here or on another Journeymail "
+                    "(gzipped as campaign.json.gz too).",
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -57,8 +57,9 @@ def export_campaign_json(campaign_id: int) -> Response:
     return download(documents.export_json(campaign), "application/json", f"{_slug(campaign)}-campaign.json")
 
 
-def download(body: bytes, mimetype: str, filename: str) -> Response:
-    """An export as a file download, never cached: an export is the campaign as it is now."""
+def download(body: bytes | Iterable[bytes], mimetype: str, filename: str) -> Response:
+    """An export as a file download (bytes, or chunks to stream), never cached: an export is the campaign
+    as it is now."""
     response = Response(body, content_type=mimetype)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     response.headers["Cache-Control"] = "no-store"
@@ -108,8 +109,9 @@ def export_mailjet(campaign_id: int) -> Page:
         bundle = mailjet.build_bundle(campaign)
     except mailjet.BundleRefused as refused:
         return _refused(campaign, refused)
-    body = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
-    return download(body.encode("utf-8"), "application/json", mailjet.bundle_filename(campaign))
+    # Streamed, a request at a time: the bundle of a large campaign is never held as one string. The
+    # chunks are plain data, so the request's session may end (and its commit expire the models) first.
+    return download(mailjet.bundle_chunks(bundle), "application/json", mailjet.bundle_filename(campaign))
 
 
 def export_contacts_template(campaign_id: int) -> Page:

@@ -258,7 +258,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _check_draft(self, body: dict[str, Any]) -> None:
         spec = {"Locale": str, "Sender": str, "SenderEmail": str, "SenderName": str, "Subject": str, "Title": str,
-                "ContactsListID": int, "SegmentationID": int, "ReplyEmail": str}
+                "ContactsListID": int, "SegmentationID": int, "TemplateID": int, "ReplyEmail": str}
         _require(body, spec, {"Locale", "Sender", "SenderEmail", "Subject", "ContactsListID"})
         if not LOCALE.fullmatch(body["Locale"]):
             raise Refused("Object properties invalid", {"Locale": "Invalid value"})
@@ -266,3 +266,5 @@ class _Handler(BaseHTTPRequestHandler):
             raise Refused("Object properties invalid", {"ContactsListID": "Unknown contacts list"})
         if "SegmentationID" in body and body["SegmentationID"] not in self.state.ids.get("contactfilter", []):
             raise Refused("Object properties invalid", {"SegmentationID": "Unknown contact filter"})
+        if "TemplateID" in body and body["TemplateID"] not in self.state.ids.get("template", []):
+            raise Refused("Object properties invalid", {"TemplateID": "Unknown template"})

@@ -447,15 +447,20 @@ def test_a_body_that_is_not_sent_as_json_is_415(client: FlaskClient, rich: Campa
     assert database_rows() == rows
 
 
-def test_a_document_over_the_size_limit_is_413(client: FlaskClient, rich: Campaign, app: Any) -> None:
+def test_a_document_over_the_size_limit_is_413(
+    client: FlaskClient, rich: Campaign, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 256 * 1024)  # the import's own limit, not MAX_CONTENT_LENGTH
     document = json_of(client, rich.id)
-    document["campaign"]["description"] = "x" * app.config["MAX_CONTENT_LENGTH"]
+    document["campaign"]["description"] = "x" * app.config["IMPORT_MAX_BYTES"]
     rows = database_rows()
 
     response = client.post(IMPORT, data=json.dumps(document), content_type="application/json")
 
     assert response.status_code == 413
-    assert "larger than" in error_of(response)["message"]
+    assert error_of(response)["message"] == (
+        "The request is larger than the 256 KB this server accepts for a campaign document."
+    )
     assert database_rows() == rows
 
 

@@ -201,13 +201,16 @@ def test_every_template_is_followed_by_its_content(plan: Plan) -> None:
 def test_template_names_are_unique_even_when_touchpoint_names_repeat(
     plan: Plan, create_touchpoint: Callable[..., Touchpoint]
 ) -> None:
-    create_touchpoint(plan.campaign, 2, name="Welcome", subject="Again", mjml=BODY)
+    again = create_touchpoint(plan.campaign, 2, name="Welcome", subject="Again", mjml=BODY)
+    campaign_services.put_variant(again, plan.students, {"subject": "Again, student"})
+    db.session.commit()
 
     bundle = mailjet.build_bundle(plan.campaign)
 
     names = [r["body"]["Name"] for r in requests_of(bundle, "template")]
     refs = [r["ref"] for r in bundle["requests"] if "ref" in r]
     assert len(names) == len(set(names)) == 5
+    assert "Trial journey / Welcome / Students (2)" in names
     assert len(refs) == len(set(refs))
     assert "template.welcome-2.students" in refs
 
@@ -239,7 +242,7 @@ def test_a_campaign_draft_per_broadcast_email_and_segment(demo: Campaign) -> Non
     }
     draft = drafts[0]["body"]
     assert set(draft) == {"Locale", "Sender", "SenderEmail", "SenderName", "Subject", "Title", "ContactsListID",
-                          "SegmentationID", "ReplyEmail"}
+                          "SegmentationID", "TemplateID", "ReplyEmail"}
     assert draft["ContactsListID"] == "{{ref:contactslist}}"
     segment_slug = drafts[0]["ref"].split(".")[2]
     assert draft["SegmentationID"] == f"{{{{ref:contactfilter.{segment_slug}}}}}"
@@ -459,8 +462,9 @@ def test_demo_variant_subject_for_its_segment(demo: Campaign) -> None:
 
     dormant = content_for(bundle, "template.e-book-delivery-and-welcome.dormant-subscribers")
     assert dormant["Headers"]["Subject"] == 'Still want the e-book, [[data:firstname:""]]?'
-    engaged = content_for(bundle, "template.e-book-delivery-and-welcome.engaged-evaluators")
-    assert engaged["Headers"]["Subject"] == 'Your e-book is here, [[data:firstname:"there"]]'
+    # The two other segments receive the touchpoint's own email: one template, named for the touchpoint.
+    shared = content_for(bundle, "template.e-book-delivery-and-welcome")
+    assert shared["Headers"]["Subject"] == 'Your e-book is here, [[data:firstname:"there"]]'
 
 
 def test_an_email_limited_to_some_segments_yields_templates_only_for_them(plan: Plan) -> None:
@@ -480,6 +484,111 @@ def test_demo_audiences_are_respected(demo: Campaign) -> None:
     assert not {"template.case-study-agency-saves-6-hours-a-week.casual-browsers",
                 "template.case-study-agency-saves-6-hours-a-week.dormant-subscribers"} & refs
     assert "template.three-months-free-trial.dormant-subscribers" not in refs
+
+
+# --- one template for an email several segments receive unchanged -----------------------
+
+
+@pytest.fixture
+def three(plan: Plan, create_segment: Callable[..., Segment]) -> Segment:
+    """A third targeted segment, "Agencies", with no variants: it gets the base of every email it reaches."""
+    agencies = create_segment(name="Agencies")
+    campaign_services.set_segments(plan.campaign, {"segment_ids": [plan.founders.id, plan.students.id, agencies.id]})
+    db.session.commit()
+    return agencies
+
+
+def test_segments_that_receive_the_same_email_share_one_template(plan: Plan, three: Segment) -> None:
+    bundle = mailjet.build_bundle(plan.campaign)
+
+    templates = requests_of(bundle, "template")
+    assert [(t["ref"], t["body"]["Name"]) for t in templates] == [
+        ("template.welcome", "Trial journey / Welcome"),  # its own content: Agencies and Busy founders
+        ("template.welcome.students", "Trial journey / Welcome / Students"),
+        ("template.monthly-tips.busy-founders", "Trial journey / Monthly tips / Busy founders"),
+    ]
+    assert templates[0]["body"]["Description"].startswith("Welcome in the phase 'Awareness' for 'Agencies' and "
+                                                           "'Busy founders'.")
+    assert "Start your trial" in content_for(bundle, "template.welcome")["Html-part"]
+    assert len(contents_of(bundle, "template")) == 3
+
+
+def test_each_segments_campaign_draft_names_the_template_it_shares(plan: Plan, three: Segment) -> None:
+    campaign_services.update_touchpoint(plan.newsletter, {"segment_ids": []})  # now every segment gets it
+    db.session.commit()
+
+    bundle = mailjet.build_bundle(plan.campaign)
+
+    drafts = requests_of(bundle, "campaigndraft")
+    assert [(d["ref"], d["body"]["Title"], d["body"]["TemplateID"]) for d in drafts] == [
+        ("campaigndraft.monthly-tips.agencies", "Trial journey / Monthly tips / Agencies",
+         "{{ref:template.monthly-tips}}"),
+        ("campaigndraft.monthly-tips.busy-founders", "Trial journey / Monthly tips / Busy founders",
+         "{{ref:template.monthly-tips}}"),
+        ("campaigndraft.monthly-tips.students", "Trial journey / Monthly tips / Students",
+         "{{ref:template.monthly-tips}}"),
+    ]
+    assert [d["body"]["SegmentationID"] for d in drafts] == [
+        "{{ref:contactfilter.agencies}}", "{{ref:contactfilter.busy-founders}}", "{{ref:contactfilter.students}}",
+    ]
+    assert [r["ref"] for r in requests_of(bundle, "template")].count("template.monthly-tips") == 1
+    assert contents_of(bundle, "campaigndraft") == [content_for(bundle, "template.monthly-tips")] * 3
+
+
+def test_a_variant_that_changes_nothing_mailjet_gets_shares_the_base_template(plan: Plan, three: Segment) -> None:
+    campaign_services.put_variant(plan.welcome, three, {"subject": plan.welcome.subject, "mjml": BODY})
+    db.session.commit()
+
+    bundle = mailjet.build_bundle(plan.campaign)
+
+    refs = [t["ref"] for t in requests_of(bundle, "template")]
+    assert refs == ["template.welcome", "template.welcome.students", "template.monthly-tips.busy-founders"]
+
+
+def test_several_segments_with_the_same_variant_share_a_template_named_for_them(
+    plan: Plan, three: Segment
+) -> None:
+    campaign_services.put_variant(plan.welcome, three, {"subject": "Hi student", "mjml": STUDENT_BODY})
+    db.session.commit()
+
+    bundle = mailjet.build_bundle(plan.campaign)
+
+    templates = requests_of(bundle, "template")
+    assert [(t["ref"], t["body"]["Name"]) for t in templates] == [
+        ("template.welcome.agencies.students", "Trial journey / Welcome / Agencies and Students"),
+        ("template.welcome.busy-founders", "Trial journey / Welcome / Busy founders"),
+        ("template.monthly-tips.busy-founders", "Trial journey / Monthly tips / Busy founders"),
+    ]
+    assert content_for(bundle, "template.welcome.agencies.students")["Headers"]["Subject"] == "Hi student"
+
+
+def test_a_shared_variant_of_many_segments_names_three_and_counts_the_rest(
+    plan: Plan, create_segment: Callable[..., Segment]
+) -> None:
+    others = [create_segment(name=f"Group {n}") for n in range(1, 6)]
+    campaign_services.set_segments(plan.campaign, {"segment_ids": [plan.founders.id, *(s.id for s in others)]})
+    for segment in others:
+        campaign_services.put_variant(plan.welcome, segment, {"subject": "For groups"})
+    db.session.commit()
+
+    bundle = mailjet.build_bundle(plan.campaign)
+
+    (shared,) = [t for t in requests_of(bundle, "template") if t["ref"].startswith("template.welcome.group")]
+    assert shared["ref"] == "template.welcome.group-1.group-2.group-3.and-2-more"
+    assert shared["body"]["Name"] == "Trial journey / Welcome / Group 1, Group 2, Group 3 and 2 more"
+    assert "for 'Group 1', 'Group 2', 'Group 3', 'Group 4' and 'Group 5'." in shared["body"]["Description"]
+
+
+def test_every_campaign_draft_names_a_template_with_its_content(demo: Campaign) -> None:
+    bundle = mailjet.build_bundle(demo)
+
+    contents = {r["path"]: r["body"] for r in bundle["requests"] if r["path"].endswith("/detailcontent")}
+    for index, request in enumerate(bundle["requests"]):
+        if request["path"] == "campaigndraft":
+            template = request["body"]["TemplateID"]
+            assert contents[f"template/{template}/detailcontent"] == bundle["requests"][index + 1]["body"]
+    assert len(requests_of(bundle, "template")) < len({(t.id, s.id) for t in demo.touchpoints if t.is_email
+                                                       for s in demo.segments if t.reaches(s)})
 
 
 # --- slugs -------------------------------------------------------------------------------
@@ -580,6 +689,19 @@ def test_download_is_the_bundle_as_an_attachment(client: FlaskClient, plan: Plan
     assert response.mimetype == "application/json"
     assert response.headers["Content-Disposition"] == 'attachment; filename=trial-journey-mailjet.json'
     assert json.loads(response.get_data(as_text=True)) == mailjet.build_bundle(plan.campaign)
+
+
+def test_the_download_is_compact_json_streamed_a_request_at_a_time(client: FlaskClient, demo: Campaign) -> None:
+    response = client.get(f"/campaigns/{demo.id}/export/mailjet.json")
+
+    assert response.status_code == 200 and response.is_streamed
+    assert "Content-Length" not in response.headers
+    text = response.get_data(as_text=True)
+    assert text.startswith('{"format":"journeymail.mailjet-bundle","version":1,"campaign":{')
+    assert text.count("\n") == 1 and text.endswith("]}\n")  # no indentation: one line
+    assert json.loads(text) == mailjet.build_bundle(demo)
+    chunks = list(mailjet.bundle_chunks(mailjet.build_bundle(demo)))
+    assert len(chunks) == len(mailjet.build_bundle(demo)["requests"]) + 2
 
 
 def test_names_with_quotes_commas_and_newlines_survive_the_json(client: FlaskClient, plan: Plan) -> None:

@@ -288,17 +288,21 @@ def test_posting_without_a_file_asks_for_one(client: FlaskClient) -> None:
     assert "Choose a campaign file (.json) to import." in page(response).text()
 
 
-def test_a_file_over_the_size_limit_is_413(app: Flask, client: FlaskClient, checked: Campaign) -> None:
+def test_a_file_over_the_size_limit_is_413(
+    app: Flask, client: FlaskClient, checked: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 256 * 1024)  # the import's own limit, not MAX_CONTENT_LENGTH
     token = form_token(client)
     rows = database_rows()
 
     # Encoded in memory: the test client would spool a body this large to a file the refused request never closes.
-    big = FileStorage(io.BytesIO(b" " * app.config["MAX_CONTENT_LENGTH"]), "campaign.json")
+    big = FileStorage(io.BytesIO(b" " * app.config["IMPORT_MAX_BYTES"]), "campaign.json")
     body, _, boundary = stream_encode_multipart({"document": big, "csrf_token": token}, use_tempfile=False)
 
     response = client.post("/campaigns/import", data=body.getvalue(), content_type=f"multipart/form-data; boundary={boundary}")
 
     assert response.status_code == 413
+    assert "larger than the 256 KB this server accepts for a campaign document" in page(response).text()
     assert database_rows() == rows
 
 

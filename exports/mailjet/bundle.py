@@ -19,12 +19,20 @@ A path is relative to the API base (https://api.mailjet.com/v3/REST). A request 
 something; the `ID` in its answer replaces `{{ref:<name>}}` wherever it appears in a later path, and
 in a later body value that is exactly that placeholder under a key ending in "ID". Refs listed
 under `inputs` are not created by the bundle: the user supplies them (the contact list's ID).
+
+One template per distinct email: segments that receive an email unchanged share its template
+(`template.<email>` when it is the touchpoint's own content, `template.<email>.<segment>` when one
+segment receives it, `template.<email>.<segment>.<segment>...` for a variant several share), and each
+segment's campaign draft names its template in `TemplateID`. The download is compact JSON, streamed
+a request at a time (bundle_chunks).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,19 +146,39 @@ def _email_touchpoints(campaign: Campaign) -> list[Touchpoint]:
 
 @dataclass(frozen=True)
 class ExportEmail:
-    """One touchpoint as one segment receives it, rendered for Mailjet."""
+    """One touchpoint's email rendered for Mailjet, and the segments that receive exactly it.
+
+    Segments whose content renders the same (the base, or variants that change nothing Mailjet gets)
+    share one ExportEmail, and so one Mailjet template."""
 
     touchpoint: Touchpoint
-    segment: Segment
+    segments: tuple[Segment, ...]  # in the campaign's segment order
+    base: bool  # some of them receive the touchpoint's own content
     subject: str
     mjml: str  # the MJML source with Mailjet's tags and the preheader: MJMLContent
     html: str  # compiled from it: Html-part
     text: str  # Text-part
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """One distinct content rendered for Mailjet: the parts of the email, or what stops it."""
+
+    stops: tuple[tuple[str, int | None], ...] = ()  # (message, line) of each stopping check
+    subject: str = ""
+    mjml: str = ""
+    html: str = ""
+    text: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return self.subject, self.mjml, self.html, self.text
+
+
 @dataclass
 class _Export:
-    emails: list[ExportEmail] = field(default_factory=list)
+    emails: list[ExportEmail] = field(default_factory=list)  # by touchpoint in send order, then first segment
+    deliveries: list[tuple[Segment, ExportEmail]] = field(default_factory=list)  # touchpoint, then segment order
     problems: list[Problem] = field(default_factory=list)
     tag_names: list[str] = field(default_factory=list)  # every merge-tag name the content uses, first use first
 
@@ -167,29 +195,62 @@ class _Export:
                     self.tag_names.append(tag.name)
 
 
+ContentKey = tuple[str, str, str, str | None]
+
+
+def _key(content: Content) -> ContentKey:
+    return content.subject, content.preheader, content.mjml, content.text_override
+
+
+def _contents(campaign: Campaign) -> Iterator[tuple[Touchpoint, list[tuple[Segment, Content]]]]:
+    """Each email touchpoint in send order, with what each targeted segment it reaches receives."""
+    segments = list(campaign.segments)
+    for touchpoint in _email_touchpoints(campaign):
+        yield touchpoint, [(s, Content.of(touchpoint, s)) for s in segments if touchpoint.reaches(s)]
+
+
+def _render(content: Content, tags: MailjetTags) -> _Outcome:
+    rendered = render_email(
+        mjml_source=content.mjml, subject=content.subject, preheader=content.preheader,
+        text_override=content.text_override, tags=tags,
+    )
+    stops = [c for c in run_checks(rendered, content.mjml, rules=STOPPING_RULES) if c.severity == "error"]
+    if stops:
+        return _Outcome(stops=tuple((_in_mailjet_words(c), c.line) for c in stops))
+    text = rendered.text  # derived from the HTML on each access: once
+    assert rendered.html is not None and text is not None  # checks.compiles reports the rest
+    return _Outcome(subject=_single_line(rendered.subject), mjml=rendered.mjml, html=rendered.html, text=text)
+
+
 def _export(campaign: Campaign) -> _Export:
-    """Render every email for every segment it reaches, with Mailjet's tags; collect what stops the export."""
+    """Render every email for every segment it reaches, with Mailjet's tags; collect what stops the export.
+
+    Each distinct content is rendered once, and segments that receive the same email share it."""
     result = _Export()
     tags = MailjetTags(campaign.locale)
-    for touchpoint in _email_touchpoints(campaign):
-        for segment in campaign.segments:
-            if not touchpoint.reaches(segment):
+    for touchpoint, receivers in _contents(campaign):
+        base = _key(Content.of(touchpoint, None))
+        outcomes: dict[ContentKey, _Outcome] = {}
+        groups: dict[tuple[str, str, str, str], tuple[_Outcome, list[Segment], list[bool]]] = {}
+        for segment, content in receivers:
+            key = _key(content)
+            outcome = outcomes.get(key)
+            if outcome is None:
+                result.note_tags(content.subject, content.preheader, content.mjml, content.text_override)
+                outcome = outcomes[key] = _render(content, tags)
+            if outcome.stops:
+                result.problems += [Problem(message, touchpoint, segment, line) for message, line in outcome.stops]
                 continue
-            content = Content.of(touchpoint, segment)
-            result.note_tags(content.subject, content.preheader, content.mjml, content.text_override)
-            rendered = render_email(
-                mjml_source=content.mjml, subject=content.subject, preheader=content.preheader,
-                text_override=content.text_override, tags=tags,
-            )
-            stops = [c for c in run_checks(rendered, content.mjml, rules=STOPPING_RULES) if c.severity == "error"]
-            if stops:
-                result.problems += [Problem(_in_mailjet_words(c), touchpoint, segment, c.line) for c in stops]
-            else:
-                assert rendered.html is not None and rendered.text is not None  # checks.compiles reports the rest
-                subject = _single_line(rendered.subject)
-                result.emails.append(
-                    ExportEmail(touchpoint, segment, subject, rendered.mjml, rendered.html, rendered.text)
-                )
+            _, members, is_base = groups.setdefault(outcome.key, (outcome, [], []))
+            members.append(segment)
+            is_base.append(key == base)
+        by_segment: dict[int, ExportEmail] = {}
+        for outcome, members, is_base in groups.values():
+            email = ExportEmail(touchpoint, tuple(members), any(is_base), outcome.subject, outcome.mjml,
+                                outcome.html, outcome.text)
+            result.emails.append(email)
+            by_segment.update((s.id, email) for s in members)
+        result.deliveries += [(s, by_segment[s.id]) for s, _ in receivers if s.id in by_segment]
     return result
 
 
@@ -214,8 +275,17 @@ def _single_line(text: str) -> str:
 
 
 def properties(campaign: Campaign) -> list[str]:
-    """The contact properties the bundle defines: `segment` first, then each merge tag the emails use."""
-    return _property_names(_export(campaign).tag_names)
+    """The contact properties the bundle defines: `segment` first, then each merge tag the emails use.
+
+    Read from the merge tags of the content as written: nothing is rendered."""
+    found = _Export()
+    for _, receivers in _contents(campaign):
+        seen: set[ContentKey] = set()
+        for _, content in receivers:
+            if _key(content) not in seen:
+                seen.add(_key(content))
+                found.note_tags(content.subject, content.preheader, content.mjml, content.text_override)
+    return _property_names(found.tag_names)
 
 
 def _property_names(tag_names: list[str]) -> list[str]:
@@ -312,24 +382,32 @@ def mailjet_readiness(campaign: Campaign) -> list[str]:
 
 
 def build_bundle(campaign: Campaign) -> dict[str, Any]:
-    """The campaign as the ordered Mailjet requests; raises BundleRefused listing every problem."""
+    """The campaign as the ordered Mailjet requests; raises BundleRefused listing every problem.
+
+    One template per distinct email: segments that receive an email unchanged share its template, and
+    each segment's campaign draft names the template it was made from (TemplateID)."""
     sender, export, found = _readiness(campaign)
     if found or sender is None:
         raise BundleRefused(found)
     segment_slug = segment_slugs(campaign)
     email_slug = touchpoint_slugs(campaign)
-    names = _template_names(campaign, export.emails)
     requests = [
         *_property_requests(_property_names(export.tag_names)),
         *_filter_requests(campaign, segment_slug),
     ]
+    template_refs: dict[int, str] = {}  # id(ExportEmail) -> the ref of its template
+    names, refs = _Names(), _Names("-{}")
     for email in export.emails:
-        key = f"{email_slug[email.touchpoint.id]}.{segment_slug[email.segment.id]}"
-        requests += _template_requests(campaign, email, names[key], key, sender)
-    for email in export.emails:
+        template_ref = template_refs[id(email)] = refs.unique(_template_ref(email, email_slug, segment_slug))
+        requests += _template_requests(campaign, email, names.unique(_template_name(campaign, email)), template_ref,
+                                       sender)
+    titles = _Names()
+    for segment, email in export.deliveries:
         if KINDS[email.touchpoint.kind].broadcast:
-            key = f"{email_slug[email.touchpoint.id]}.{segment_slug[email.segment.id]}"
-            requests += _draft_requests(campaign, email, names[key], key, segment_slug[email.segment.id], sender)
+            key = f"{email_slug[email.touchpoint.id]}.{segment_slug[segment.id]}"
+            title = titles.unique(f"{campaign.name} / {email.touchpoint.name} / {segment.name}")
+            requests += _draft_requests(campaign, email, title, key, template_refs[id(email)],
+                                        segment_slug[segment.id], sender)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -337,6 +415,71 @@ def build_bundle(campaign: Campaign) -> dict[str, Any]:
         "inputs": {LIST_REF: "The ID of the Mailjet contact list the campaign drafts send to (push --list-id)."},
         "requests": requests,
     }
+
+
+def bundle_chunks(bundle: dict[str, Any]) -> Iterator[bytes]:
+    """The bundle as compact UTF-8 JSON, a request at a time: json.loads of the joined chunks is `bundle`,
+    and no more than one request is ever encoded at once."""
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    head = {key: value for key, value in bundle.items() if key != "requests"}
+    yield (dump(head)[:-1] + ',"requests":[').encode("utf-8")
+    for index, request in enumerate(bundle["requests"]):
+        yield (("," if index else "") + dump(request)).encode("utf-8")
+    yield b"]}\n"
+
+
+class _Names:
+    """Names unique within the bundle: a name already taken gets " (2)", " (3)", ... (or its own `suffix`)."""
+
+    def __init__(self, suffix: str = " ({})") -> None:
+        self.taken: set[str] = set()
+        self.suffix = suffix
+
+    def unique(self, base: str) -> str:
+        name, number = base, 2
+        while name in self.taken:
+            name, number = base + self.suffix.format(number), number + 1
+        self.taken.add(name)
+        return name
+
+
+SHOWN_SEGMENTS = 3  # a shared template's name lists this many of its segments, then "and N more"
+
+
+def _listed(names: list[str], limit: int) -> str:
+    """ "A", "A and B", "A, B and C", "A, B, C and 2 more" """
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _template_ref(email: ExportEmail, email_slug: dict[int, str], segment_slug: dict[int, str]) -> str:
+    """template.<email>.<segment> for one segment's email; template.<email> for the touchpoint's own content
+    that several segments share; template.<email>.<segment>.<segment>... (at most three, then
+    "and-N-more") for a variant several segments share."""
+    ref_name = f"template.{email_slug[email.touchpoint.id]}"
+    if len(email.segments) == 1:
+        ref_name += "." + segment_slug[email.segments[0].id]
+    elif not email.base:
+        slugs = [segment_slug[s.id] for s in email.segments]
+        ref_name += "." + ".".join(slugs[:SHOWN_SEGMENTS])
+        if len(slugs) > SHOWN_SEGMENTS:
+            ref_name += f".and-{len(slugs) - SHOWN_SEGMENTS}-more"
+    return ref_name
+
+
+def _template_name(campaign: Campaign, email: ExportEmail) -> str:
+    """The template's Name: "Campaign / Touchpoint / Segment" for one segment's email, "Campaign / Touchpoint"
+    for the touchpoint's own content that several segments share, else the segments it serves."""
+    base = f"{campaign.name} / {email.touchpoint.name}"
+    if len(email.segments) == 1:
+        return f"{base} / {email.segments[0].name}"
+    if email.base:
+        return base
+    return f"{base} / {_listed([s.name for s in email.segments], SHOWN_SEGMENTS)}"
 
 
 def _request(path: str, body: dict[str, Any], ref_name: str | None = None) -> dict[str, Any]:
@@ -368,24 +511,13 @@ def _filter_requests(campaign: Campaign, slugs: dict[int, str]) -> list[dict[str
     ]
 
 
-def _template_names(campaign: Campaign, emails: list[ExportEmail]) -> dict[str, str]:
-    """A Name per email and segment, unique within the bundle (touchpoint names may repeat)."""
-    email_slug, segment_slug = touchpoint_slugs(campaign), segment_slugs(campaign)
-    names: dict[str, str] = {}
-    taken: set[str] = set()
-    for email in emails:
-        base = name = f"{campaign.name} / {email.touchpoint.name} / {email.segment.name}"
-        number = 2
-        while name in taken:
-            name, number = f"{base} ({number})", number + 1
-        taken.add(name)
-        names[f"{email_slug[email.touchpoint.id]}.{segment_slug[email.segment.id]}"] = name
-    return names
+DESCRIBED_SEGMENTS = 5  # a template's description names this many of its segments, then "and N more"
 
 
 def _description(email: ExportEmail) -> str:
     touchpoint = email.touchpoint
-    parts = [f"{touchpoint.kind_info.label} in the phase {touchpoint.phase.name!r} for {email.segment.name!r}."]
+    who = _listed([repr(s.name) for s in email.segments], DESCRIBED_SEGMENTS)
+    parts = [f"{touchpoint.kind_info.label} in the phase {touchpoint.phase.name!r} for {who}."]
     if touchpoint.trigger:
         parts.append(f"Sent when the contact {touchpoint.trigger}, {touchpoint.send_offset_days} day(s) after.")
     if touchpoint.cta:
@@ -401,9 +533,8 @@ def _content(email: ExportEmail, sender: Sender) -> dict[str, Any]:
 
 
 def _template_requests(
-    campaign: Campaign, email: ExportEmail, name: str, key: str, sender: Sender
+    campaign: Campaign, email: ExportEmail, name: str, template_ref: str, sender: Sender
 ) -> list[dict[str, Any]]:
-    template_ref = f"template.{key}"
     return [
         _request(
             "template",
@@ -421,7 +552,8 @@ def _template_requests(
 
 
 def _draft_requests(
-    campaign: Campaign, email: ExportEmail, title: str, key: str, segment_slug: str, sender: Sender
+    campaign: Campaign, email: ExportEmail, title: str, key: str, template_ref: str, segment_slug: str,
+    sender: Sender,
 ) -> list[dict[str, Any]]:
     draft_ref = f"campaigndraft.{key}"
     body: dict[str, Any] = {
@@ -433,6 +565,7 @@ def _draft_requests(
         "Title": title,
         "ContactsListID": ref(LIST_REF),
         "SegmentationID": ref(f"contactfilter.{segment_slug}"),
+        "TemplateID": ref(template_ref),
     }
     if sender.reply_to:
         body["ReplyEmail"] = sender.reply_to
