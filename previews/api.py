@@ -7,7 +7,7 @@ from typing import Any
 from flask import jsonify, request
 
 from campaigns import services
-from campaigns.cells import plan_or_404
+from campaigns.cells import outline_or_404
 from campaigns.content import Content, preview_touchpoint, preview_values
 from campaigns.models import Campaign
 from emails import preview_source as render_preview
@@ -61,7 +61,7 @@ def preview_cell_email(campaign_id: int) -> Any:
 
 def matrix(campaign_id: int) -> Any:
     """The segment × phase matrix: each cell's emails in send order, gaps, and check counts."""
-    campaign = plan_or_404(campaign_id)
+    campaign = outline_or_404(campaign_id, segments=True)
     return jsonify(matrix_dict(campaign))
 
 

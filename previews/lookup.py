@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from campaigns.models import Campaign, Phase, Touchpoint
 from journeymail.extensions import db
 from journeymail.http import id_arg
@@ -21,24 +23,27 @@ def lookup(campaign: Campaign, touchpoint_arg: str | None, segment_arg: str | No
     return touchpoint, (None if segment_id is None else targeted_segment(campaign, segment_id))
 
 
-def targeted_segment(campaign: Campaign, segment_id: int) -> Segment:
-    """A segment the campaign targets: 404 when there is no such segment, 422 when it is not targeted."""
+def targeted_segment(campaign: Campaign, segment_id: int, targeted: Collection[int] | None = None) -> Segment:
+    """A segment the campaign targets: 404 when there is no such segment, 422 when it is not targeted.
+    `targeted`: the IDs of the segments the campaign targets, when the caller has them (else campaign.segments)."""
     segment = db.session.get(Segment, segment_id)
     if segment is None:
         raise NotFound(f"There is no segment with ID {segment_id}.")
-    if segment not in campaign.segments:
+    if (segment not in campaign.segments) if targeted is None else (segment.id not in targeted):
         raise ValidationError({"segment": f'The campaign does not target the segment "{segment.name}".'})
     return segment
 
 
-def cell_args(campaign: Campaign, segment_arg: str | None, phase_arg: str | None) -> tuple[Segment, Phase]:
+def cell_args(
+    campaign: Campaign, segment_arg: str | None, phase_arg: str | None, targeted: Collection[int] | None = None
+) -> tuple[Segment, Phase]:
     """The targeted segment and the campaign's phase a cell URL names; ServiceErrors say what is wrong."""
     segment_id = id_arg("segment", segment_arg, required=True)
     phase_id = id_arg("phase", phase_arg, required=True)
     phase = db.session.get(Phase, phase_id)
     if phase is None or phase.campaign_id != campaign.id:
         raise NotFound(f"The campaign has no phase with ID {phase_id}.")
-    return targeted_segment(campaign, segment_id), phase
+    return targeted_segment(campaign, segment_id, targeted), phase
 
 
 def elsewhere(phase: Phase, segment: Segment) -> list[Touchpoint]:

@@ -1,36 +1,35 @@
-"""The segment × phase matrix: every cell's emails previewed and checked, and what the grid adds up to."""
+"""The segment × phase matrix: every cell's emails with their subjects and check counts, and what the grid adds up to.
+
+The matrix shows each email's summary (its subject as rendered and its check counts), looked up by its
+content: warm, it renders nothing, and the objects a request makes are a few per email it shows.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from campaigns.cells import Cell, cells
-from campaigns.content import preview_touchpoint
+from campaigns.cells import Cell, cell_summaries, cells_of, variants_of
+from campaigns.content import EmailSummary, Summarizer
 from campaigns.models import Campaign
-from emails.preview import Preview
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MatrixCell:
     cell: Cell
-    previews: list[Preview]
+    summaries: list[EmailSummary]  # one per email of the cell, in its order
 
     @property
     def counts(self) -> dict[str, int]:
-        total = {"error": 0, "warning": 0}
-        for preview in self.previews:
-            for severity, count in preview.counts.items():
-                total[severity] += count
-        return total
+        return {"error": sum(s.errors for s in self.summaries), "warning": sum(s.warnings for s in self.summaries)}
 
 
-def matrix(campaign: Campaign) -> list[MatrixCell]:
-    """Every (segment, phase) cell with each of its emails previewed and checked."""
-    return [
-        MatrixCell(cell, [preview_touchpoint(e.touchpoint, cell.segment) for e in cell.emails])
-        for cell in cells(campaign).values()
-    ]
+def matrix_grid(campaign: Campaign) -> dict[tuple[int, int], MatrixCell]:
+    """Every (segment_id, phase_id) cell of the campaign with the summary of each of its emails.
+    The campaign comes from outline_or_404(id, segments=True): the variants are read here, as rows."""
+    grid = cells_of(campaign.segments, campaign.phases, variants_of(campaign))
+    found = cell_summaries(campaign, grid)
+    return {key: MatrixCell(cell, found[key]) for key, cell in grid.items()}
 
 
 def matrix_dict(campaign: Campaign) -> dict[str, Any]:
@@ -53,13 +52,13 @@ def matrix_dict(campaign: Campaign) -> dict[str, Any]:
                         "kind": e.touchpoint.kind,
                         "send_offset_days": e.touchpoint.send_offset_days,
                         "variant": e.variant is not None,
-                        "subject": p.rendered.subject,
-                        "checks": p.counts,
+                        "subject": s.subject,
+                        "checks": s.counts,
                     }
-                    for e, p in zip(m.cell.emails, m.previews)
+                    for e, s in zip(m.cell.emails, m.summaries)
                 ],
             }
-            for m in matrix(campaign)
+            for m in matrix_grid(campaign).values()
         ],
     }
 
@@ -80,11 +79,67 @@ class Totals:
             emails=sum(len(m.cell.emails) for m in cells),
             variants=sum(e.variant is not None for m in cells for e in m.cell.emails),
             gaps=sum(m.cell.gap for m in cells),
-            errors=sum(m.counts["error"] for m in cells),
-            warnings=sum(m.counts["warning"] for m in cells),
+            errors=sum(s.errors for m in cells for s in m.summaries),
+            warnings=sum(s.warnings for m in cells for s in m.summaries),
         )
 
 
-def matrix_grid(campaign: Campaign) -> dict[tuple[int, int], MatrixCell]:
-    """The previewed cells keyed by (segment_id, phase_id), as the matrix and the journey map look them up."""
-    return {(m.cell.segment.id, m.cell.phase.id): m for m in matrix(campaign)}
+# --- pages of the matrix, and the part of it the cell page shows ---------------------------
+
+SEGMENTS_PER_PAGE = 10  # rows of the matrix page: 10 segments × 15 phases × 5 emails is 750 cards
+# Rows of the cell page's small matrix: every segment of a campaign of up to five, else the cell's segment
+# and its neighbours, so that the page costs the same in a campaign of a hundred segments.
+NEARBY_ALL = 5
+NEARBY_SEGMENTS = 3
+
+
+def page_count(segments: int) -> int:
+    return max(1, -(-segments // SEGMENTS_PER_PAGE))
+
+
+def page_of(index: int) -> int:
+    """The matrix page (1-based) that shows the segment at `index` in the campaign's order."""
+    return index // SEGMENTS_PER_PAGE + 1
+
+
+def page_segments(segments: list[Any], page: int) -> list[Any]:
+    return segments[(page - 1) * SEGMENTS_PER_PAGE:page * SEGMENTS_PER_PAGE]
+
+
+def nearby(count: int, index: int, size: int = NEARBY_SEGMENTS) -> tuple[int, int]:
+    """Where a window of `size` of `count` segments around the one at `index` starts and stops (all, when they fit)."""
+    if count <= max(size, NEARBY_ALL):
+        return 0, count
+    start = max(0, min(index - size // 2, count - size))
+    return start, min(count, start + size)
+
+
+@dataclass(frozen=True, slots=True)
+class NavCell:
+    """A cell as the cell page's small matrix shows it: gap, its emails, and its checks when they are known."""
+
+    cell: Cell
+    counts: dict[str, int] | None  # None: some of its emails have not been checked since they changed
+
+    @property
+    def state(self) -> str:
+        if self.cell.gap:
+            return "gap"
+        if self.counts is None:
+            return "unchecked"
+        return "error" if self.counts["error"] else ("warning" if self.counts["warning"] else "ok")
+
+
+def nav_cells(campaign: Campaign, grid: dict[tuple[int, int], Cell]) -> dict[tuple[int, int], NavCell]:
+    """The cells of `grid` with the check counts already known for their emails; renders nothing."""
+    found = iter(Summarizer(campaign).lookup(
+        [(e.touchpoint, e.variant, cell.segment) for cell in grid.values() for e in cell.emails], render=False
+    ))
+    nav: dict[tuple[int, int], NavCell] = {}
+    for key, cell in grid.items():
+        known = [next(found) for _ in cell.emails]
+        counts = None if None in known else {
+            "error": sum(s.errors for s in known if s), "warning": sum(s.warnings for s in known if s),
+        }
+        nav[key] = NavCell(cell, counts)
+    return nav

@@ -7,58 +7,105 @@ from typing import Any
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 
-from campaigns.cells import plan_or_404
-from campaigns.content import preview_touchpoint
+from campaigns.cells import cells_of, outline_or_404, segment_names, segments_by_id, variants_of
+from campaigns.content import Content, EmailSummary, preview_content, preview_touchpoint, preview_values
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign
 from emails.checks import summary
 from journeymail.extensions import db
 from journeymail.forms import carried_out
-from journeymail.http import local_url
+from journeymail.http import local_url, parse_id
 from journeymail.security import EMAIL_POLICY
+from journeymail.validation import NotFound, ValidationError
 
 from .lookup import cell_args, elsewhere, lookup
-from .matrix import Totals, matrix_grid
+from .matrix import (
+    SEGMENTS_PER_PAGE, MatrixCell, Totals, matrix_grid, nav_cells, nearby, page_count, page_of, page_segments,
+)
 from .test_send import TEST_SEND_FIELDS, send_test_request
 
 Page = Any
 
 
 def matrix_page(campaign_id: int) -> Page:
-    """The segment × phase matrix: what each targeted segment receives in each phase, with check counts."""
-    campaign = plan_or_404(campaign_id)
+    """The segment × phase matrix: what each targeted segment receives in each phase, with check counts.
+
+    A large campaign comes in pages of segments (?page=2); the totals and the phase sums are the whole campaign's.
+    """
+    campaign = outline_or_404(campaign_id, segments=True)
+    pages = page_count(len(campaign.segments))
+    page = page_arg(request.args.get("page"), pages)
+    shown = page_segments(campaign.segments, page)
     grid = matrix_grid(campaign)
     cells = list(grid.values())
     return render_template(
         "previews/matrix.html",
         campaign=campaign,
         grid=grid,
+        segments=shown,
+        page=page,
+        pages=pages,
+        per_page=SEGMENTS_PER_PAGE,
+        first=(page - 1) * SEGMENTS_PER_PAGE + 1,
         totals=Totals.of(cells),
-        by_segment={s.id: Totals.of([m for m in cells if m.cell.segment is s]) for s in campaign.segments},
-        by_phase={p.id: Totals.of([m for m in cells if m.cell.phase is p]) for p in campaign.phases},
+        by_segment={s.id: Totals.of([grid[(s.id, p.id)] for p in campaign.phases]) for s in shown},
+        by_phase={p.id: Totals.of([grid[(s.id, p.id)] for s in campaign.segments]) for p in campaign.phases},
+        cell_base=url_for("previews.cell_preview", campaign_id=campaign.id),
+        frame_base=url_for("previews.email_frame", campaign_id=campaign.id),
         kinds=KINDS,
-        summary=summary,
     )
 
 
+def page_arg(value: str | None, pages: int) -> int:
+    """The matrix page ?page= names: 1 when absent, a 422 when it is not a page number, a 404 past the last."""
+    if value in (None, ""):
+        return 1
+    number = parse_id(value)
+    if number is None:
+        raise ValidationError({"page": f"{value!r} is not a page number: pages count from 1, e.g. ?page=2."})
+    if number > pages:
+        raise NotFound(f"The matrix has {pages} page{'s' if pages != 1 else ''} of segments; there is no page {value}.")
+    return number
+
+
 def cell_preview(campaign_id: int) -> Page:
-    """One cell (?segment=ID&phase=ID): each of its emails in send order as that segment receives it, with checks."""
-    campaign = plan_or_404(campaign_id)
-    segment, phase = cell_args(campaign, request.args.get("segment"), request.args.get("phase"))
-    grid = matrix_grid(campaign)
+    """One cell (?segment=ID&phase=ID): each of its emails in send order as that segment receives it, with checks.
+
+    Only the cell's own emails are rendered, and only the part of the plan the page shows is loaded. The small
+    matrix beside them shows the segments near this one; it shows a cell's checks when they are already known
+    (see campaigns.content.EmailSummaries), and renders nothing.
+    """
+    campaign = outline_or_404(campaign_id)
+    targeted = segment_names(campaign)
+    segment, phase = cell_args(campaign, request.args.get("segment"), request.args.get("phase"),
+                               {s.id for s in targeted})
+    index = next(i for i, s in enumerate(targeted) if s.id == segment.id)
+    start, stop = nearby(len(targeted), index)
+    near = [segment if s.id == segment.id else s for s in segments_by_id([s.id for s in targeted[start:stop]])]
+    grid = cells_of(near, campaign.phases, variants_of(campaign, near))
     here = grid[(segment.id, phase.id)]
+    values = preview_values(campaign, segment)
+    previews = [preview_content(Content.with_variant(e.touchpoint, e.variant), values) for e in here.emails]
     phase_index = campaign.phases.index(phase)
     return render_template(
         "previews/cell_preview.html",
         campaign=campaign,
         segment=segment,
         phase=phase,
-        here=here,
-        emails=list(zip(here.cell.emails, here.previews)),
+        here=MatrixCell(here, [EmailSummary.of(p) for p in previews]),
+        emails=list(zip(here.emails, previews)),
         elsewhere=elsewhere(phase, segment),
         previous_phase=campaign.phases[phase_index - 1] if phase_index > 0 else None,
         next_phase=campaign.phases[phase_index + 1] if phase_index + 1 < len(campaign.phases) else None,
-        grid=grid,
+        segment_count=len(targeted),
+        nearby=near,
+        before=targeted[start - 1] if start > 0 else None,
+        after=targeted[stop] if stop < len(targeted) else None,
+        hidden_before=start,
+        hidden_after=len(targeted) - stop,
+        nav=nav_cells(campaign, grid),
+        cell_base=url_for("previews.cell_preview", campaign_id=campaign.id),
+        matrix_page=page_of(index),
         kinds=KINDS,
         summary=summary,
     )

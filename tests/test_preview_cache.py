@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from campaigns.content import summaries
 from campaigns.models import Campaign, Touchpoint
 from emails import preview_cache
 import emails as rendering
@@ -52,12 +53,14 @@ class Cell:
 
 @pytest.fixture(autouse=True)
 def _empty_caches() -> Iterator[None]:
-    """Counters start at zero; and no test sees what another rendered."""
+    """Counters start at zero; and no test sees what another rendered (nor the summaries the matrix keeps)."""
     preview_cache.clear()
     rendering.compile_cache.clear()
+    summaries.clear()
     yield
     preview_cache.clear()
     rendering.compile_cache.clear()
+    summaries.clear()
 
 
 @pytest.fixture

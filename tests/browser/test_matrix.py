@@ -89,3 +89,59 @@ def test_copywriter_sees_the_checks_of_a_cell_and_moves_on_to_the_next_phase(
     expect(page.get_by_role("heading", level=2, name="No email — gap")).to_be_visible()
     expect(page.get_by_role("link", name="Plan an email in Intent to Purchase")).to_be_visible()
     assert refusals == []
+
+
+@pytest.fixture
+def tall(create_campaign, create_segment, create_touchpoint) -> Campaign:
+    """Nine segments, each receiving two emails in the first phase: more rows than a screen shows."""
+    from campaigns import services
+
+    segments = [create_segment(name=f"Segment {i}", sample_data={"firstname": f"Reader {i}"}) for i in range(1, 10)]
+    campaign = create_campaign(name="Tall")
+    services.set_segments(campaign, {"segment_ids": [s.id for s in segments]})
+    db.session.commit()
+    create_touchpoint(campaign, 0, kind="welcome", name="Welcome", subject="Hi {{ firstname }}")
+    create_touchpoint(campaign, 0, kind="newsletter", name="News", subject="News", send_offset_days=2)
+    return campaign
+
+
+@pytest.mark.browser
+def test_thumbnails_are_sandboxed_frames_made_as_their_cards_come_into_view(
+    live_server: str, page: Page, tall: Campaign, refusals: list[str]
+):
+    page.set_viewport_size({"width": 1440, "height": 800})
+    page.goto(f"{live_server}/campaigns/{tall.id}/matrix")
+
+    cards = page.locator("li.mx-email")
+    expect(cards).to_have_count(18)
+    first = row(page, "Segment 1").locator("li.mx-email").first
+    expect(first.locator("iframe")).to_have_count(1)
+    expect(first.locator("iframe")).to_have_attribute("sandbox", "")
+    expect(first.frame_locator("iframe").locator("body")).to_contain_text("Reader 1")
+    last = row(page, "Segment 9").locator("li.mx-email").last
+    expect(last.locator("iframe")).to_have_count(0)  # far below the screen: no frame yet
+    assert page.locator("iframe").count() < 18
+
+    last.scroll_into_view_if_needed()
+
+    expect(last.locator("iframe")).to_have_count(1)
+    expect(last.locator("iframe")).to_have_attribute("sandbox", "")
+    expect(last.frame_locator("iframe").locator("body")).to_contain_text("Reader 9")
+    assert refusals == []
+
+
+@pytest.mark.browser
+def test_without_javascript_each_thumbnail_links_to_its_email(browser, live_server: str, tall: Campaign):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/campaigns/{tall.id}/matrix")
+
+        expect(page.locator("iframe")).to_have_count(0)
+        links = page.locator(".mx-thumb a", has_text="Open the email")
+        expect(links).to_have_count(18)
+        expect(links.first).to_be_visible()
+        links.first.click()
+        expect(page.locator("body")).to_contain_text("Reader 1")
+    finally:
+        context.close()
