@@ -67,7 +67,7 @@ def test_an_import_refused_after_it_flushed_the_campaign_writes_nothing(
     client: FlaskClient, campaign: Campaign, fail_after_flush: Callable[..., list[int]]
 ) -> None:
     document = export_document(campaign)
-    flushed = fail_after_flush(services, "add_touchpoint", LATE_REFUSAL, Campaign)
+    flushed = fail_after_flush(services, "create_whole_campaign", LATE_REFUSAL, Campaign)
     before = database_rows()
 
     response = client.post("/api/campaigns/import", json=document)
@@ -82,7 +82,7 @@ def test_an_import_form_refused_after_it_flushed_the_campaign_writes_nothing(
     post_form: Callable[..., Any], campaign: Campaign, fail_after_flush: Callable[..., list[int]]
 ) -> None:
     body = json.dumps(export_document(campaign)).encode("utf-8")
-    flushed = fail_after_flush(services, "add_touchpoint", LATE_REFUSAL, Campaign)
+    flushed = fail_after_flush(services, "create_whole_campaign", LATE_REFUSAL, Campaign)
     before = database_rows()
 
     response = post_form(
