@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign
 from journeymail.forms import show_refusal
-from journeymail.http import wants_json
+from journeymail.http import parse_id, wants_json
 from journeymail.spreadsheet import csv_bytes
 from journeymail.text import slugify
 
@@ -154,10 +154,9 @@ def push_mailjet(campaign_id: int) -> Page:
 
 
 def _list_id(value: str | None) -> int | None:
-    text = (value or "").strip()
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_LIST_ID:
-        return None
-    return int(text)
+    """A Mailjet contact list ID from the form (Mailjet IDs are 64-bit), else None."""
+    number = parse_id((value or "").strip(), maximum=MAX_LIST_ID)
+    return number if number is not None and number <= MAX_LIST_ID else None
 
 
 def _export_page(campaign: Campaign) -> str:

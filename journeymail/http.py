@@ -88,11 +88,11 @@ def iso(value: datetime | None) -> str | None:
 _DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also takes '²' and '١٢'
 
 
-def parse_id(value: Any) -> int | None:
-    """A positive whole number written in ASCII digits, else None. It may be beyond MAX_ID: then it names
-    no row, and callers answer 404 before the database sees it."""
+def parse_id(value: Any, *, maximum: int = MAX_ID) -> int | None:
+    """A positive whole number written in ASCII digits, else None. It may be beyond `maximum` (a row's
+    largest ID): then it names nothing, and callers answer 404 before the database sees it."""
     if isinstance(value, str) and _DIGITS.fullmatch(value):
-        number = int(value) if len(value) <= len(str(MAX_ID)) else MAX_ID + 1  # never int() a thousand digits
+        number = int(value) if len(value) <= len(str(maximum)) else maximum + 1  # never int() a thousand digits
     elif isinstance(value, int) and not isinstance(value, bool):
         number = value
     else:

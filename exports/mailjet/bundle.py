@@ -31,18 +31,18 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 
 from campaigns.cells import sequence
 from campaigns.content import Content
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign, Touchpoint
 from emails import UNSUBSCRIBE, Check, MergeTagError, checks, merge_tags, render_email, run_checks
+from journeymail.addresses import InvalidAddress, check_address
+from journeymail.text import one_line, slugify
 from segments.models import Segment
 
 from .tags import MailjetTags
@@ -54,7 +54,6 @@ LIST_REF = "contactslist"  # supplied by the user: the Mailjet contact list the 
 REF = re.compile(r"\{\{ref:([A-Za-z0-9_.-]+)\}\}")
 # Mailjet property names are plain identifiers; a name outside this set is refused before export.
 PROPERTY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
-SLUG_MAX = 60
 
 
 def ref(name: str) -> str:
@@ -104,13 +103,6 @@ class BundleRefused(Exception):
 
 
 # --- slugs -------------------------------------------------------------------------------
-
-
-def slugify(text: str, fallback: str) -> str:
-    """Lower-case ASCII words joined by hyphens ("Busy founders" -> "busy-founders"), or `fallback`."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:SLUG_MAX].strip("-") or fallback
 
 
 def _unique_slugs(named: list[tuple[int, str, str]]) -> dict[int, str]:
@@ -219,7 +211,7 @@ def _render(content: Content, tags: MailjetTags) -> _Outcome:
         return _Outcome(stops=tuple((_in_mailjet_words(c), c.line) for c in stops))
     text = rendered.text  # derived from the HTML on each access: once
     assert rendered.html is not None and text is not None  # checks.compiles reports the rest
-    return _Outcome(subject=_single_line(rendered.subject), mjml=rendered.mjml, html=rendered.html, text=text)
+    return _Outcome(subject=one_line(rendered.subject), mjml=rendered.mjml, html=rendered.html, text=text)
 
 
 def _export(campaign: Campaign) -> _Export:
@@ -264,11 +256,6 @@ _MAILJET_WORDS = {"subject-empty": "The subject is empty; Mailjet needs one."}
 
 def _in_mailjet_words(check: Check) -> str:
     return _MAILJET_WORDS.get(check.code, check.message)
-
-
-def _single_line(text: str) -> str:
-    """A header value on one line: a line break in a header could add headers of its own."""
-    return " ".join(text.split())
 
 
 # --- properties, sender and readiness ----------------------------------------------------
@@ -325,7 +312,7 @@ class Sender:
     @property
     def from_header(self) -> str:
         """The From header: "Name" <address>, the name a quoted string (RFC 5322) on one line."""
-        quoted = _single_line(self.name).replace("\\", "\\\\").replace('"', '\\"')
+        quoted = one_line(self.name).replace("\\", "\\\\").replace('"', '\\"')
         return f'"{quoted}" <{self.email}>'
 
 
@@ -337,18 +324,18 @@ def _address(value: str | None, what: str, field_name: str, problems: list[Probl
         return None
     try:
         # Mailjet sends from plain ASCII addresses: no internationalized local part (SMTPUTF8).
-        checked = validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError as error:
+        checked = check_address(value.strip(), smtputf8=False)
+    except InvalidAddress as error:
         message = f"The {what} {value!r} is not an address Mailjet accepts: {error}"
         problems.append(Problem(message, field_name=field_name))
         return None
-    return checked.ascii_email or checked.normalized
+    return checked.ascii or checked.normalized
 
 
 def _sender(campaign: Campaign, problems: list[Problem]) -> Sender | None:
     """The campaign's sender as Mailjet needs it; problems are added for a missing or invalid address."""
     before = len(problems)
-    name = _single_line(campaign.sender_name or "")
+    name = one_line(campaign.sender_name or "")
     if not name:
         message = "The campaign has no sender name; Mailjet needs one. Add it in the campaign settings."
         problems.append(Problem(message, field_name="sender_name"))
