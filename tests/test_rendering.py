@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 import emails as rendering
-from emails import MergeTagError, fill, fill_with, html_to_text, merge_tags, render_email
+from emails import MergeTag, MergeTagError, clear_parse_cache, fill, fill_with, html_to_text, merge_tags, render_email
 
 from gallery import gallery_templates
+
+merge_tags_module = importlib.import_module("emails.merge_tags")  # `emails.merge_tags` is also the function
 
 SIMPLE = """<mjml>
   <mj-body>
@@ -60,6 +66,53 @@ def test_refused_templates_never_run():
     result = render_email(mjml_source="<mjml><mj-body><mj-text>{{ ''.__class__.__mro__ }} {{ 7*7 }}</mj-text></mj-body></mjml>")
     assert result.error is not None and result.html is None
     assert "object" not in result.mjml and "49" not in result.mjml
+
+
+# Ways from a template to Python's internals, and from there to os and subprocess.
+ESCAPES = [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ joiner.__init__.__globals__['os'] }}",
+]
+PEEKS = ["{{ ''.__class__ }}", "{{ lipsum.__globals__ }}", "{{ firstname.__class__ }}"]  # one step: prints nothing
+
+
+def test_merge_tags_are_filled_by_jinjas_sandboxed_environment():
+    assert isinstance(merge_tags_module._ENV, SandboxedEnvironment)
+    assert merge_tags_module._parse("Hi {{ firstname }}").template.environment is merge_tags_module._ENV
+
+
+@pytest.mark.parametrize("source", ESCAPES + PEEKS)
+def test_attribute_access_towards_python_internals_is_refused_when_vetted(source):
+    with pytest.raises(MergeTagError, match="Not an allowed merge tag: (attribute and item access|calls) are not allowed"):
+        merge_tags(source)
+
+
+@pytest.fixture
+def vetting_bypassed(monkeypatch):
+    """As if vetting had a hole: every expression passes as a merge tag, and only the sandbox is left."""
+    monkeypatch.setattr(merge_tags_module, "_merge_tag", lambda node: MergeTag("bypassed", None, node.lineno))
+    clear_parse_cache()
+    yield
+    clear_parse_cache()  # the parses made with the hole must not outlive this test
+
+
+@pytest.mark.parametrize("source", ESCAPES)
+def test_the_sandbox_refuses_an_escape_that_got_past_vetting(vetting_bypassed, source):
+    with pytest.raises(SecurityError, match="is unsafe"):
+        fill(source, {"firstname": "Ada"})
+
+
+@pytest.mark.parametrize("source", PEEKS)
+def test_the_sandbox_shows_nothing_of_an_internal_that_got_past_vetting(vetting_bypassed, source):
+    assert fill(source, {"firstname": "Ada"}) == ""
+
+
+def test_rendering_through_the_environment_itself_raises_a_security_error():
+    for source in ESCAPES:
+        with pytest.raises(SecurityError):
+            merge_tags_module._ENV.from_string(source).render(firstname="Ada")
 
 
 def test_export_translation_keeps_everything_but_the_tags_verbatim():
