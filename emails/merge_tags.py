@@ -1,8 +1,9 @@
 """Merge tags: parse and vet them, fill them with values, or replace them with an ESP's own syntax.
 
 Authors write only three forms of merge tag, so every email stays portable to an ESP:
-`{{ name }}`, `{{ name | default("text") }}` and `{{ unsubscribe_url }}`. Templates run in
-Jinja2's SandboxedEnvironment all the same, and anything else is refused before it runs.
+`{{ name }}`, `{{ name | default("text") }}` and `{{ unsubscribe_url }}`. A source is parsed by
+Jinja2's SandboxedEnvironment and anything else is refused; what is accepted is kept as its pieces
+(literal text and merge tags), and filling joins them: no template is compiled, nothing is run.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import escape
 
 UNSUBSCRIBE = "unsubscribe_url"
 PREVIEW_UNSUBSCRIBE_URL = "https://example.com/unsubscribe"
@@ -40,17 +42,14 @@ class MergeTag:
 # --- merge tags ------------------------------------------------------------------------------
 
 
-def _finalize(value: Any) -> Any:
-    return "" if value is None else value
-
-
-_ENV = SandboxedEnvironment(autoescape=True, finalize=_finalize, keep_trailing_newline=True)
+# The parser and vetter of every source. Nothing is compiled or rendered with it: a source it accepts
+# holds only literal text and the allowed merge tags, and is filled by joining those pieces.
+_ENV = SandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
 
 
 @dataclass(frozen=True)
 class _Parsed:
     pieces: tuple[str | MergeTag, ...]  # the source as literal text and merge tags, in order
-    template: Any  # compiled lazily by the sandbox for preview rendering
 
     @property
     def tags(self) -> list[MergeTag]:
@@ -76,7 +75,7 @@ def _parse(source: str) -> _Parsed:
             raise MergeTagError(BLOCKS_REFUSED, statement.lineno)
         for item in statement.nodes:
             pieces.append(item.data if isinstance(item, nodes.TemplateData) else _merge_tag(item))
-    parsed = _Parsed(tuple(pieces), _ENV.from_string(tree))
+    parsed = _Parsed(tuple(pieces))
     _parsed_cache[source] = parsed
     if len(_parsed_cache) > 1024:
         _parsed_cache.popitem(last=False)
@@ -183,28 +182,23 @@ def check_merge_tags(source: str | None) -> None:
         merge_tags(source)
 
 
-class _Missing:
-    """A merge tag with no value: renders empty, or its default."""
-
-    def __str__(self) -> str:
-        return ""
-
-    def __html__(self) -> str:
-        return ""
-
-
-def _default(value: Any, fallback: str = "") -> Any:
-    return fallback if isinstance(value, _Missing) or value in (None, "") else value
-
-
-_ENV.filters = {"default": _default}
-
-
 def fill(source: str, values: Mapping[str, Any]) -> str:
-    """Fill merge tags with `values`, HTML-escaped, in the sandbox; a tag without value gets its default."""
-    parsed = _parse(source)  # refuses anything but the allowed forms before it runs
-    context = {tag.name: values.get(tag.name) or _Missing() for tag in parsed.tags}
-    return parsed.template.render(context)
+    """Fill merge tags with `values`, HTML-escaped; a tag without a value (missing, empty, None, 0) gets
+    its default, or nothing. The source is vetted first: only literal text and merge tags are filled."""
+    out: list[str] = []
+    for piece in _parse(source).pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        value = values.get(piece.name)
+        if piece.default is None:
+            if value:
+                out.append(escape(value))
+        elif value and value not in (None, ""):
+            out.append(escape(value))
+        else:
+            out.append(escape(piece.default))
+    return "".join(out)
 
 
 def fill_with(source: str, tag: Callable[[MergeTag], str]) -> str:
