@@ -79,7 +79,7 @@ def cell_preview(campaign_id: int) -> Page:
                                {s.id for s in targeted})
     index = next(i for i, s in enumerate(targeted) if s.id == segment.id)
     start, stop = nearby(len(targeted), index)
-    near = [segment if s.id == segment.id else s for s in segments_by_id([s.id for s in targeted[start:stop]])]
+    near = segments_by_id([s.id for s in targeted[start:stop]])  # `segment` among them: one object per row
     grid = cells_of(near, campaign.phases, variants_of(campaign, near))
     here = grid[(segment.id, phase.id)]
     values = preview_values(campaign, segment)
