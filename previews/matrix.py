@@ -11,7 +11,7 @@ from typing import Any
 
 from campaigns.cells import Cell, cell_summaries, cells_of, variants_of
 from campaigns.content import EmailSummary, Summarizer
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,24 +86,53 @@ class Totals:
 
 # --- pages of the matrix, and the part of it the cell page shows ---------------------------
 
-SEGMENTS_PER_PAGE = 10  # rows of the matrix page: 10 segments × 15 phases × 5 emails is 750 cards
+# The matrix page shows up to 20 segments, and fewer when they receive many emails: about 400 email cards a page
+# (a page of a campaign of 100 segments × 15 phases × 5 emails has 5 segments, 375 cards).
+MAX_SEGMENTS_PER_PAGE = 20
+EMAILS_PER_PAGE = 400
 # Rows of the cell page's small matrix: every segment of a campaign of up to five, else the cell's segment
 # and its neighbours, so that the page costs the same in a campaign of a hundred segments.
 NEARBY_ALL = 5
 NEARBY_SEGMENTS = 3
 
 
-def page_count(segments: int) -> int:
-    return max(1, -(-segments // SEGMENTS_PER_PAGE))
+@dataclass(frozen=True)
+class Pages:
+    """How the matrix page splits a campaign's segments (in the campaign's order) into pages."""
+
+    segments: int
+    per_page: int
+
+    @classmethod
+    def of(cls, segments: int, emails: int) -> Pages:
+        """Pages for `segments` segments receiving `emails` emails in all."""
+        per_segment = emails / segments if segments else 0
+        fit = int(EMAILS_PER_PAGE // per_segment) if per_segment else MAX_SEGMENTS_PER_PAGE
+        return cls(segments, max(1, min(MAX_SEGMENTS_PER_PAGE, fit)))
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-self.segments // self.per_page))
+
+    def page_of(self, index: int) -> int:
+        """The page (1-based) that shows the segment at `index`."""
+        return index // self.per_page + 1
+
+    def first(self, page: int) -> int:
+        """The index of the first segment on `page`."""
+        return (page - 1) * self.per_page
+
+    def shown(self, segments: list[Any], page: int) -> list[Any]:
+        return segments[self.first(page):self.first(page) + self.per_page]
 
 
-def page_of(index: int) -> int:
-    """The matrix page (1-based) that shows the segment at `index` in the campaign's order."""
-    return index // SEGMENTS_PER_PAGE + 1
-
-
-def page_segments(segments: list[Any], page: int) -> list[Any]:
-    return segments[(page - 1) * SEGMENTS_PER_PAGE:page * SEGMENTS_PER_PAGE]
+def email_count(phases: list[Phase], segments: list[Any]) -> int:
+    """How many emails these segments receive in these phases, counted without laying out the cells."""
+    ids = {s.id for s in segments}
+    return sum(
+        len(ids) if not tp.audience else sum(a.id in ids for a in tp.audience)
+        for phase in phases for tp in phase.touchpoints if tp.is_email
+    )
 
 
 def nearby(count: int, index: int, size: int = NEARBY_SEGMENTS) -> tuple[int, int]:

@@ -19,9 +19,7 @@ from journeymail.security import EMAIL_POLICY
 from journeymail.validation import NotFound, ValidationError
 
 from .lookup import cell_args, elsewhere, lookup
-from .matrix import (
-    SEGMENTS_PER_PAGE, MatrixCell, Totals, matrix_grid, nav_cells, nearby, page_count, page_of, page_segments,
-)
+from .matrix import MatrixCell, Pages, Totals, email_count, matrix_grid, nav_cells, nearby
 from .test_send import TEST_SEND_FIELDS, send_test_request
 
 Page = Any
@@ -33,9 +31,9 @@ def matrix_page(campaign_id: int) -> Page:
     A large campaign comes in pages of segments (?page=2); the totals and the phase sums are the whole campaign's.
     """
     campaign = outline_or_404(campaign_id, segments=True)
-    pages = page_count(len(campaign.segments))
-    page = page_arg(request.args.get("page"), pages)
-    shown = page_segments(campaign.segments, page)
+    pages = Pages.of(len(campaign.segments), email_count(campaign.phases, campaign.segments))
+    page = page_arg(request.args.get("page"), pages.count)
+    shown = pages.shown(campaign.segments, page)
     grid = matrix_grid(campaign)
     cells = list(grid.values())
     return render_template(
@@ -44,9 +42,9 @@ def matrix_page(campaign_id: int) -> Page:
         grid=grid,
         segments=shown,
         page=page,
-        pages=pages,
-        per_page=SEGMENTS_PER_PAGE,
-        first=(page - 1) * SEGMENTS_PER_PAGE + 1,
+        pages=pages.count,
+        per_page=pages.per_page,
+        first=pages.first(page) + 1,
         totals=Totals.of(cells),
         by_segment={s.id: Totals.of([grid[(s.id, p.id)] for p in campaign.phases]) for s in shown},
         by_phase={p.id: Totals.of([grid[(s.id, p.id)] for s in campaign.segments]) for p in campaign.phases},
@@ -81,7 +79,7 @@ def cell_preview(campaign_id: int) -> Page:
                                {s.id for s in targeted})
     index = next(i for i, s in enumerate(targeted) if s.id == segment.id)
     start, stop = nearby(len(targeted), index)
-    near = [segment if s.id == segment.id else s for s in segments_by_id([s.id for s in targeted[start:stop]])]
+    near = segments_by_id([s.id for s in targeted[start:stop]])  # `segment` among them: one object per row
     grid = cells_of(near, campaign.phases, variants_of(campaign, near))
     here = grid[(segment.id, phase.id)]
     values = preview_values(campaign, segment)
@@ -105,7 +103,7 @@ def cell_preview(campaign_id: int) -> Page:
         hidden_after=len(targeted) - stop,
         nav=nav_cells(campaign, grid),
         cell_base=url_for("previews.cell_preview", campaign_id=campaign.id),
-        matrix_page=page_of(index),
+        matrix_page=Pages.of(len(targeted), email_count(campaign.phases, targeted)).page_of(index),
         kinds=KINDS,
         summary=summary,
     )

@@ -19,10 +19,14 @@ from emails.preview import preview_source
 from html_tree import Element, parse
 from journeymail.extensions import db
 from large_campaign import build_campaign
-from previews.matrix import SEGMENTS_PER_PAGE
+import previews.matrix as matrix_module
+from previews.matrix import Pages
 from segments.models import Segment
 
 FLAWED = '<mjml><mj-body><mj-section><mj-column><mj-button href="#">Go</mj-button></mj-column></mj-section></mj-body></mjml>'
+
+
+PER_PAGE = 10  # segments a page here, where they receive few emails each (the app's is 20)
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +34,12 @@ def _no_summaries() -> Iterator[None]:
     summaries.clear()
     yield
     summaries.clear()
+
+
+@pytest.fixture
+def ten_a_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages of ten segments, so that three pages take 25 segments, not 50."""
+    monkeypatch.setattr(matrix_module, "MAX_SEGMENTS_PER_PAGE", PER_PAGE)
 
 
 @pytest.fixture
@@ -146,13 +156,13 @@ def test_the_small_matrix_shows_checks_it_knows_and_renders_none_it_does_not(
 
 
 def test_the_cell_page_leads_back_to_the_matrix_page_that_shows_its_segment(
-    client: FlaskClient, create_campaign, create_segment, create_touchpoint
+    client: FlaskClient, create_campaign, create_segment, create_touchpoint, ten_a_page
 ):
-    campaign = targeted(SEGMENTS_PER_PAGE + 3, create_campaign, create_segment)
+    campaign = targeted(PER_PAGE + 3, create_campaign, create_segment)
     create_touchpoint(campaign, 0)
     phase = campaign.phases[0]
 
-    late = page(client.get(cell_url(campaign, campaign.segments[SEGMENTS_PER_PAGE + 1], 0)))
+    late = page(client.get(cell_url(campaign, campaign.segments[PER_PAGE + 1], 0)))
     early = page(client.get(cell_url(campaign, campaign.segments[1], 0)))
 
     matrix = f"/campaigns/{campaign.id}/matrix"
@@ -165,9 +175,9 @@ def test_the_cell_page_leads_back_to_the_matrix_page_that_shows_its_segment(
 
 
 @pytest.fixture
-def wide(create_campaign, create_segment, create_touchpoint) -> Campaign:
+def wide(create_campaign, create_segment, create_touchpoint, ten_a_page) -> Campaign:
     """2.5 pages of segments; an email for everyone in the first phase, a flawed one in the second for the last segment."""
-    campaign = targeted(2 * SEGMENTS_PER_PAGE + SEGMENTS_PER_PAGE // 2, create_campaign, create_segment)
+    campaign = targeted(2 * PER_PAGE + PER_PAGE // 2, create_campaign, create_segment)
     create_touchpoint(campaign, 0, kind="welcome", name="Welcome", subject="Hi {{ firstname }}")
     create_touchpoint(campaign, 1, kind="offer", name="Offer", subject="Offer", mjml=FLAWED,
                       segment_ids=[campaign.segments[-1].id])
@@ -187,8 +197,8 @@ def test_a_large_matrix_comes_in_pages_of_segments_with_the_whole_campaigns_tota
     first = page(client.get(f"/campaigns/{wide.id}/matrix"))
     last = page(client.get(f"/campaigns/{wide.id}/matrix?page=3"))
 
-    assert rows(first) == [s.name for s in wide.segments[:SEGMENTS_PER_PAGE]]
-    assert rows(last) == [s.name for s in wide.segments[2 * SEGMENTS_PER_PAGE:]]
+    assert rows(first) == [s.name for s in wide.segments[:PER_PAGE]]
+    assert rows(last) == [s.name for s in wide.segments[2 * PER_PAGE:]]
     assert totals(first) == totals(last) == {"emails": count + 1, "variants": 0,
                                               "gaps": count * len(wide.phases) - count - 1,
                                               "errors": totals(first)["errors"], "warnings": totals(first)["warnings"]}
@@ -212,14 +222,43 @@ def test_the_pages_link_to_each_other(client: FlaskClient, wide: Campaign):
     assert len(html.select("nav", class_="mx-pages")) == 2  # above the matrix and below it
 
 
-def test_a_matrix_of_one_page_has_no_pager(client: FlaskClient, create_campaign, create_segment, create_touchpoint):
-    campaign = targeted(SEGMENTS_PER_PAGE, create_campaign, create_segment)
+def test_a_matrix_of_one_page_has_no_pager(
+    client: FlaskClient, create_campaign, create_segment, create_touchpoint, ten_a_page
+):
+    campaign = targeted(PER_PAGE, create_campaign, create_segment)
     create_touchpoint(campaign, 0)
 
     html = page(client.get(f"/campaigns/{campaign.id}/matrix"))
 
     assert not html.select("nav", class_="mx-pages")
-    assert len(rows(html)) == SEGMENTS_PER_PAGE
+    assert len(rows(html)) == PER_PAGE
+
+
+def test_segments_that_receive_many_emails_come_fewer_to_a_page():
+    assert Pages.of(100, 100 * 15 * 5).per_page == 5  # 375 email cards a page
+    assert Pages.of(100, 100 * 15 * 5).count == 20
+    assert Pages.of(100, 100 * 7 * 2).per_page == 20
+    assert (Pages.of(3, 25).per_page, Pages.of(3, 25).count) == (20, 1)  # the demo: one page
+    assert Pages.of(5, 5 * 1000).per_page == 1
+    assert (Pages.of(0, 0).count, Pages.of(7, 0).count) == (1, 1)
+    assert [Pages.of(45, 45).page_of(i) for i in (0, 19, 20, 44)] == [1, 1, 2, 3]
+
+
+def test_the_matrix_page_shows_as_many_segments_as_fit(
+    client: FlaskClient, create_campaign, create_segment, create_touchpoint, monkeypatch
+):
+    monkeypatch.setattr(matrix_module, "EMAILS_PER_PAGE", 4)
+    campaign = targeted(6, create_campaign, create_segment)
+    create_touchpoint(campaign, 0)
+    create_touchpoint(campaign, 1)
+
+    html = page(client.get(f"/campaigns/{campaign.id}/matrix?page=2"))
+
+    assert rows(html) == ["Segment 03", "Segment 04"]  # two segments of two emails each: four cards
+    assert "Segments 3–4 of 6" in html.text()
+    assert html.select("a", href=f"/campaigns/{campaign.id}/matrix?page=3")
+    cell = page(client.get(cell_url(campaign, campaign.segments[4], 0)))
+    assert cell.select("a", href=f"/campaigns/{campaign.id}/matrix?page=3#phase-{campaign.phases[0].id}")
 
 
 @pytest.mark.parametrize(("query", "status", "message"), [
