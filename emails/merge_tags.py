@@ -64,6 +64,16 @@ def _parse(source: str) -> _Parsed:
     found = _parsed_cache.get(source)
     if found is not None:
         return found
+    plain = _plain_pieces(source)
+    parsed = _Parsed(plain if plain is not None else _vetted_pieces(source))
+    _parsed_cache[source] = parsed
+    if len(_parsed_cache) > 1024:
+        _parsed_cache.popitem(last=False)
+    return parsed
+
+
+def _vetted_pieces(source: str) -> tuple[str | MergeTag, ...]:
+    """The pieces of a source as the sandbox parses it; raises MergeTagError for anything not allowed."""
     _refuse_hidden_syntax(source)
     try:
         tree = _ENV.parse(source)
@@ -75,11 +85,42 @@ def _parse(source: str) -> _Parsed:
             raise MergeTagError(BLOCKS_REFUSED, statement.lineno)
         for item in statement.nodes:
             pieces.append(item.data if isinstance(item, nodes.TemplateData) else _merge_tag(item))
-    parsed = _Parsed(tuple(pieces))
-    _parsed_cache[source] = parsed
-    if len(_parsed_cache) > 1024:
-        _parsed_cache.popitem(last=False)
-    return parsed
+    return tuple(pieces)
+
+
+# The shortcut for what nearly every source is: literal text and merge tags written plainly, one
+# line each: {{ name }} or {{ name | default("text") }} (quotes of either kind, no backslash). It
+# gives exactly the pieces the sandbox's parse gives (tests/test_merge_tag_pieces.py compares the
+# two), and leaves anything else, accepted or refused, to the sandbox: it never refuses.
+_OPENING = re.compile(r"\{[{%#]")  # where Jinja's text ends: {{, {% or {#
+_PLAIN_TAG = re.compile(
+    r"""\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*"""
+    r"""(?:\}\}|\|[ \t]*default[ \t]*\([ \t]*(?:"([^"\\\n]*)"|'([^'\\\n]*)')[ \t]*\)[ \t]*\}\})"""
+)
+# Names Jinja reads as constants or operators, and the reserved ones: the sandbox decides those.
+_NOT_PLAIN_NAMES = frozenset({"true", "false", "True", "False", "none", "None", "not", "and", "or", "in", "is",
+                              "if", "else", "self"})
+_LINE_BREAKS = re.compile(r"\r\n|\r")  # Jinja reads \r\n and \r as \n (and no other line break)
+
+
+def _plain_pieces(source: str) -> tuple[str | MergeTag, ...] | None:
+    text = _LINE_BREAKS.sub("\n", source) if "\r" in source else source
+    pieces: list[str | MergeTag] = []
+    position, line = 0, 1
+    while (opening := _OPENING.search(text, position)) is not None:
+        start = opening.start()
+        tag = _PLAIN_TAG.match(text, start)
+        if tag is None or tag.group(1) in _NOT_PLAIN_NAMES:
+            return None
+        if start > position:
+            pieces.append(text[position:start])
+            line += text.count("\n", position, start)
+        default = tag.group(2) if tag.group(2) is not None else tag.group(3)
+        pieces.append(MergeTag(tag.group(1), default, line))
+        position = tag.end()
+    if position < len(text):
+        pieces.append(text[position:])
+    return tuple(pieces)
 
 
 def _refuse_hidden_syntax(source: str) -> None:
