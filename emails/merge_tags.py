@@ -9,7 +9,7 @@ Jinja2's SandboxedEnvironment and anything else is refused; what is accepted is 
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +17,8 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
+
+from .cache import ContentCache
 
 UNSUBSCRIBE = "unsubscribe_url"
 PREVIEW_UNSUBSCRIBE_URL = "https://example.com/unsubscribe"
@@ -56,20 +58,32 @@ class _Parsed:
         return [p for p in self.pieces if isinstance(p, MergeTag)]
 
 
-_parsed_cache: OrderedDict[str, _Parsed] = OrderedDict()
+def _parsed_size(found: _Parsed | MergeTagError) -> int:
+    if isinstance(found, MergeTagError):
+        return 300 + sys.getsizeof(found.message)
+    return 100 + sum(sys.getsizeof(p) if isinstance(p, str) else 120 for p in found.pieces)
+
+
+# Parsed sources by exact text; a refusal is cached (and raised) like a result.
+parse_cache: ContentCache[_Parsed | MergeTagError] = ContentCache("merge-tag parses", _parsed_size)
 
 
 def _parse(source: str) -> _Parsed:
     """Parse and vet a template once; raises MergeTagError for anything but the allowed forms."""
-    found = _parsed_cache.get(source)
-    if found is not None:
-        return found
+    found = parse_cache.get_or_make(source, lambda: _parse_uncached(source))
+    if isinstance(found, MergeTagError):
+        raise MergeTagError(found.message, found.line)  # a fresh error each time: callers may chain it
+    return found
+
+
+def _parse_uncached(source: str) -> _Parsed | MergeTagError:
     plain = _plain_pieces(source)
-    parsed = _Parsed(plain if plain is not None else _vetted_pieces(source))
-    _parsed_cache[source] = parsed
-    if len(_parsed_cache) > 1024:
-        _parsed_cache.popitem(last=False)
-    return parsed
+    if plain is not None:
+        return _Parsed(plain)
+    try:
+        return _Parsed(_vetted_pieces(source))
+    except MergeTagError as error:
+        return error
 
 
 def _vetted_pieces(source: str) -> tuple[str | MergeTag, ...]:
@@ -136,7 +150,7 @@ def _refuse_hidden_syntax(source: str) -> None:
 
 
 def clear_parse_cache() -> None:
-    _parsed_cache.clear()
+    parse_cache.clear()
 
 
 def merge_tags(source: str) -> list[MergeTag]:
