@@ -9,7 +9,7 @@ Jinja2's SandboxedEnvironment and anything else is refused; what is accepted is 
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +17,8 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
+
+from .cache import ContentCache
 
 UNSUBSCRIBE = "unsubscribe_url"
 PREVIEW_UNSUBSCRIBE_URL = "https://example.com/unsubscribe"
@@ -56,14 +58,36 @@ class _Parsed:
         return [p for p in self.pieces if isinstance(p, MergeTag)]
 
 
-_parsed_cache: OrderedDict[str, _Parsed] = OrderedDict()
+def _parsed_size(found: _Parsed | MergeTagError) -> int:
+    if isinstance(found, MergeTagError):
+        return 300 + sys.getsizeof(found.message)
+    return 100 + sum(sys.getsizeof(p) if isinstance(p, str) else 120 for p in found.pieces)
+
+
+# Parsed sources by exact text; a refusal is cached (and raised) like a result.
+parse_cache: ContentCache[_Parsed | MergeTagError] = ContentCache("merge-tag parses", _parsed_size)
 
 
 def _parse(source: str) -> _Parsed:
     """Parse and vet a template once; raises MergeTagError for anything but the allowed forms."""
-    found = _parsed_cache.get(source)
-    if found is not None:
-        return found
+    found = parse_cache.get_or_make(source, lambda: _parse_uncached(source))
+    if isinstance(found, MergeTagError):
+        raise MergeTagError(found.message, found.line)  # a fresh error each time: callers may chain it
+    return found
+
+
+def _parse_uncached(source: str) -> _Parsed | MergeTagError:
+    plain = _plain_pieces(source)
+    if plain is not None:
+        return _Parsed(plain)
+    try:
+        return _Parsed(_vetted_pieces(source))
+    except MergeTagError as error:
+        return error
+
+
+def _vetted_pieces(source: str) -> tuple[str | MergeTag, ...]:
+    """The pieces of a source as the sandbox parses it; raises MergeTagError for anything not allowed."""
     _refuse_hidden_syntax(source)
     try:
         tree = _ENV.parse(source)
@@ -75,11 +99,42 @@ def _parse(source: str) -> _Parsed:
             raise MergeTagError(BLOCKS_REFUSED, statement.lineno)
         for item in statement.nodes:
             pieces.append(item.data if isinstance(item, nodes.TemplateData) else _merge_tag(item))
-    parsed = _Parsed(tuple(pieces))
-    _parsed_cache[source] = parsed
-    if len(_parsed_cache) > 1024:
-        _parsed_cache.popitem(last=False)
-    return parsed
+    return tuple(pieces)
+
+
+# The shortcut for what nearly every source is: literal text and merge tags written plainly, one
+# line each: {{ name }} or {{ name | default("text") }} (quotes of either kind, no backslash). It
+# gives exactly the pieces the sandbox's parse gives (tests/test_merge_tag_pieces.py compares the
+# two), and leaves anything else, accepted or refused, to the sandbox: it never refuses.
+_OPENING = re.compile(r"\{[{%#]")  # where Jinja's text ends: {{, {% or {#
+_PLAIN_TAG = re.compile(
+    r"""\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*"""
+    r"""(?:\}\}|\|[ \t]*default[ \t]*\([ \t]*(?:"([^"\\\n]*)"|'([^'\\\n]*)')[ \t]*\)[ \t]*\}\})"""
+)
+# Names Jinja reads as constants or operators, and the reserved ones: the sandbox decides those.
+_NOT_PLAIN_NAMES = frozenset({"true", "false", "True", "False", "none", "None", "not", "and", "or", "in", "is",
+                              "if", "else", "self"})
+_LINE_BREAKS = re.compile(r"\r\n|\r")  # Jinja reads \r\n and \r as \n (and no other line break)
+
+
+def _plain_pieces(source: str) -> tuple[str | MergeTag, ...] | None:
+    text = _LINE_BREAKS.sub("\n", source) if "\r" in source else source
+    pieces: list[str | MergeTag] = []
+    position, line = 0, 1
+    while (opening := _OPENING.search(text, position)) is not None:
+        start = opening.start()
+        tag = _PLAIN_TAG.match(text, start)
+        if tag is None or tag.group(1) in _NOT_PLAIN_NAMES:
+            return None
+        if start > position:
+            pieces.append(text[position:start])
+            line += text.count("\n", position, start)
+        default = tag.group(2) if tag.group(2) is not None else tag.group(3)
+        pieces.append(MergeTag(tag.group(1), default, line))
+        position = tag.end()
+    if position < len(text):
+        pieces.append(text[position:])
+    return tuple(pieces)
 
 
 def _refuse_hidden_syntax(source: str) -> None:
@@ -95,7 +150,7 @@ def _refuse_hidden_syntax(source: str) -> None:
 
 
 def clear_parse_cache() -> None:
-    _parsed_cache.clear()
+    parse_cache.clear()
 
 
 def merge_tags(source: str) -> list[MergeTag]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import mjml
 
 from .cache import ContentCache
+
 
 class MJMLError(ValueError):
     """MJML that does not compile; `line` when the compiler says where."""
@@ -18,8 +20,12 @@ class MJMLError(ValueError):
         self.line = line
 
 
+def _compiled_size(found: str | MJMLError) -> int:
+    return sys.getsizeof(found) if isinstance(found, str) else 200 + sys.getsizeof(found.message)
+
+
 # Compiled HTML by exact MJML source; a compile error is cached (and raised) like a result.
-compile_cache: ContentCache[str | MJMLError] = ContentCache(2048)
+compile_cache: ContentCache[str | MJMLError] = ContentCache("compiled MJML", _compiled_size)
 
 
 def _no_includes(path: str, *_: Any) -> str:

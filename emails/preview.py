@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +32,21 @@ class Preview:
         }
 
 
+def _preview_size(preview: Preview) -> int:
+    """The bytes a cached preview holds: its strings (the HTML above all), tags, values and checks."""
+    rendered = preview.rendered
+    strings = (rendered.subject, rendered.preheader, rendered.mjml, rendered.html, rendered.text_override)
+    return (
+        600
+        + sum(sys.getsizeof(s) for s in strings if s is not None)
+        + 120 * len(rendered.tags)
+        + sum(sys.getsizeof(k) + sys.getsizeof(v) + 100 for k, v in rendered.values.items())
+        + sum(sys.getsizeof(c.message) + 100 for c in preview.checks)
+    )
+
+
 # Whole previews by everything that determines them: source, subject, preheader, values, text, marketing.
-preview_cache: ContentCache[Preview] = ContentCache(4096)
+preview_cache: ContentCache[Preview] = ContentCache("previews", _preview_size)
 
 
 def preview_source(
@@ -41,8 +55,8 @@ def preview_source(
 ) -> Preview:
     """Render MJML as written (the editor's live preview) and check it."""
     values = values or {}
-    parts = {"mjml": mjml, "subject": subject, "preheader": preheader, "values": values,
-             "text": text_override, "marketing": marketing}
+    # Everything that decides the preview, compared in full on a hit; the values as canonical JSON.
+    content = (mjml, subject, preheader, json.dumps(values, sort_keys=True, default=str), text_override, marketing)
 
     def make() -> Preview:
         rendered = render_email(
@@ -50,4 +64,4 @@ def preview_source(
         )
         return Preview(rendered, run_checks(rendered, mjml, marketing=marketing))
 
-    return preview_cache.get_or_make(json.dumps(parts, sort_keys=True, default=str), make)
+    return preview_cache.get_or_make(content, make)

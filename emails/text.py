@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import sys
 from html.parser import HTMLParser
+
+from .cache import ContentCache
+
 
 class _TextExtractor(HTMLParser):
     """Email HTML to readable text: blocks become lines, links read `text (url)`, hidden parts vanish."""
@@ -74,10 +77,20 @@ class _TextExtractor(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-@lru_cache(maxsize=1024)
-def html_to_text(html: str) -> str:
-    """The plain-text part of an email, from its HTML (cached: segments often share one HTML)."""
+# Text parts by the HTML they are derived from (segments often share one HTML).
+text_cache: ContentCache[str] = ContentCache("text parts", sys.getsizeof)
+
+
+def _extract_text(html: str) -> str:
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
     return parser.text()
+
+
+def html_to_text(html: str) -> str:
+    """The plain-text part of an email, from its HTML (cached by the HTML)."""
+    return text_cache.get_or_make(html, lambda: _extract_text(html))
+
+
+html_to_text.cache_clear = text_cache.clear  # type: ignore[attr-defined]  # as functools.lru_cache had it

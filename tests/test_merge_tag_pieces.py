@@ -1,4 +1,5 @@
-"""Filling from the parsed pieces gives what rendering the source in Jinja2's sandbox gave, byte for byte."""
+"""Filling from the parsed pieces gives what rendering the source in Jinja2's sandbox gave, byte for byte;
+and the shortcut for plainly written merge tags gives exactly the pieces the sandbox's parse gives."""
 
 from __future__ import annotations
 
@@ -78,9 +79,14 @@ VALUES: list[dict[str, Any]] = [
 ]
 
 
+PLAIN = [f for f in FRAGMENTS if merge_tags_module._plain_pieces(f) is not None]
+
+
 def generated_sources(count: int, seed: int = 8) -> list[str]:
+    """Fragments strung together, mostly the plain ones, so that the shortcut is taken often."""
     rng = random.Random(seed)
-    return ["".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 8))) for _ in range(count)]
+    return ["".join(rng.choice(PLAIN if rng.random() < 0.85 else FRAGMENTS) for _ in range(rng.randint(1, 8)))
+            for _ in range(count)]
 
 
 def outcome(action: Any) -> Any:
@@ -95,6 +101,37 @@ def _fresh_parses() -> Any:
     clear_parse_cache()
     yield
     clear_parse_cache()
+
+
+# --- the shortcut -------------------------------------------------------------------------------
+
+
+def test_the_shortcut_takes_the_starters_and_the_gallery():
+    for source in real_sources():
+        assert merge_tags_module._plain_pieces(source) is not None
+
+
+def test_the_shortcut_gives_the_pieces_of_the_sandboxs_parse_or_leaves_the_source_to_it():
+    taken = 0
+    for source in real_sources() + FRAGMENTS + generated_sources(3000):
+        plain = merge_tags_module._plain_pieces(source)
+        if plain is None:
+            continue  # the sandbox decides, accepting or refusing
+        taken += 1
+        assert plain == merge_tags_module._vetted_pieces(source), source  # raises if the sandbox would refuse
+    assert taken > 1000  # the comparison is not empty
+
+
+def test_salted_real_sources_give_the_same_pieces_both_ways():
+    rng = random.Random(9)
+    for source in real_sources():
+        for _ in range(20):
+            at = rng.randrange(len(source) + 1)
+            salted = source[:at] + rng.choice(FRAGMENTS) + source[at:]
+            plain = merge_tags_module._plain_pieces(salted)
+            vetted = outcome(lambda: merge_tags_module._vetted_pieces(salted))  # noqa: B023
+            if plain is not None:
+                assert vetted == ("ok", plain)
 
 
 # --- filling ------------------------------------------------------------------------------------

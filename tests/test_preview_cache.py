@@ -1,5 +1,6 @@
 """Rendered previews are cached by the content that determines them: a repeat is served from the
-cache, and no edit (body, variant, subject, preheader, text, values) is ever answered with a stale render."""
+cache, and no edit (body, variant, subject, preheader, text, values) is ever answered with a stale render,
+whether the caches have room for everything or evict at every request."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from campaigns.content import summaries
 from campaigns.models import Campaign, Touchpoint
 from emails import preview_cache
 import emails as rendering
+from emails.merge_tags import parse_cache
+from emails.text import text_cache
 from segments.models import Segment
 
 BODY = """<mjml>
@@ -51,16 +54,35 @@ class Cell:
         return response.get_json()
 
 
+CACHES = [preview_cache, rendering.compile_cache, parse_cache, text_cache]
+
+
 @pytest.fixture(autouse=True)
 def _empty_caches() -> Iterator[None]:
     """Counters start at zero; and no test sees what another rendered (nor the summaries the matrix keeps)."""
-    preview_cache.clear()
-    rendering.compile_cache.clear()
+    for cache in CACHES:
+        cache.clear()
     summaries.clear()
     yield
-    preview_cache.clear()
-    rendering.compile_cache.clear()
+    for cache in CACHES:
+        cache.clear()
     summaries.clear()
+
+
+@pytest.fixture(params=["roomy", "tight"])
+def budget(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A never-stale test runs twice: with the room to keep everything, and with a budget of bytes so
+    tight that the caches evict at every request: an evicted result must never come back stale either."""
+    if request.param == "roomy":
+        yield request.param
+        return
+    limit, evictions = rendering.cache_budget.limit, rendering.cache_budget.evictions
+    rendering.cache_budget.resize(12 * 1024)  # less than one email with its parse and compile
+    try:
+        yield request.param
+        assert rendering.cache_budget.evictions > evictions  # the test did run with evictions
+    finally:
+        rendering.cache_budget.resize(limit)
 
 
 @pytest.fixture
@@ -135,7 +157,7 @@ def test_posting_the_same_mjml_twice_renders_it_once(client: FlaskClient) -> Non
 # --- never stale -------------------------------------------------------------------------------
 
 
-def test_editing_the_body_is_never_answered_with_the_old_render(client: FlaskClient, cell: Cell) -> None:
+def test_editing_the_body_is_never_answered_with_the_old_render(client: FlaskClient, cell: Cell, budget: str) -> None:
     before = cell.preview(client)
     assert "Marigold" in before["html"]
 
@@ -158,7 +180,7 @@ def test_undoing_an_edit_brings_back_the_first_render(client: FlaskClient, cell:
     assert preview_cache.hits == 1  # the same content: the first render, served again
 
 
-def test_editing_the_subject_is_never_answered_with_the_old_subject(client: FlaskClient, cell: Cell) -> None:
+def test_editing_the_subject_is_never_answered_with_the_old_subject(client: FlaskClient, cell: Cell, budget: str) -> None:
     assert cell.preview(client)["subject"] == "The new catalogue, Ada"
 
     ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"subject": "Autumn is here, {{ firstname }}"}))
@@ -166,7 +188,7 @@ def test_editing_the_subject_is_never_answered_with_the_old_subject(client: Flas
     assert cell.preview(client)["subject"] == "Autumn is here, Ada"
 
 
-def test_a_subject_that_becomes_too_long_shows_its_check_at_once(client: FlaskClient, cell: Cell) -> None:
+def test_a_subject_that_becomes_too_long_shows_its_check_at_once(client: FlaskClient, cell: Cell, budget: str) -> None:
     assert "subject-long" not in {c["code"] for c in cell.preview(client)["checks"]}
 
     ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"subject": "x" * 70}))
@@ -174,7 +196,7 @@ def test_a_subject_that_becomes_too_long_shows_its_check_at_once(client: FlaskCl
     assert "subject-long" in {c["code"] for c in cell.preview(client)["checks"]}
 
 
-def test_editing_the_preheader_is_never_answered_with_the_old_preheader(client: FlaskClient, cell: Cell) -> None:
+def test_editing_the_preheader_is_never_answered_with_the_old_preheader(client: FlaskClient, cell: Cell, budget: str) -> None:
     cell.preview(client)
 
     new = "Twelve new colours for the cold months"
@@ -183,7 +205,7 @@ def test_editing_the_preheader_is_never_answered_with_the_old_preheader(client: 
     assert cell.preview(client)["preheader"] == new
 
 
-def test_editing_the_text_override_is_never_answered_with_the_old_text(client: FlaskClient, cell: Cell) -> None:
+def test_editing_the_text_override_is_never_answered_with_the_old_text(client: FlaskClient, cell: Cell, budget: str) -> None:
     ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"text_override": "Plain Marigold"}))
     assert cell.preview(client)["text"].strip() == "Plain Marigold"
 
@@ -195,7 +217,7 @@ def test_editing_the_text_override_is_never_answered_with_the_old_text(client: F
     assert "See the catalogue (https://example.com/catalogue)" in cell.preview(client)["text"]
 
 
-def test_editing_a_variant_is_never_answered_with_the_old_variant(client: FlaskClient, cell: Cell) -> None:
+def test_editing_a_variant_is_never_answered_with_the_old_variant(client: FlaskClient, cell: Cell, budget: str) -> None:
     url = f"/api/touchpoints/{cell.touchpoint.id}/variants/{cell.segment.id}"
     ok(client.put(url, json={"mjml": body_with("Cobalt"), "subject": "For founders"}))
     first = cell.preview(client)
@@ -208,7 +230,7 @@ def test_editing_a_variant_is_never_answered_with_the_old_variant(client: FlaskC
     assert second["subject"] == "Still for founders"
 
 
-def test_adding_and_deleting_a_variant_switch_the_preview_at_once(client: FlaskClient, cell: Cell) -> None:
+def test_adding_and_deleting_a_variant_switch_the_preview_at_once(client: FlaskClient, cell: Cell, budget: str) -> None:
     url = f"/api/touchpoints/{cell.touchpoint.id}/variants/{cell.segment.id}"
     cell.preview(client)
 
@@ -222,7 +244,7 @@ def test_adding_and_deleting_a_variant_switch_the_preview_at_once(client: FlaskC
 
 
 def test_editing_the_base_shows_for_a_segment_whose_variant_only_sets_the_subject(
-    client: FlaskClient, cell: Cell
+    client: FlaskClient, cell: Cell, budget: str
 ) -> None:
     url = f"/api/touchpoints/{cell.touchpoint.id}/variants/{cell.segment.id}"
     ok(client.put(url, json={"subject": "For founders"}))
@@ -236,7 +258,7 @@ def test_editing_the_base_shows_for_a_segment_whose_variant_only_sets_the_subjec
 
 
 def test_editing_the_segments_sample_data_is_never_answered_with_the_old_values(
-    client: FlaskClient, cell: Cell
+    client: FlaskClient, cell: Cell, budget: str
 ) -> None:
     assert "catalogue is out, Ada." in cell.preview(client)["html"]
 
@@ -249,7 +271,7 @@ def test_editing_the_segments_sample_data_is_never_answered_with_the_old_values(
 
 
 def test_editing_the_campaigns_sample_data_is_never_answered_with_the_old_values(
-    client: FlaskClient, cell: Cell
+    client: FlaskClient, cell: Cell, budget: str
 ) -> None:
     assert "Our spring catalogue" in cell.preview(client)["html"]  # the merge tag's default
 
@@ -262,7 +284,7 @@ def test_editing_the_campaigns_sample_data_is_never_answered_with_the_old_values
     assert "Our summer catalogue" in summer["html"] and "winter" not in summer["html"]
 
 
-def test_a_value_removed_from_the_sample_data_falls_back_to_the_default(client: FlaskClient, cell: Cell) -> None:
+def test_a_value_removed_from_the_sample_data_falls_back_to_the_default(client: FlaskClient, cell: Cell, budget: str) -> None:
     ok(client.patch(f"/api/segments/{cell.segment.id}", json={"sample_data": {"firstname": "Ada", "season": "autumn"}}))
     assert "Our autumn catalogue" in cell.preview(client)["html"]
 
@@ -271,7 +293,7 @@ def test_a_value_removed_from_the_sample_data_falls_back_to_the_default(client: 
     assert "Our spring catalogue" in cell.preview(client)["html"]
 
 
-def test_the_matrix_counts_follow_an_edit_at_once(client: FlaskClient, cell: Cell) -> None:
+def test_the_matrix_counts_follow_an_edit_at_once(client: FlaskClient, cell: Cell, budget: str) -> None:
     def errors() -> int:
         body = client.get(f"/api/campaigns/{cell.campaign.id}/matrix").get_json()
         return sum(c["checks"]["error"] for c in body["cells"])
@@ -283,7 +305,7 @@ def test_the_matrix_counts_follow_an_edit_at_once(client: FlaskClient, cell: Cel
     assert errors() == 2  # subject-empty, once per targeted segment
 
 
-def test_an_edit_made_into_a_mistake_and_back_never_shows_the_mistake(client: FlaskClient, cell: Cell) -> None:
+def test_an_edit_made_into_a_mistake_and_back_never_shows_the_mistake(client: FlaskClient, cell: Cell, budget: str) -> None:
     ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"mjml": "<mjml><mj-body><mj-text>x</mjml>"}))
     broken = cell.preview(client)
     ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"mjml": body_with("Saffron")}))
@@ -291,3 +313,34 @@ def test_an_edit_made_into_a_mistake_and_back_never_shows_the_mistake(client: Fl
 
     assert broken["html"] is None and "mjml-compile" in {c["code"] for c in broken["checks"]}
     assert "Saffron" in fixed["html"] and "mjml-compile" not in {c["code"] for c in fixed["checks"]}
+
+
+# --- never stale, in the caches behind the preview: parses, text parts --------------------------------
+
+
+def test_the_live_preview_of_a_merge_tag_mistake_and_back(client: FlaskClient, budget: str) -> None:
+    """A refused merge tag is cached like a parse; fixing it is a new source, and the mistake comes back as it was."""
+
+    def post(mjml: str) -> dict[str, Any]:
+        response = client.post("/api/preview", json={"mjml": mjml, "subject": "Hi", "sample_data": {"firstname": "Ada"}})
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        return response.get_json()
+
+    mistake = body_with("{{ firstname.upper() }}")
+    first = post(mistake)
+    fixed = post(body_with("{{ firstname }}"))
+    again = post(mistake)
+
+    invalid = [c for c in first["checks"] if c["code"] == "merge-tag-invalid"]
+    assert len(invalid) == 1 and invalid[0]["line"] == 5 and first["html"] is None
+    assert "merge-tag-invalid" not in {c["code"] for c in fixed["checks"]} and "catalogue is out, Ada. Ada" in fixed["html"]
+    assert again == first
+
+
+def test_the_text_part_follows_the_body_through_its_cache(client: FlaskClient, cell: Cell, budget: str) -> None:
+    words = ("Saffron", "Cobalt", "Marigold")
+    assert "Marigold" in cell.preview(client)["text"]
+    for word in words:
+        ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"mjml": body_with(word)}))
+        text = cell.preview(client)["text"]
+        assert word in text and not any(other in text for other in words if other != word)

@@ -84,7 +84,7 @@ def test_merge_tags_are_parsed_and_vetted_by_jinjas_sandboxed_environment(monkey
     parse = merge_tags_module._ENV.parse
     monkeypatch.setattr(merge_tags_module._ENV, "parse", lambda source: parsed.append(source) or parse(source))
     clear_parse_cache()
-    source = "Hi {{ firstname.upper() }}"
+    source = "Hi {{ firstname.upper() }}"  # not a merge tag as the shortcut writes them: the sandbox decides
 
     with pytest.raises(MergeTagError, match="Not an allowed merge tag"):
         merge_tags(source)
