@@ -7,7 +7,7 @@ then changes objects and flushes; the request commits once, so a refused change 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import current_app
@@ -99,14 +99,14 @@ def limit(what: str) -> int:
     return int(current_app.config[LIMITS[what][0]])
 
 
-def check_room(what: str, count: int, *, adding: int = 1, field_name: str | None = None) -> None:
-    """422 when a campaign that holds `count` of `what` cannot take `adding` more."""
+def check_room(what: str, count: int) -> None:
+    """422 when a campaign that holds `count` of `what` cannot take one more."""
     most = limit(what)
-    if count + adding <= most:
+    if count < most:
         return
     message = (f"The campaign has {_counted(what, count)}, the most a campaign can hold (the limit is {most:,}). "
                f"Delete one before adding another.")
-    raise ValidationError({field_name or what: message}, message)
+    raise ValidationError({what: message}, message)
 
 
 def _counted(what: str, count: int) -> str:
@@ -312,7 +312,7 @@ class NewTouchpoint:
     phase: int  # an index into the phases
     values: Mapping[str, Any]  # TOUCHPOINT_FIELDS, cleaned, but phase_id, position and segment_ids
     audience: Sequence[int] = ()  # indexes into the segments
-    variants: Sequence[tuple[int, Mapping[str, Any]]] = field(default_factory=tuple)  # (segment, CONTENT_FIELDS)
+    variants: Sequence[tuple[int, Mapping[str, Any]]] = ()  # (index into the segments, CONTENT_FIELDS)
 
 
 def create_whole_campaign(
