@@ -59,3 +59,11 @@ def saved_rows(source: type | Table, **where: Any) -> list[Row[Any]]:
 def unknown_id(model: type) -> int:
     """An ID no row of `model` has (IDs need not start at 1: PostgreSQL sequences keep counting)."""
     return (db.session.scalar(db.select(db.func.max(model.id))) or 0) + 1000
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "the page has no CSRF token field"
+    return match.group(1)

@@ -4,7 +4,6 @@ a clean database for every test, clients, and factories that build data through 
 from __future__ import annotations
 
 import os
-import re
 import smtplib
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,6 +14,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Touchpoint
+from api_support import csrf_token_from
 from config import TestConfig
 from journeymail import create_app
 from journeymail.extensions import db
@@ -81,14 +81,6 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
-
-
-def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html
-    )
-    assert match, "the page has no CSRF token field"
-    return match.group(1)
 
 
 @pytest.fixture

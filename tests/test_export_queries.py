@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from campaigns import services
 from campaigns.models import Campaign
-from conftest import csrf_token_from
+from api_support import csrf_token_from
 from journeymail.extensions import db
 from mailjet_standin import MailjetStandIn
 from segments import services as segment_services

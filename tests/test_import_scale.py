@@ -21,7 +21,7 @@ from werkzeug.test import stream_encode_multipart
 
 from api_support import database_rows, error_of
 from campaigns.models import Campaign
-from conftest import csrf_token_from
+from api_support import csrf_token_from
 from exports import uploads
 from exports.documents import FORMAT
 from journeymail.extensions import db
