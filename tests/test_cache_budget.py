@@ -9,12 +9,12 @@ import pytest
 
 import emails
 from emails import cache as caching
-from emails import preview_source
+from emails import checks, preview_source
 from emails.cache import ENTRY_BYTES, ContentCache, MemoryBudget, key_size
 from emails.merge_tags import parse_cache
 from emails.text import text_cache
 
-ALL_CACHES = [emails.preview_cache, emails.compile_cache, text_cache, parse_cache]
+ALL_CACHES = [emails.preview_cache, emails.compile_cache, checks.source_checks_cache, text_cache, parse_cache]
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +49,7 @@ def test_a_campaign_sized_working_set_is_all_hits_on_the_second_pass():
     evictions = caching.BUDGET.evictions
     first = [render(n, segment) for n, segment in emails_]
     assert emails.preview_cache.misses == 7500 and emails.compile_cache.misses == 7500
+    assert checks.source_checks_cache.misses == 3750  # the second segment's checks of the source were hits
     compiled = emails.compile_cache.misses
 
     second = [render(n, segment) for n, segment in emails_]
@@ -75,7 +76,7 @@ def small_budget() -> Iterator[MemoryBudget]:
 def test_memory_stays_under_the_budget_and_evicted_results_come_back_unchanged(small_budget):
     before = [render(n, 1).to_dict() for n in range(200)]
     assert small_budget.used <= small_budget.limit and small_budget.evictions > 0
-    assert len(small_budget) < 3 * 200  # some of the 200 previews (and their parses and compiles) are gone
+    assert len(small_budget) < 4 * 200  # some of the 200 previews (and their parses, compiles, checks) are gone
     held = sum(cache.bytes for cache in ALL_CACHES)
     assert held == small_budget.used  # the caches' own counts add up
 
