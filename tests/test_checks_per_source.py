@@ -203,3 +203,12 @@ def test_checks_that_depend_on_the_values_follow_the_values():
     rendered = render_email(mjml_source=source, subject="{{ firstname }}", preheader="p" * 40,
                             values={"firstname": "Ada"})
     assert {c.code for c in run_checks(rendered, source)} == {"image-alt-missing"}
+
+
+def test_the_call_to_action_is_found_as_before():
+    old = re.compile(r"<a\b[^>]*\bhref\s*=\s*[\"'](?!\s*[\"'#])", re.IGNORECASE)
+    htmls = [render_email(mjml_source=source).html or "" for source in real_sources()]
+    anchors = ['<a href="#">', "<a href=''>", '<A HREF=" x">', "<a name=x href='#top'>", "<abbr href='x'>",
+               '<a data-href="x">', '<a title=">" href="x">', "<a\nhref = 'x'>", "<a href=x>", '<a xhref="y">']
+    for html in htmls + anchors + [a + b for a in anchors for b in anchors]:
+        assert bool(checks._CALL_TO_ACTION.search(html)) == bool(old.search(html)), html[:80]
