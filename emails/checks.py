@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
-from .cache import ContentCache
+from .cache import ContentCache, Holding
 from .merge_tags import UNSUBSCRIBE, MergeTagError
 from .mjml import MJMLError
 from .render import Rendered
@@ -84,12 +83,13 @@ class _Lines:
         return self.line
 
 
-def _checks_size(found: dict[str, tuple[Check, ...]]) -> int:
-    return 100 + sum(100 + sum(150 + sys.getsizeof(c.message) for c in checks) for checks in found.values())
+def _checks_holds(found: dict[str, tuple[Check, ...]]) -> Holding:
+    checks = [check for rule_checks in found.values() for check in rule_checks]
+    return 100 * len(checks), (found, [c.message for c in checks])
 
 
 # The checks of every rule that reads only the source, by source: {rule name: its checks}.
-source_checks_cache: ContentCache[dict[str, tuple[Check, ...]]] = ContentCache("source checks", _checks_size)
+source_checks_cache: ContentCache[dict[str, tuple[Check, ...]]] = ContentCache("source checks", _checks_holds)
 _SOURCE_RULES: list[Rule] = []  # the rules marked @per_source, as written
 
 
