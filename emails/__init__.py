@@ -6,7 +6,8 @@
     text        the plain-text part, derived from the HTML
     render      render_email: the one function that turns content into a Rendered email; a TagWriter
                 (FilledTags, or an ESP's own) says how its merge tags are written
-    checks      quality rules, one function each, run on a Rendered email
+    checks      quality rules, one function each, run on a Rendered email; those that read only the
+                source are cached by source
     preview     a Rendered email with its checks, cached by everything that decides it
     cache       the caches, all keyed by content and bounded together by one budget of bytes
     starters    the starter MJML every new email of a kind begins with

@@ -1,15 +1,19 @@
 """Email quality checks: what would hurt an email in the inbox, found before anything is exported.
 
 Each rule is a small function that looks at one rendered email and yields Check results;
-adding a rule means writing one function and listing it in RULES.
+adding a rule means writing one function and listing it in RULES. A rule that reads only the MJML
+as its author wrote it (`email.source`), never what was filled in or compiled, says so with
+@per_source: its checks are then cached by source, and the segments that share a body pay once.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
+from .cache import ContentCache, Holding
 from .merge_tags import UNSUBSCRIBE, MergeTagError
 from .mjml import MJMLError
 from .render import Rendered
@@ -53,11 +57,56 @@ class Email:
 
 
 Rule = Callable[[Email], Iterator[Check]]
-TAG = re.compile(r"<(/?)(mjml|mj-[a-z-]+)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(/?)>", re.IGNORECASE)
+
+# An MJML tag: its closing slash, its name (mjml or mj-..., any case), its attributes up to the first ">"
+# outside quotes (a self-closing tag's end with its "/"). Any case is spelled out, with the four letters
+# that IGNORECASE also folds into a-z (\u0130 \u0131 \u017f \u212a), and the attributes never backtrack
+# (*+): this finds what <(/?)(mjml|mj-[a-z-]+)\b((?:[^>"']|"[^"]*"|'[^']*')*?)(/?)> found, in less time.
+TAG = re.compile(
+    "<(/?)([Mm][Jj](?:[Mm][Ll]|-[a-zA-Z\u0130\u0131\u017f\u212a-]+))\\b"
+    "([^>\"']*+(?:(?:\"[^\"]*+\"|'[^']*+')[^>\"']*+)*+)>"
+)
 
 
-def _line(source: str, offset: int) -> int:
-    return source.count("\n", 0, offset) + 1
+class _Lines:
+    """Line numbers of offsets in one source, counted only when asked for: from the offset asked before
+    when the offsets increase (as a rule's matches do), else from the start."""
+
+    def __init__(self, source: str):
+        self.source, self.offset, self.line = source, 0, 1
+
+    def of(self, offset: int) -> int:
+        if offset < self.offset:
+            return self.source.count("\n", 0, offset) + 1
+        self.line += self.source.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+def _checks_holds(found: dict[str, tuple[Check, ...]]) -> Holding:
+    checks = [check for rule_checks in found.values() for check in rule_checks]
+    return 100 * len(checks), (found, [c.message for c in checks])
+
+
+# The checks of every rule that reads only the source, by source: {rule name: its checks}.
+source_checks_cache: ContentCache[dict[str, tuple[Check, ...]]] = ContentCache("source checks", _checks_holds)
+_SOURCE_RULES: list[Rule] = []  # the rules marked @per_source, as written
+
+
+def per_source(rule: Rule) -> Rule:
+    """Mark a rule that reads only `email.source`: its checks are cached by source (with the checks
+    of the other such rules, found together the first time one of them is asked for)."""
+    _SOURCE_RULES.append(rule)
+
+    @functools.wraps(rule)
+    def cached(email: Email) -> Iterator[Check]:
+        found = source_checks_cache.get_or_make(
+            email.source, lambda: {r.__name__: tuple(r(email)) for r in _SOURCE_RULES}
+        )
+        return iter(found[rule.__name__])
+
+    cached.uncached = rule  # type: ignore[attr-defined]  # the rule itself, for the tests
+    return cached
 
 
 def compiles(email: Email) -> Iterator[Check]:
@@ -70,46 +119,61 @@ def compiles(email: Email) -> Iterator[Check]:
         yield Check("merge-tag-invalid", "error", error.message, error.line)
 
 
+@per_source
 def structure(email: Email) -> Iterator[Check]:
     """Unknown mj- elements and closing tags that do not match (the compiler lets both pass)."""
-    stack: list[tuple[str, int]] = []
+    source = email.source
+    stack: list[tuple[str, int]] = []  # the open elements: name, number of the opening tag
     unknown_opened: set[str] = set()
     inside_content: str | None = None
-    for match in TAG.finditer(email.source):
-        closing, name, _attrs, self_closing = match.group(1), match.group(2).lower(), match.group(3), match.group(4)
-        line = _line(email.source, match.start())
+    starts: list[int] = []
+    lines = _Lines(source)
+
+    def line_of(number: int) -> int:
+        """The line of the number-th tag: the tags' offsets are found only for a check that names a line."""
+        if not starts:
+            starts.extend(match.start() for match in TAG.finditer(source))
+        return lines.of(starts[number])
+
+    for number, (closing, name, attributes) in enumerate(TAG.findall(source)):
+        name = name.lower()
+        self_closing = attributes.endswith("/")
         if inside_content and not (closing and name == inside_content):
             # MJML never nests inside a content element's HTML: the content element was left open.
-            opened, opened_line = stack.pop()
+            opened, opened_at = stack.pop()
             shown = f"</{name}>" if closing else f"<{name}>"
-            yield Check("mjml-unclosed", "error", f"<{opened}> (line {opened_line}) is not closed before {shown}.", line)
+            yield Check("mjml-unclosed", "error", f"<{opened}> (line {line_of(opened_at)}) is not closed before {shown}.",
+                        line_of(number))
             inside_content = None
         if name not in KNOWN_ELEMENTS:
             if closing and name in unknown_opened:
                 continue  # reported at its opening tag
             unknown_opened.add(name)
-            yield Check("mjml-unknown-element", "error", f"<{name}> is not an MJML element; check the spelling.", line)
+            yield Check("mjml-unknown-element", "error", f"<{name}> is not an MJML element; check the spelling.",
+                        line_of(number))
             continue
         if self_closing:
             continue
         if not closing:
-            stack.append((name, line))
+            stack.append((name, number))
             inside_content = name if name in ENDING_TAGS else None
             continue
         inside_content = None
         if stack and stack[-1][0] == name:
             stack.pop()
         elif any(opened == name for opened, _ in stack):
-            opened, opened_line = stack.pop()
-            yield Check("mjml-unclosed", "error", f"<{opened}> (line {opened_line}) is not closed before </{name}>.", line)
+            opened, opened_at = stack.pop()
+            yield Check("mjml-unclosed", "error", f"<{opened}> (line {line_of(opened_at)}) is not closed before </{name}>.",
+                        line_of(number))
             while stack and stack[-1][0] != name:
                 stack.pop()
             if stack:
                 stack.pop()
         else:
-            yield Check("mjml-stray-closing", "error", f"</{name}> closes an element that was never opened.", line)
-    for opened, opened_line in stack:
-        yield Check("mjml-unclosed", "error", f"<{opened}> is never closed.", opened_line)
+            yield Check("mjml-stray-closing", "error", f"</{name}> closes an element that was never opened.",
+                        line_of(number))
+    for opened, opened_at in stack:
+        yield Check("mjml-unclosed", "error", f"<{opened}> is never closed.", line_of(opened_at))
 
 
 def size(email: Email) -> Iterator[Check]:
@@ -124,20 +188,48 @@ def size(email: Email) -> Iterator[Check]:
         )
 
 
+# An image tag and its attributes; as in TAG, the attributes never backtrack.
+_IMAGE = re.compile(r"<(mj-image|img)\b((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>", re.IGNORECASE)
+_ALT = re.compile(r"\balt\s*=", re.IGNORECASE)
+
+
+@per_source
 def image_alt(email: Email) -> Iterator[Check]:
-    for match in re.finditer(r"<(mj-image|img)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", email.source, re.IGNORECASE):
-        if not re.search(r"\balt\s*=", match.group(2), re.IGNORECASE):
+    lines = _Lines(email.source)
+    for match in _IMAGE.finditer(email.source):
+        if not _ALT.search(match.group(2)):
             yield Check(
                 "image-alt-missing", "warning",
                 "An image has no alt text; readers with images off see nothing (use alt=\"\" for decoration).",
-                _line(email.source, match.start()),
+                lines.of(match.start()),
             )
+
+
+def _matches(pattern: re.Pattern[str], text: str, start: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text), for a pattern that can only match where the text reads `start` in any case
+    (ASCII letters, which no other character lowers to): the lowered text is searched for `start` first,
+    which is much faster than trying the pattern at every position."""
+    lowered, position = text.lower(), 0
+    if len(lowered) != len(text):  # only \u0130 lowers to two characters: the offsets would shift
+        yield from pattern.finditer(text)
+        return
+    while (found := lowered.find(start, position)) >= 0:
+        match = pattern.match(text, found)
+        if match is None:
+            position = found + 1
+        else:
+            yield match
+            position = match.end()
+
+
+# Only whether there is a match counts, so the attributes before href are read lazily: most links start with it.
+_CALL_TO_ACTION = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"'](?!\s*[\"'#])", re.IGNORECASE)
 
 
 def call_to_action(email: Email) -> Iterator[Check]:
     if email.rendered.html is None:
         return
-    if not re.search(r"<a\b[^>]*\bhref\s*=\s*[\"'](?!\s*[\"'#])", email.rendered.html, re.IGNORECASE):
+    if not _CALL_TO_ACTION.search(email.rendered.html):
         yield Check("cta-missing", "warning", "There is no link or button: the reader has nothing to do.")
 
 
@@ -189,14 +281,21 @@ def merge_tag_values(email: Email) -> Iterator[Check]:
             )
 
 
+# \bhref, any case: the letters spelled out so the search can skip to an h (no other character folds
+# to h, r, e or f), and the word boundary before the h looked back at.
+_HREF = re.compile(r"[Hh](?<!\w[Hh])[Rr][Ee][Ff]\s*=\s*([\"'])(.*?)\1", re.DOTALL)
+
+
+@per_source
 def links(email: Email) -> Iterator[Check]:
-    for match in re.finditer(r"\bhref\s*=\s*([\"'])(.*?)\1", email.source, re.IGNORECASE | re.DOTALL):
+    lines = _Lines(email.source)
+    for match in _matches(_HREF, email.source, "href"):
         href = match.group(2).strip()
         if not href or href == "#" or href.lower().startswith("javascript:"):
             shown = href or "empty"
             yield Check(
                 "link-broken", "error", f"A link points to {shown!s}; give it a real address.",
-                _line(email.source, match.start()),
+                lines.of(match.start()),
             )
 
 

@@ -9,7 +9,6 @@ Jinja2's SandboxedEnvironment and anything else is refused; what is accepted is 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
-from .cache import ContentCache
+from .cache import ContentCache, Holding
 
 UNSUBSCRIBE = "unsubscribe_url"
 PREVIEW_UNSUBSCRIBE_URL = "https://example.com/unsubscribe"
@@ -58,14 +57,14 @@ class _Parsed:
         return [p for p in self.pieces if isinstance(p, MergeTag)]
 
 
-def _parsed_size(found: _Parsed | MergeTagError) -> int:
+def _parsed_holds(found: _Parsed | MergeTagError) -> Holding:
     if isinstance(found, MergeTagError):
-        return 300 + sys.getsizeof(found.message)
-    return 100 + sum(sys.getsizeof(p) if isinstance(p, str) else 120 for p in found.pieces)
+        return 300, (found.message,)
+    return 100 + 120 * sum(isinstance(p, MergeTag) for p in found.pieces), (found.pieces,)
 
 
 # Parsed sources by exact text; a refusal is cached (and raised) like a result.
-parse_cache: ContentCache[_Parsed | MergeTagError] = ContentCache("merge-tag parses", _parsed_size)
+parse_cache: ContentCache[_Parsed | MergeTagError] = ContentCache("merge-tag parses", _parsed_holds)
 
 
 def _parse(source: str) -> _Parsed:

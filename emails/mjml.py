@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import sys
 from typing import Any
 
 import mjml
 
-from .cache import ContentCache
+from .cache import ContentCache, Holding
 
 
 class MJMLError(ValueError):
@@ -20,12 +19,12 @@ class MJMLError(ValueError):
         self.line = line
 
 
-def _compiled_size(found: str | MJMLError) -> int:
-    return sys.getsizeof(found) if isinstance(found, str) else 200 + sys.getsizeof(found.message)
+def _compiled_holds(found: str | MJMLError) -> Holding:
+    return (0, (found,)) if isinstance(found, str) else (200, (found.message,))
 
 
 # Compiled HTML by exact MJML source; a compile error is cached (and raised) like a result.
-compile_cache: ContentCache[str | MJMLError] = ContentCache("compiled MJML", _compiled_size)
+compile_cache: ContentCache[str | MJMLError] = ContentCache("compiled MJML", _compiled_holds)
 
 
 def _no_includes(path: str, *_: Any) -> str:

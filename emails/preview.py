@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cache import ContentCache
+from .cache import ContentCache, Holding
 from .checks import Check, run_checks, summary
 from .render import Rendered, render_email
 
@@ -32,21 +31,18 @@ class Preview:
         }
 
 
-def _preview_size(preview: Preview) -> int:
-    """The bytes a cached preview holds: its strings (the HTML above all), tags, values and checks."""
+def _preview_holds(preview: Preview) -> Holding:
+    """What a cached preview holds: its strings (the HTML above all), tags, values and checks."""
     rendered = preview.rendered
-    strings = (rendered.subject, rendered.preheader, rendered.mjml, rendered.html, rendered.text_override)
     return (
-        600
-        + sum(sys.getsizeof(s) for s in strings if s is not None)
-        + 120 * len(rendered.tags)
-        + sum(sys.getsizeof(k) + sys.getsizeof(v) + 100 for k, v in rendered.values.items())
-        + sum(sys.getsizeof(c.message) + 100 for c in preview.checks)
+        600 + 120 * len(rendered.tags) + 100 * len(preview.checks),
+        (rendered.subject, rendered.preheader, rendered.mjml, rendered.html, rendered.text_override, rendered.values,
+         [c.message for c in preview.checks]),
     )
 
 
 # Whole previews by everything that determines them: source, subject, preheader, values, text, marketing.
-preview_cache: ContentCache[Preview] = ContentCache("previews", _preview_size)
+preview_cache: ContentCache[Preview] = ContentCache("previews", _preview_holds)
 
 
 def preview_source(

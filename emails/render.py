@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .merge_tags import PREVIEW_UNSUBSCRIBE_URL, UNSUBSCRIBE, MergeTag, MergeTagError, fill, merge_tags
@@ -39,7 +39,7 @@ class TagWriter(Protocol):
 
 @dataclass(frozen=True)
 class FilledTags:
-    """Each merge tag filled with its value (or its default) in the sandbox, HTML-escaped in the body."""
+    """Each merge tag filled with its value (or its default), HTML-escaped in the body."""
 
     values: Mapping[str, str]
 
@@ -139,6 +139,6 @@ def with_preheader(mjml: str, preheader_html: str) -> str:
 def _tags_outside_body(source: str, where: str) -> list[MergeTag]:
     """Merge tags of the subject, preheader or text part: a refusal says where, not a line of the body."""
     try:
-        return [replace(tag, line=None, where=where) for tag in merge_tags(source)]
+        return [MergeTag(tag.name, tag.default, None, where) for tag in merge_tags(source)]
     except MergeTagError as error:
         raise MergeTagError(f"In the {where}: {error.message}", None) from None

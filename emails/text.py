@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from html.parser import HTMLParser
 
 from .cache import ContentCache
@@ -78,7 +77,7 @@ class _TextExtractor(HTMLParser):
 
 
 # Text parts by the HTML they are derived from (segments often share one HTML).
-text_cache: ContentCache[str] = ContentCache("text parts", sys.getsizeof)
+text_cache: ContentCache[str] = ContentCache("text parts", lambda text: (0, (text,)))
 
 
 def _extract_text(html: str) -> str:

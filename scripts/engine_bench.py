@@ -13,7 +13,7 @@
         K segments with values of their own (a campaign where half the segments have variants is
         about K = 2): the work done per source is then shared, the compiles are not.
 
-REV defaults to the fork point of this branch from main. The old engine is read from git into a
+REV defaults to the engine before issue 8's cheaper rendering (6ab0c92). The old engine is read from git into a
 temporary package `emails_old`; nothing here is a test, and nothing here changes the engine.
 """
 
@@ -43,10 +43,8 @@ sys.path.insert(0, str(ROOT))
 # --- the two engines --------------------------------------------------------------------------
 
 
-def default_old() -> str:
-    return subprocess.run(
-        ["git", "merge-base", "HEAD", "main"], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.strip()
+# The engine before issue 8's cheaper rendering: merge tags compiled by Jinja, fixed-size LRU caches.
+BEFORE_ISSUE_8 = "6ab0c9282edd0040cf6d5ced49f06f0a08279f94"
 
 
 def load_old_engine(rev: str, folder: str) -> ModuleType:
@@ -344,7 +342,7 @@ def time_engines(old: ModuleType, new: ModuleType, n: int, gallery: bool, repeat
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["compare", "time"])
-    parser.add_argument("--old", default=None, help="git revision of the old engine (default: fork point from main)")
+    parser.add_argument("--old", default=BEFORE_ISSUE_8, help="git revision of the old engine (default: 6ab0c92)")
     parser.add_argument("--mutants", type=int, default=3000)
     parser.add_argument("-n", type=int, default=2000, help="distinct emails to time")
     parser.add_argument("--gallery", action="store_true", help="time the gallery templates instead of the starters")
@@ -352,7 +350,7 @@ def main() -> int:
     parser.add_argument("--share", type=int, default=1,
                         help="segments receiving each body, each with values of its own (a campaign: 2)")
     args = parser.parse_args()
-    rev = args.old or default_old()
+    rev = args.old
     with tempfile.TemporaryDirectory() as folder:
         old = load_old_engine(rev, folder)
         new = importlib.import_module("emails")

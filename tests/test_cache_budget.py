@@ -3,18 +3,19 @@ stays warm, memory stays under the budget, and an evicted result comes back exac
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
 
 import emails
 from emails import cache as caching
-from emails import preview_source
+from emails import checks, preview_source
 from emails.cache import ENTRY_BYTES, ContentCache, MemoryBudget, key_size
 from emails.merge_tags import parse_cache
 from emails.text import text_cache
 
-ALL_CACHES = [emails.preview_cache, emails.compile_cache, text_cache, parse_cache]
+ALL_CACHES = [emails.preview_cache, emails.compile_cache, checks.source_checks_cache, text_cache, parse_cache]
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +50,7 @@ def test_a_campaign_sized_working_set_is_all_hits_on_the_second_pass():
     evictions = caching.BUDGET.evictions
     first = [render(n, segment) for n, segment in emails_]
     assert emails.preview_cache.misses == 7500 and emails.compile_cache.misses == 7500
+    assert checks.source_checks_cache.misses == 3750  # the second segment's checks of the source were hits
     compiled = emails.compile_cache.misses
 
     second = [render(n, segment) for n, segment in emails_]
@@ -75,9 +77,9 @@ def small_budget() -> Iterator[MemoryBudget]:
 def test_memory_stays_under_the_budget_and_evicted_results_come_back_unchanged(small_budget):
     before = [render(n, 1).to_dict() for n in range(200)]
     assert small_budget.used <= small_budget.limit and small_budget.evictions > 0
-    assert len(small_budget) < 3 * 200  # some of the 200 previews (and their parses and compiles) are gone
-    held = sum(cache.bytes for cache in ALL_CACHES)
-    assert held == small_budget.used  # the caches' own counts add up
+    assert len(small_budget) < 4 * 200  # some of the 200 previews (and their parses, compiles, checks) are gone
+    alone = sum(cache.bytes for cache in ALL_CACHES)
+    assert small_budget.used < alone  # an HTML held by a preview and by the compile cache is counted once
 
     again = [render(n, 1).to_dict() for n in range(200)]
 
@@ -92,8 +94,8 @@ def size_of(key: str, value_bytes: int) -> int:
 def test_the_least_recently_used_entries_go_first_whichever_cache_holds_them():
     entry = size_of("a0", 100)  # every key here is as long
     budget = MemoryBudget(10 * entry)
-    a = ContentCache("a", lambda v: 100, budget=budget)
-    b = ContentCache("b", lambda v: 100, budget=budget)
+    a = ContentCache("a", lambda v: (100, ()), budget=budget)
+    b = ContentCache("b", lambda v: (100, ()), budget=budget)
     for n in range(5):
         a.get_or_make(f"a{n}", lambda: "x")
         b.get_or_make(f"b{n}", lambda: "x")
@@ -107,10 +109,30 @@ def test_the_least_recently_used_entries_go_first_whichever_cache_holds_them():
     assert a.bytes + b.bytes == budget.used
 
 
+def test_a_long_string_held_by_several_entries_is_counted_once_while_any_holds_it():
+    budget = MemoryBudget(10**6)
+    html = "<p>" + "x" * 5000 + "</p>"
+    compiled = ContentCache("compiled", lambda v: (0, (v,)), budget=budget)
+    previews = ContentCache("previews", lambda v: (100, (v["html"],)), budget=budget)
+    compiled.get_or_make("source", lambda: html)
+    alone = budget.used
+
+    previews.get_or_make("preview", lambda: {"html": html})
+
+    assert budget.used == alone + ENTRY_BYTES + key_size("preview") + 100  # the HTML again costs nothing
+    compiled.clear()
+    assert budget.used == ENTRY_BYTES + key_size("preview") + 100 + sys.getsizeof(html)  # still held, still counted
+    previews.clear()
+    assert budget.used == 0 and len(budget) == 0
+    assert previews.get_or_make("other", lambda: {"html": "<p>" + "x" * 5000 + "</p>"})  # an equal string, another object
+    compiled.get_or_make("source", lambda: html)
+    assert budget.used == 2 * sys.getsizeof(html) + 2 * ENTRY_BYTES + key_size("other") + key_size("source") + 100
+
+
 def test_equal_content_in_two_caches_is_two_entries():
     budget = MemoryBudget(10**6)
-    a = ContentCache("a", lambda v: 1000, budget=budget)
-    b = ContentCache("b", lambda v: 1000, budget=budget)
+    a = ContentCache("a", lambda v: (1000, ()), budget=budget)
+    b = ContentCache("b", lambda v: (1000, ()), budget=budget)
     assert a.get_or_make("same", lambda: "from a") == "from a"
     assert b.get_or_make("same", lambda: "from b") == "from b"
     assert a.get_or_make("same", lambda: "again") == "from a"
@@ -118,7 +140,7 @@ def test_equal_content_in_two_caches_is_two_entries():
 
 def test_a_key_of_several_parts_is_compared_in_full():
     budget = MemoryBudget(10**6)
-    cache = ContentCache("a", lambda v: 10, budget=budget)
+    cache = ContentCache("a", lambda v: (10, ()), budget=budget)
     assert cache.get_or_make(("body", "subject", True), lambda: 1) == 1
     assert cache.get_or_make(("body", "subject", False), lambda: 2) == 2
     assert cache.get_or_make(("body", "subject!", True), lambda: 3) == 3
@@ -128,7 +150,7 @@ def test_a_key_of_several_parts_is_compared_in_full():
 
 def test_a_result_larger_than_the_whole_budget_is_served_but_not_kept():
     budget = MemoryBudget(5000)
-    cache = ContentCache("big", lambda v: len(v), budget=budget)
+    cache = ContentCache("big", lambda v: (len(v), ()), budget=budget)
     cache.get_or_make("small", lambda: "x" * 1000)
 
     assert cache.get_or_make("huge", lambda: "x" * 6000) == "x" * 6000
@@ -138,8 +160,8 @@ def test_a_result_larger_than_the_whole_budget_is_served_but_not_kept():
 
 def test_clearing_one_cache_keeps_the_others():
     budget = MemoryBudget(10**6)
-    a = ContentCache("a", lambda v: 1000, budget=budget)
-    b = ContentCache("b", lambda v: 1000, budget=budget)
+    a = ContentCache("a", lambda v: (1000, ()), budget=budget)
+    b = ContentCache("b", lambda v: (1000, ()), budget=budget)
     a.get_or_make("x", lambda: 1)
     b.get_or_make("x", lambda: 2)
 
@@ -150,7 +172,7 @@ def test_clearing_one_cache_keeps_the_others():
 
 def test_shrinking_the_budget_drops_entries_at_once():
     budget = MemoryBudget(10**6)
-    cache = ContentCache("a", lambda v: 1000, budget=budget)
+    cache = ContentCache("a", lambda v: (1000, ()), budget=budget)
     for n in range(100, 200):
         cache.get_or_make(str(n), lambda: n)
 

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from campaigns.content import summaries
 from campaigns.models import Campaign, Touchpoint
-from emails import preview_cache
+from emails import checks, preview_cache
 import emails as rendering
 from emails.merge_tags import parse_cache
 from emails.text import text_cache
@@ -54,7 +54,7 @@ class Cell:
         return response.get_json()
 
 
-CACHES = [preview_cache, rendering.compile_cache, parse_cache, text_cache]
+CACHES = [preview_cache, rendering.compile_cache, checks.source_checks_cache, parse_cache, text_cache]
 
 
 @pytest.fixture(autouse=True)
@@ -77,7 +77,7 @@ def budget(request: pytest.FixtureRequest) -> Iterator[str]:
         yield request.param
         return
     limit, evictions = rendering.cache_budget.limit, rendering.cache_budget.evictions
-    rendering.cache_budget.resize(12 * 1024)  # less than one email with its parse and compile
+    rendering.cache_budget.resize(12 * 1024)  # less than one email with its parse, compile and checks
     try:
         yield request.param
         assert rendering.cache_budget.evictions > evictions  # the test did run with evictions
@@ -315,7 +315,20 @@ def test_an_edit_made_into_a_mistake_and_back_never_shows_the_mistake(client: Fl
     assert "Saffron" in fixed["html"] and "mjml-compile" not in {c["code"] for c in fixed["checks"]}
 
 
-# --- never stale, in the caches behind the preview: parses, text parts --------------------------------
+# --- never stale, in the caches behind the preview: parses, checks of the source, text parts ----------
+
+
+def test_a_fix_to_the_source_clears_its_checks_at_once(client: FlaskClient, cell: Cell, budget: str) -> None:
+    """The checks that read only the source are cached by source: an edit is a new source."""
+    image = '<mj-image src="https://example.com/a.png" />'
+    broken = body_with(image).replace('"https://example.com/catalogue"', '"#"')
+    ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"mjml": broken}))
+    assert {"image-alt-missing", "link-broken"} <= {c["code"] for c in cell.preview(client)["checks"]}
+
+    ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"mjml": body_with(image.replace("/>", 'alt="" />'))}))
+
+    assert not {"image-alt-missing", "link-broken"} & {c["code"] for c in cell.preview(client)["checks"]}
+    assert not {"image-alt-missing", "link-broken"} & {c["code"] for c in cell.preview(client, cell.other)["checks"]}
 
 
 def test_the_live_preview_of_a_merge_tag_mistake_and_back(client: FlaskClient, budget: str) -> None:
