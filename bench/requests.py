@@ -202,7 +202,8 @@ def measure(spec: dict[str, Any]) -> dict[str, Any]:
             database = str(Path(folder) / "copy.db")
             with closing(sqlite3.connect(plan.database)) as source, closing(sqlite3.connect(database)) as copy:
                 source.backup(copy)
-        app = create_app(config_for(database))
+        limit = spec.get("max_content_length")  # the app's own limit unless the bench is told otherwise
+        app = create_app(config_for(database, **({"MAX_CONTENT_LENGTH": limit} if limit else {})))
         with app.app_context():
             statements = StatementCounter(db.engine)
         client = app.test_client()
@@ -240,6 +241,7 @@ def measure(spec: dict[str, Any]) -> dict[str, Any]:
             db.engine.dispose()
     return {
         **result,
+        "sent": len(options.get("data") or b""),
         "status": cold["status"],
         "cold": cold,
         "warm": {
