@@ -41,6 +41,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=1,
                         help="measurements at a time (default 1; more shortens the run on an idle machine, "
                              "but requests then share the cores: compare ratios, not times)")
+    parser.add_argument("--max-content-length", type=int, metavar="BYTES",
+                        help="the app's MAX_CONTENT_LENGTH for the measurements (a config setting; default: the "
+                             "app's own, so an import over it shows as 413)")
     parser.add_argument("--rebuild", action="store_true", help="build the campaigns again")
     parser.add_argument("--no-http", action="store_true", help="with --full: skip the HTTP load")
     parser.add_argument("--http-seconds", type=float, default=20.0, help="HTTP load time per URL (default 20)")
@@ -133,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         for point in points:
             document = Path(folder) / f"{point.slug}.json"
             specs = [{"request": name, "plan": str(plans[point]), "repeats": args.repeats,
+                      "max_content_length": args.max_content_length,
                       "save": str(document) if name == "campaign JSON" else None, "document": str(document)}
                      for name in names]
             progress(f"{point.label} ...")

@@ -113,14 +113,11 @@ def paths(point: Point, key: str, folder: Path = FOLDER) -> tuple[Path, Path]:
     return stem.with_suffix(".db"), stem.with_suffix(".json")
 
 
-def config_for(database: Path | str) -> type:
-    """The test configuration on a SQLite file."""
+def config_for(database: Path | str, **settings: Any) -> type:
+    """The test configuration on a SQLite file, with `settings` (e.g. MAX_CONTENT_LENGTH) on top."""
     from config import TestConfig
 
-    class BenchConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{database}"
-
-    return BenchConfig
+    return type("BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", **settings})
 
 
 def build(point: Point, database: Path, plan_path: Path) -> Plan:

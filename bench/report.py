@@ -11,6 +11,7 @@ have no LB; their time and SQL statements are shown, and the SQL target applies 
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable
 from typing import Any
@@ -141,7 +142,8 @@ def cliff(rows: list[dict[str, Any]]) -> bool:
 
 
 def other_targets(rows: list[dict[str, Any]]) -> str:
-    """Two more targets of issue 8 that the table's figures decide: the bundle's memory, the cell page's growth."""
+    """More targets of issue 8 that the table's figures decide: the bundle's memory, the import's growth,
+    the cell page at the largest campaign."""
     lines = []
     bundles = [r for r in rows if r["request"] == "Mailjet bundle" and ok(r["status"]) and r["cold"]["bytes"]]
     if bundles:  # judged on the largest bundle: a small one's peak is mostly the fresh process's first request
@@ -150,6 +152,18 @@ def other_targets(rows: list[dict[str, Any]]) -> str:
         lines.append(f"Mailjet bundle, peak memory <= 3 x its size, at the largest bundle ({largest['point']}): "
                      f"{largest['cold']['peak_mb']:.0f} MB for {_size(largest['cold']['bytes'])}, {ratio:.1f} x: "
                      f"{'met' if ratio <= 3 else 'NOT met'}")
+    imports = [r for r in rows if r["request"] == "import" and ok(r["status"]) and r.get("sent")]
+    if len({r["sent"] for r in imports}) > 1:
+        exponent = _slope([math.log(r["sent"]) for r in imports], [math.log(r["warm"]["cpu_ms"]) for r in imports])
+        refused = sum(r["status"] == 413 for r in rows if r["request"] == "import")
+        if exponent > 1.1:
+            verdict = "NOT met"
+        elif refused:  # the largest documents, where growth shows most, were not measured
+            verdict = f"undecided: {refused} larger document{'s' if refused > 1 else ''} refused with 413"
+        else:
+            verdict = "met"
+        lines.append(f"Import time (warm CPU) against the document's size: growth exponent {exponent:.2f} over "
+                     f"{len(imports)} campaigns (target <= 1.1): {verdict}")
     cells = {r["point"]: r for r in rows if r["request"] == "cell page" and ok(r["status"])}
     small, large = cells.get("3·7·5"), cells.get("100·15·5")
     if small and large:
@@ -160,18 +174,17 @@ def other_targets(rows: list[dict[str, Any]]) -> str:
 
 
 def slowest(rows: list[dict[str, Any]]) -> str:
-    """The slowest request of the largest campaign measured (cold wall time), against gunicorn's timeout."""
+    """The slowest request of the largest campaign measured, cold, against gunicorn's default timeout: judged
+    on CPU time, which is what the request costs a quiet server (wall time on a shared machine adds waiting)."""
     measured = [r for r in rows if r.get("cold")]
     if not measured:
         return ""
     largest = max((_point(r["point"]) for r in measured), key=lambda p: (p.segments * p.phases * p.emails, p))
-    mine = [r for r in measured if _point(r["point"]) == largest]
-    worst = max(mine, key=lambda r: r["cold"]["wall_ms"])
-    seconds = worst["cold"]["wall_ms"] / 1000
-    verdict = "met" if seconds < GUNICORN_TIMEOUT_S else "NOT met"
-    return (f"Slowest request of the largest campaign ({largest.label}): {worst['request']}, "
-            f"{seconds:.1f} s wall cold ({worst['cold']['cpu_ms'] / 1000:.1f} s CPU), "
-            f"against gunicorn's default timeout of {GUNICORN_TIMEOUT_S:.0f} s: {verdict}")
+    worst = max((r for r in measured if _point(r["point"]) == largest), key=lambda r: r["cold"]["cpu_ms"])
+    cpu, wall = worst["cold"]["cpu_ms"] / 1000, worst["cold"]["wall_ms"] / 1000
+    verdict = "met" if cpu < GUNICORN_TIMEOUT_S else "NOT met"
+    return (f"Slowest request of the largest campaign ({largest.label}): {worst['request']}, {cpu:.1f} s CPU cold "
+            f"({wall:.1f} s wall here), against gunicorn's default timeout of {GUNICORN_TIMEOUT_S:.0f} s: {verdict}")
 
 
 # --- formatting -------------------------------------------------------------------------------------
@@ -183,6 +196,12 @@ def _point(label: str) -> Point:
 
 def _axes(point: Point) -> tuple[int, int, int]:
     return point.segments, point.phases, point.emails
+
+
+def _slope(xs: list[float], ys: list[float]) -> float:
+    """Least-squares slope of ys on xs."""
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
 
 def _cell(value: str, width: int, align: str) -> str:
