@@ -274,7 +274,10 @@ def delete_touchpoint(touchpoint: Touchpoint) -> None:
 
 
 def put_variant(touchpoint: Touchpoint, segment: Segment, data: Mapping[str, Any], *, from_form: bool = False) -> Variant:
-    """Create or replace the segment's version of an email; empty fields inherit the base."""
+    """Create or replace the segment's version of an email; empty fields inherit the base.
+
+    A field given as the base email's own value is stored as inherited too: a variant keeps only what
+    it changes, so later edits of the base reach every field the variant leaves alone."""
     if not touchpoint.is_email:
         raise ValidationError({"touchpoint": f"A {touchpoint.kind_info.label.lower()} sends no email, so it has no variants."})
     if segment not in touchpoint.campaign.segments:
@@ -283,12 +286,26 @@ def put_variant(touchpoint: Touchpoint, segment: Segment, data: Mapping[str, Any
     if variant is None:
         check_room("variants", _variant_count(touchpoint.campaign))
     values = clean(data, CONTENT_FIELDS, from_form=from_form)
+    values = {name: None if same_as_base(touchpoint, name, value) else value for name, value in values.items()}
     if variant is None:
         variant = Variant(segment=segment)
         touchpoint.variants.append(variant)
     _assign(variant, values)
     db.session.flush()
     return variant
+
+
+def same_as_base(touchpoint: Touchpoint, name: str, value: str | None) -> bool:
+    """Whether a variant's `name` field ("subject", "preheader" or "mjml") says what the base email says.
+
+    Whitespace around the text changes nothing a reader sees (an editor may add a final newline)."""
+    return bool(value) and value.strip() == (getattr(touchpoint, name) or "").strip()
+
+
+def overrides(touchpoint: Touchpoint, variant: Any) -> list[str]:
+    """The content fields a variant (a Variant, or a row with its fields) sets to something of its own."""
+    return [name for name in CONTENT_FIELDS
+            if getattr(variant, name) and not same_as_base(touchpoint, name, getattr(variant, name))]
 
 
 def delete_variant(variant: Variant) -> None:

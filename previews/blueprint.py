@@ -15,6 +15,7 @@ bp.add_url_rule("/touchpoints/<int:touchpoint_id>/email/variants/<int:segment_id
                 view_func=editor.create_variant, methods=["POST"])
 bp.add_url_rule("/touchpoints/<int:touchpoint_id>/email/variants/<int:segment_id>/reset",
                 view_func=editor.reset_variant, methods=["POST"])
+bp.add_app_template_global(editor.variant_changes)  # what a variant changes, for the matrix and the cell preview
 
 # --- pages: the matrix, one cell, one email ---------------------------------------------------
 bp.add_url_rule("/campaigns/<int:campaign_id>/matrix", view_func=views.matrix_page, methods=["GET"])

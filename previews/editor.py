@@ -3,10 +3,15 @@ written beside a live preview of exactly what that segment receives.
 
 The page is a plain HTML form (it saves without JavaScript); static/js/editor.js adds the live
 preview through POST /api/preview, the line-number gutter and the check links.
+
+A variant keeps only what its author changed. Each of its fields is shown filled in: with the variant's own
+text, or with the base email's, marked as following the base; a field saved as the base's (or emptied) keeps
+following it, and "Use the base's ..." gives one field back.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -18,14 +23,14 @@ from jinja2 import TemplateNotFound
 
 from campaigns import services
 from campaigns.content import preview_values
-from campaigns.models import Touchpoint
+from campaigns.models import Touchpoint, Variant
 from emails.preview import Preview, preview_source
 from journeymail.extensions import db
 from journeymail.forms import ServiceForm, carried_out, status_of, submit
 from journeymail.http import MAX_ID, parse_id
 from segments.models import Segment
 
-from .forms import BaseEmailForm, VariantForm
+from .forms import VARIANT_FIELDS, BaseEmailForm, VariantForm
 
 Page = Any
 TEST_SEND_TEMPLATE = "previews/_test_send.html"
@@ -38,6 +43,24 @@ class SegmentTab:
     segment: Segment
     variant: bool
     sent: bool  # False when the touchpoint's audience leaves this segment out
+
+
+@dataclass(frozen=True)
+class FieldSource:
+    """Where a variant's field comes from, as its label says: the base email (inherited) or the variant."""
+
+    name: str  # "subject", "preheader" or "mjml"
+    word: str  # the field in a sentence: "subject", "preheader", "body"
+    inherited: bool
+    base: str  # the base email's value
+
+
+FIELD_WORDS = {"subject": "subject", "preheader": "preheader", "mjml": "body"}
+
+
+def variant_changes(touchpoint: Touchpoint, variant: Any) -> list[str]:
+    """What a variant (a Variant or a row of its fields) changes of the base email, in words: "subject", "body"."""
+    return [FIELD_WORDS[name] for name in services.overrides(touchpoint, variant)] if variant is not None else []
 
 
 # --- the editor ----------------------------------------------------------------------------
@@ -54,17 +77,23 @@ def email_editor(touchpoint_id: int) -> Page:
     # A segment without a variant is shown the base email read-only; posting to it (say, after its
     # variant was reset in another tab) creates the variant from what was posted.
     form: ServiceForm
+    given_back = None
     if segment is None:
         form = BaseEmailForm(obj=touchpoint)
         saved = submit(form, lambda values: services.update_touchpoint(touchpoint, values, from_form=True))
     else:
-        form = VariantForm(obj=variant or _base_copy(touchpoint))
-        saved = submit(form, lambda values: services.put_variant(touchpoint, segment, values, from_form=True))
+        form = VariantForm(obj=_variant_shown(touchpoint, variant))
+        given_back = _give_back(form, touchpoint)
+        saved = submit(form, lambda values: services.put_variant(
+            touchpoint, segment, _variant_values(form, touchpoint), from_form=True))
     if saved:
-        flash(
-            f'Saved the variant for "{segment.name}".' if segment else f'Saved the email "{touchpoint.name}".',
-            "success",
-        )
+        if segment is None:
+            flash(f'Saved the email "{touchpoint.name}".', "success")
+        elif given_back:
+            flash(f'Saved the variant for "{segment.name}": its {FIELD_WORDS[given_back]} follows the base email '
+                  "again.", "success")
+        else:
+            flash(f'Saved the variant for "{segment.name}".', "success")
         return redirect(_editor_url(touchpoint, segment))
     editing = segment is None or variant is not None or request.method == "POST"
     return render_template(
@@ -75,6 +104,8 @@ def email_editor(touchpoint_id: int) -> Page:
         variant=variant,
         editing=editing,
         form=form,
+        sources=_sources(form, touchpoint) if segment is not None and editing else {},
+        own_fields=variant_changes(touchpoint, variant),
         tabs=_tabs(touchpoint),
         values=preview_values(touchpoint.campaign, segment),
         preview=_preview(form, touchpoint, segment),
@@ -87,16 +118,16 @@ def email_editor(touchpoint_id: int) -> Page:
 
 
 def create_variant(touchpoint_id: int, segment_id: int) -> Page:
-    """Start a segment's variant as a copy of the base email's subject, preheader and body."""
+    """Start a segment's variant that changes nothing yet: every field follows the base email until changed."""
     touchpoint = _email_touchpoint(touchpoint_id)
     segment = db.get_or_404(Segment, segment_id)
     if touchpoint.variant_for(segment.id) is not None:
         flash(f'"{segment.name}" already has a variant of this email.', "info")
         return redirect(_editor_url(touchpoint, segment))
-    copy = {"subject": touchpoint.subject, "preheader": touchpoint.preheader, "mjml": touchpoint.mjml}
-    if not carried_out(lambda: services.put_variant(touchpoint, segment, copy)):
+    if not carried_out(lambda: services.put_variant(touchpoint, segment, {})):
         return redirect(url_for("previews.email_editor", touchpoint_id=touchpoint.id))
-    flash(f'Created a variant for "{segment.name}" as a copy of the base email. Change what differs.', "success")
+    flash(f'Created a variant for "{segment.name}". Change what differs: the fields you leave alone keep '
+          "following the base email.", "success")
     return redirect(_editor_url(touchpoint, segment))
 
 
@@ -145,9 +176,49 @@ def _editor_url(touchpoint: Touchpoint, segment: Segment | None) -> str:
     return url_for("previews.email_editor", touchpoint_id=touchpoint.id, segment=segment.id if segment else None)
 
 
-def _base_copy(touchpoint: Touchpoint) -> SimpleNamespace:
-    """The base fields in a variant's shape, to show a segment that has no variant of its own."""
-    return SimpleNamespace(subject=touchpoint.subject, preheader=touchpoint.preheader, mjml=touchpoint.mjml)
+def fingerprint(text: str | None) -> str:
+    """A short digest of a field's text as shown, to tell later whether it came back unchanged."""
+    return hashlib.sha256((text or "").strip().encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _variant_shown(touchpoint: Touchpoint, variant: Variant | None) -> SimpleNamespace:
+    """What the variant form shows: each field's own text where the variant changes it, else the base
+    email's (also for a segment with no variant yet, and for a field an older copy holds unchanged)."""
+    shown = {}
+    for name in VARIANT_FIELDS:
+        own, base = getattr(variant, name, None), getattr(touchpoint, name)
+        shown[name] = own if own and not services.same_as_base(touchpoint, name, own) else base
+        shown[f"{name}_base"] = fingerprint(base)
+    return SimpleNamespace(**shown)
+
+
+def _give_back(form: VariantForm, touchpoint: Touchpoint) -> str | None:
+    """The field a "Use the base's ..." button gives back to the base email, now holding the base's value."""
+    name = request.form.get("use_base") if request.method == "POST" else None
+    if name not in VARIANT_FIELDS:
+        return None
+    form[name].data = getattr(touchpoint, name) or ""
+    return name
+
+
+def _follows_base(form: VariantForm, touchpoint: Touchpoint, name: str) -> bool:
+    """Whether the form's field is the base email's: empty, the base's text now, or the base's text as the
+    page showed it (the author left it alone while someone edited the base)."""
+    text = form[name].data
+    return (not (text or "").strip() or services.same_as_base(touchpoint, name, text)
+            or fingerprint(text) == form[f"{name}_base"].data)
+
+
+def _variant_values(form: VariantForm, touchpoint: Touchpoint) -> dict[str, str | None]:
+    """The variant's fields to save: None (inherit) for every field that follows the base email."""
+    return {name: None if _follows_base(form, touchpoint, name) else form[name].data for name in VARIANT_FIELDS}
+
+
+def _sources(form: VariantForm, touchpoint: Touchpoint) -> dict[str, FieldSource]:
+    return {
+        name: FieldSource(name, FIELD_WORDS[name], _follows_base(form, touchpoint, name), getattr(touchpoint, name) or "")
+        for name in VARIANT_FIELDS
+    }
 
 
 def _tabs(touchpoint: Touchpoint) -> list[SegmentTab]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from wtforms import StringField, TextAreaField
+from typing import Any
+
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 from journeymail.forms import ServiceForm
+
+VARIANT_FIELDS = ("subject", "preheader", "mjml")  # what a variant may change; the rest is the base email's
 
 
 def _unix_newlines(text: str | None) -> str | None:
@@ -13,15 +17,26 @@ def _unix_newlines(text: str | None) -> str | None:
     return text.replace("\r\n", "\n") if text else text
 
 
-class VariantForm(ServiceForm):
-    """A segment's version of the email: an empty field inherits the base email's."""
-
+class _InboxFields(ServiceForm):
     subject = StringField("Subject")
     preheader = StringField("Preheader", description="The preview text an inbox shows after the subject.")
+
+
+class VariantForm(_InboxFields):
+    """A segment's version of the email: a field left as the base email's (or empty) follows the base."""
+
     mjml = TextAreaField("Email body (MJML)", filters=[_unix_newlines])
+    # A fingerprint of the base email's field as the page showed it (previews.editor.fingerprint): a field
+    # posted back as it was shown keeps following the base, even if the base was edited in the meantime.
+    subject_base = HiddenField()
+    preheader_base = HiddenField()
+    mjml_base = HiddenField()
+
+    def values(self) -> dict[str, Any]:
+        return {name: self[name].data for name in VARIANT_FIELDS}
 
 
-class BaseEmailForm(VariantForm):
+class BaseEmailForm(_InboxFields):
     """The base email every segment gets unless it has a variant."""
 
     # The API answers an empty body with the kind's starter email; in the editor that would silently

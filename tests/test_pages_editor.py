@@ -259,15 +259,16 @@ def test_a_body_over_the_request_limit_is_refused_with_413_before_anything_rende
     assert saved_email(email.id).mjml == BODY
 
 
-def test_saving_the_base_email_never_changes_a_variant(post_form, world):
+def test_saving_the_base_email_never_changes_what_a_variant_wrote(post_form, world):
     email = world["email"]
-    services.put_variant(email, world["browsers"], {"subject": "Jonas, one click", "mjml": BODY})
+    own_body = BODY.replace("your guide", "your one-click guide")
+    services.put_variant(email, world["browsers"], {"subject": "Jonas, one click", "mjml": own_body})
     db.session.commit()
 
     post_form(editor_url(email), content(email, subject="New base subject", mjml=BODY.replace("guide.", "book.")))
 
     [variant] = variants()
-    assert (variant.subject, variant.mjml, variant.preheader) == ("Jonas, one click", BODY, None)
+    assert (variant.subject, variant.mjml, variant.preheader) == ("Jonas, one click", own_body, None)
 
 
 def test_the_plain_text_part_can_be_written_by_hand(client, post_form, world):
@@ -312,7 +313,7 @@ def test_a_segment_without_a_variant_is_shown_the_base_email_with_its_own_sample
     assert html.by_id("mjml").get("readonly") is not None
 
 
-def test_creating_a_variant_starts_it_as_a_copy_of_the_base(client, post_form, world):
+def test_creating_a_variant_copies_nothing_so_every_field_follows_the_base(client, post_form, world):
     email, founders = world["email"], world["founders"]
 
     create = f"/touchpoints/{email.id}/email/variants/{founders.id}"
@@ -321,12 +322,12 @@ def test_creating_a_variant_starts_it_as_a_copy_of_the_base(client, post_form, w
 
     assert where(response) == (f"/touchpoints/{email.id}/email", {"segment": [str(founders.id)]})
     [variant] = variants()
-    assert (variant.segment_id, variant.subject, variant.preheader, variant.mjml) == (
-        founders.id, email.subject, email.preheader, email.mjml,
-    )
+    assert (variant.segment_id, variant.subject, variant.preheader, variant.mjml) == (founders.id, None, None, None)
     html = page(client.get(response.headers["Location"]))
-    assert "Variant for Busy founders." in html.text()
-    assert control(html, "subject").get("value") == email.subject
+    assert "Variant for Busy founders. It changes nothing yet" in " ".join(html.text().split())
+    assert control(html, "subject").get("value") == email.subject  # shown filled in, to change from
+    assert [html.by_id(f"{name}-source").text() for name in ("subject", "preheader", "mjml")] == [
+        "From the base email"] * 3
     assert "Created a variant for" in html.text()
 
 
@@ -352,14 +353,15 @@ def test_editing_a_variant_saves_it_and_leaves_the_base_alone(client, post_form,
     assert control(html, "preheader").get("placeholder") == email.preheader
 
 
-def test_a_variant_with_an_empty_body_previews_the_base_body(client, world):
+def test_a_variant_with_an_empty_body_shows_and_previews_the_base_body(client, world):
     email, browsers = world["email"], world["browsers"]
     services.put_variant(email, browsers, {"subject": "Jonas, one click"})
     db.session.commit()
 
     html = page(client.get(editor_url(email, browsers)))
 
-    assert control(html, "mjml").text() == ""
+    assert control(html, "mjml").text() == " ".join(BODY.split())  # the base's, to change from
+    assert html.by_id("mjml-source").text() == "From the base email"
     assert control(html, "mjml").get("data-inherit") == BODY
     assert "Hello Jonas, here is your guide." in preview_frame(html).get("srcdoc")
 
