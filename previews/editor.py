@@ -235,8 +235,12 @@ def _preview(form: ServiceForm, touchpoint: Touchpoint, segment: Segment | None)
         text = form[name].data or ""
         return text if text.strip() or segment is None else (base or "")
 
-    # Variants have no plain-text part of their own: every segment gets the base email's.
-    text_override = form["text_override"].data if "text_override" in form else touchpoint.text_override
+    # A variant has no plain-text part of its own: it gets the base email's hand-written one while it
+    # follows the base body, and one derived from its own body otherwise (as campaigns.content.Content does).
+    if "text_override" in form:
+        text_override = form["text_override"].data
+    else:
+        text_override = touchpoint.text_override if _follows_base(form, touchpoint, "mjml") else None
     return preview_source(
         mjml=value("mjml", touchpoint.mjml),
         subject=value("subject", touchpoint.subject).strip(),

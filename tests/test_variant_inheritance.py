@@ -305,3 +305,19 @@ def test_the_mailjet_bundle_and_the_plan_csv_send_the_variant_with_the_base_edit
             by_segment[founders.name]["Preheader"]) == ("variant", "Only for founders", "A new base preheader")
     assert (by_segment[browsers.name]["Content"], by_segment[browsers.name]["Subject"]) == ("base", SUBJECT)
 
+
+
+def test_the_editor_previews_the_plain_text_part_the_segment_gets(client, world):
+    email, founders, browsers = world["email"], world["founders"], world["browsers"]
+    services.update_touchpoint(email, {"text_override": "Hi {{ firstname }}, the guide is attached."})
+    services.put_variant(email, founders, {"subject": "Only for founders"})
+    services.put_variant(email, browsers, {"mjml": NEW_BODY})
+    db.session.commit()
+
+    follows = page(client.get(editor_url(email, founders))).select("pre", class_="plain-text")[0].text()
+    own = page(client.get(editor_url(email, browsers))).select("pre", class_="plain-text")[0].text()
+    sent = client.get(f"/api/campaigns/{email.campaign_id}/preview?touchpoint={email.id}&segment={browsers.id}")
+
+    assert follows == "Hi Ada, the guide is attached."  # the base's hand-written part goes with the base body
+    assert "Hello Jonas, your guide is ready." in own  # derived from the variant's own body ...
+    assert own == " ".join(sent.get_json()["text"].split())  # ... as the segment receives it
