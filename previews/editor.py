@@ -229,11 +229,12 @@ def _tabs(touchpoint: Touchpoint) -> list[SegmentTab]:
 
 
 def _preview(form: ServiceForm, touchpoint: Touchpoint, segment: Segment | None) -> Preview:
-    """The preview of what the form holds (posted or saved); a variant's empty fields show the base's."""
+    """The preview of what the form holds (posted or saved); a variant's fields that follow the base show the base's."""
 
     def value(name: str, base: str | None) -> str:
-        text = form[name].data or ""
-        return text if text.strip() or segment is None else (base or "")
+        if segment is not None and _follows_base(form, touchpoint, name):
+            return base or ""
+        return form[name].data or ""
 
     # A variant has no plain-text part of its own: it gets the base email's hand-written one while it
     # follows the base body, and one derived from its own body otherwise (as campaigns.content.Content does).
