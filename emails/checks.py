@@ -411,8 +411,14 @@ def unfinished_inbox(email: Email) -> Iterator[Check]:
 
 
 def is_unfinished(checks: Sequence[Check]) -> bool:
-    """Whether these checks found unfinished content: such an email is never ready to export."""
+    """Whether these checks found unfinished content (placeholders, example addresses, filler text)."""
     return any(check.code == UNFINISHED for check in checks)
+
+
+def is_ready(checks: Sequence[Check]) -> bool:
+    """Whether an email with these checks may be called ready to export: no error, and so nothing unfinished
+    (unfinished content is an error). Every page that says "ready" asks this, or counts errors the same way."""
+    return not any(check.severity == "error" for check in checks)
 
 
 RULES: list[Rule] = [compiles, structure, size, image_alt, call_to_action, unsubscribe, subject, preheader,
