@@ -91,11 +91,6 @@ class EmailSummary:
                    is_unfinished(preview.checks))
 
     @property
-    def ready(self) -> bool:
-        """Whether the email may be called ready to export: no errors, so nothing unfinished either."""
-        return not self.errors
-
-    @property
     def counts(self) -> dict[str, int]:
         return {"error": self.errors, "warning": self.warnings}
 

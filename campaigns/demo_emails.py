@@ -168,7 +168,7 @@ EMAILS: dict[str, str] = {
     "Insights from your first month": _email(
         "Your first month in numbers",
         """        <mj-text font-size="26px" line-height="34px" font-weight="bold">Your first month in numbers</mj-text>
-        <mj-text>Hi {{ firstname | default("there") }}, {{ company | default("your team") }} has planned with Plannery for a month now. Your insights page has the figures from that month:</mj-text>
+        <mj-text>Hi {{ firstname | default("there") }}, your team has planned with Plannery for a month now. Your insights page has the figures from that month:</mj-text>
         <mj-text padding="0 24px 0 40px">
           &bull; how many posts you planned, and how many went out on time<br />
           &bull; the hours your team saved on approvals, compared with your first week<br />

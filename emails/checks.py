@@ -400,10 +400,11 @@ def unfinished_body_preview(email: Email) -> Iterator[Check]:
 
 
 def unfinished_inbox(email: Email) -> Iterator[Check]:
-    """Unfinished content in what the inbox shows: the subject, and the preheader (or, when the preheader is
-    empty, the body's own <mj-preview>, which readers then see instead)."""
+    """Unfinished content outside the body: the subject, the preheader (or, when the preheader is empty, the
+    body's own <mj-preview>, which readers then see instead) and a hand-written plain-text part."""
     rendered = email.rendered
-    for where, text in (("subject", rendered.subject), ("preheader", rendered.preheader)):
+    for where, text in (("subject", rendered.subject), ("preheader", rendered.preheader),
+                        ("plain-text part", rendered.text_override or "")):
         for _, message in _unfinished_spots(text):
             yield Check(UNFINISHED, "error", f"In the {where}: {message}")
     if not rendered.preheader.strip():
