@@ -145,8 +145,9 @@ def cell_summaries(campaign: Campaign, grid: dict[tuple[int, int], Cell]) -> dic
 def cell_counts(
     campaign: Campaign, grid: dict[tuple[int, int], Cell] | None = None
 ) -> dict[tuple[int, int], dict[str, int]]:
-    """Errors and warnings per (segment_id, phase_id) cell, for the journey map's segment lanes."""
+    """Errors, warnings and unfinished emails per (segment_id, phase_id) cell, for the journey map's segment lanes."""
     return {
-        key: {"error": sum(s.errors for s in found), "warning": sum(s.warnings for s in found)}
+        key: {"error": sum(s.errors for s in found), "warning": sum(s.warnings for s in found),
+              "unfinished": sum(s.unfinished for s in found)}
         for key, found in cell_summaries(campaign, cells(campaign) if grid is None else grid).items()
     }

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from threading import Lock
 from typing import Any
 
+from emails.checks import is_unfinished
 from emails.preview import Preview, preview_source
 from segments.models import Segment
 
@@ -76,15 +77,18 @@ def preview_content(content: Content, values: dict[str, Any]) -> Preview:
 
 @dataclass(frozen=True, slots=True)
 class EmailSummary:
-    """What the map and the matrix show of a previewed email: its subject as rendered, and its check counts."""
+    """What the map and the matrix show of a previewed email: its subject as rendered, its check counts, and
+    whether it is unfinished (placeholders, example addresses or filler text: counted among its errors too)."""
 
     subject: str
     errors: int
     warnings: int
+    unfinished: bool = False
 
     @classmethod
     def of(cls, preview: Preview) -> EmailSummary:
-        return cls(preview.rendered.subject, preview.counts.get("error", 0), preview.counts.get("warning", 0))
+        return cls(preview.rendered.subject, preview.counts.get("error", 0), preview.counts.get("warning", 0),
+                   is_unfinished(preview.checks))
 
     @property
     def counts(self) -> dict[str, int]:

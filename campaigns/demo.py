@@ -1,6 +1,7 @@
 """Demo data: a B2B social-media planning tool winning trial users, on the seven-phase journey.
 
-Everything goes through the services, so the demo is built exactly as a user would build it.
+Everything goes through the services, so the demo is built exactly as a user would build it. The emails
+themselves are written out in demo_emails: all finished but one, left unfinished on purpose.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from segments import services as segments
 from segments.models import Segment
 
 from . import services as campaigns
+from .demo_emails import EMAILS
 from .models import Campaign
 
 SEGMENTS = [
@@ -86,9 +88,9 @@ VARIANTS = {
         "subject": "One click: three free months, no card needed",
         "preheader": "Skip the demo: try it with your own posts, cancel any time.",
     },
-    # No default on purpose: the preview checks point out that this segment has no first names.
+    # This segment has no first names (its sample data is empty): its subject does without one.
     ("E-book delivery and welcome", "Dormant subscribers"): {
-        "subject": "Still want the e-book, {{ firstname }}?",
+        "subject": "Still want the social planning e-book?",
     },
 }
 
@@ -134,7 +136,7 @@ def create_demo() -> Campaign:
             "segment_ids": [chosen[n].id for n in AUDIENCES.get(name, [])],
         }
         if subject:
-            data.update(subject=subject, preheader=preheader)
+            data.update(subject=subject, preheader=preheader, mjml=EMAILS[name])
         added[name] = campaigns.add_touchpoint(campaign, data)
     for (touchpoint, segment), content in VARIANTS.items():
         campaigns.put_variant(added[touchpoint], chosen[segment], content)

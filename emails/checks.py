@@ -205,11 +205,13 @@ def image_alt(email: Email) -> Iterator[Check]:
             )
 
 
-def _matches(pattern: re.Pattern[str], text: str, start: str) -> Iterator[re.Match[str]]:
+def _matches(
+    pattern: re.Pattern[str], text: str, start: str, lowered: str | None = None
+) -> Iterator[re.Match[str]]:
     """pattern.finditer(text), for a pattern that can only match where the text reads `start` in any case
-    (ASCII letters, which no other character lowers to): the lowered text is searched for `start` first,
-    which is much faster than trying the pattern at every position."""
-    lowered, position = text.lower(), 0
+    (ASCII letters, which no other character lowers to): the lowered text (`lowered`, when the caller has
+    it already) is searched for `start` first, which is much faster than trying the pattern at every position."""
+    lowered, position = text.lower() if lowered is None else lowered, 0
     if len(lowered) != len(text):  # only \u0130 lowers to two characters: the offsets would shift
         yield from pattern.finditer(text)
         return
@@ -299,8 +301,129 @@ def links(email: Email) -> Iterator[Check]:
             )
 
 
+# --- unfinished content: what the author has not written yet ---------------------------------------
+
+UNFINISHED = "unfinished-content"  # the code of every check that finds unfinished content
+
+# What a reader never sees, so nothing in it is unfinished: comments (Outlook's conditional ones too), style
+# sheets and scripts.
+_HIDDEN = re.compile(r"<!--.*?-->|<(mj-style|style|script)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+# The body's own preview text, which the preheader field replaces when it is set.
+_BODY_PREVIEW = re.compile(r"<mj-preview\b[^>]*>(.*?)</mj-preview\s*>", re.IGNORECASE | re.DOTALL)
+# A bracketed placeholder such as [Brand name], [20%] or [CODE20]: one pair of square brackets around up to 200
+# characters of text (no markup, no merge tag, no other bracket); not a Mailjet tag like [[UNSUB_LINK_EN]], nor
+# a selector such as a[href] (a bracket right after a letter). The lookbehind comes after the "[", so the search
+# can skip from one "[" to the next.
+_BRACKETED = re.compile(r"\[(?<![\w\[]\[)([^\[\]<>{}]{1,200})\](?!\])")
+# Brackets that are not placeholders: footnote numbers ([1], [2, 3]), marks without letters or digits ([*],
+# […], [ ]), [sic], and Outlook's conditional comments written out as text ([if mso], [endif]).
+_NOT_PLACEHOLDER = re.compile(
+    r"[\W_]*|\s*(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|sic|endif|if\s+[!(\s]*(?:mso|ie|gte|gt|lte|lt)\b.*)\s*",
+    re.IGNORECASE | re.DOTALL,
+)
+# example.com, .org and .net (RFC 2606), with their subdomains, in links and addresses; not myexample.com.
+_EXAMPLE_DOMAIN = re.compile(r"(?<![\w-])example\.(?:com|org|net)(?![\w-]|\.[a-z0-9])", re.IGNORECASE)
+_LOREM = re.compile(r"lorem\s+ipsum", re.IGNORECASE)
+_ADDRESS_END = " \t\r\n\"'<>()[]"  # what ends a link or an address around an example domain
+
+
+def _example_address(text: str, match: re.Match[str]) -> str:
+    """The whole link or address an example domain stands in, e.g. https://www.example.com/offer."""
+    start, end = match.start(), match.end()
+    while start > 0 and text[start - 1] not in _ADDRESS_END:
+        start -= 1
+    while end < len(text) and text[end] not in _ADDRESS_END:
+        end += 1
+    return text[start:end].rstrip(".,;:!?")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _unfinished_spots(text: str) -> list[tuple[int, str]]:
+    """Where `text` is unfinished, in order: (offset, the message that says what to do)."""
+    spots, lowered = [], text.lower()
+    for match in _BRACKETED.finditer(text):
+        if not _NOT_PLACEHOLDER.fullmatch(match.group(1)):
+            spots.append((match.start(), f'"{_one_line(match.group(0))}" is a placeholder: write what it stands for.'))
+    for match in _matches(_EXAMPLE_DOMAIN, text, "example.", lowered):
+        shown = _example_address(text, match)
+        spots.append((match.start(), f'"{shown}" is an example address: put in your own link or address.'))
+    for match in _matches(_LOREM, text, "lorem", lowered):
+        spots.append((match.start(), f'"{_one_line(match.group(0))}" is filler text: write the real copy.'))
+    spots.sort(key=lambda spot: spot[0])
+    return spots
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+# The spots of the last source looked at, for the two rules below that read it one after the other.
+_last_spots: tuple[str, list[tuple[int, str, bool]]] = ("", [])
+
+
+def _source_spots(source: str) -> list[tuple[int, str, bool]]:
+    """The unfinished spots of the MJML a reader can see: (offset, message, inside the body's <mj-preview>)."""
+    global _last_spots
+    last = _last_spots
+    if last[0] is source:
+        return last[1]
+    spots: list[tuple[int, str, bool]] = []
+    found = _unfinished_spots(source)
+    if found:  # most sources have none: only then is it worth finding what readers do not see
+        hidden = [match.span() for match in _HIDDEN.finditer(source)]
+        previews = [match.span(1) for match in _BODY_PREVIEW.finditer(source)]
+        spots = [(offset, message, _inside(offset, previews)) for offset, message in found
+                 if not _inside(offset, hidden)]
+    _last_spots = (source, spots)
+    return spots
+
+
+@per_source
+def unfinished(email: Email) -> Iterator[Check]:
+    """Placeholders, example addresses and lorem ipsum the author left in the body: the email is not ready."""
+    lines = _Lines(email.source)
+    for offset, message, in_preview in _source_spots(email.source):
+        if not in_preview:
+            yield Check(UNFINISHED, "error", message, lines.of(offset))
+
+
+@per_source
+def unfinished_body_preview(email: Email) -> Iterator[Check]:
+    """The same in the body's <mj-preview> (not a rule: unfinished_inbox asks for it when it is the preheader)."""
+    lines = _Lines(email.source)
+    for offset, message, in_preview in _source_spots(email.source):
+        if in_preview:
+            yield Check(UNFINISHED, "error", message, lines.of(offset))
+
+
+def unfinished_inbox(email: Email) -> Iterator[Check]:
+    """Unfinished content outside the body: the subject, the preheader (or, when the preheader is empty, the
+    body's own <mj-preview>, which readers then see instead) and a hand-written plain-text part."""
+    rendered = email.rendered
+    for where, text in (("subject", rendered.subject), ("preheader", rendered.preheader),
+                        ("plain-text part", rendered.text_override or "")):
+        for _, message in _unfinished_spots(text):
+            yield Check(UNFINISHED, "error", f"In the {where}: {message}")
+    if not rendered.preheader.strip():
+        yield from unfinished_body_preview(email)
+
+
+def is_unfinished(checks: Sequence[Check]) -> bool:
+    """Whether these checks found unfinished content (placeholders, example addresses, filler text)."""
+    return any(check.code == UNFINISHED for check in checks)
+
+
+def is_ready(checks: Sequence[Check]) -> bool:
+    """Whether an email with these checks may be called ready to export: no error, and so nothing unfinished
+    (unfinished content is an error). Every page that says "ready" asks this, or counts errors the same way."""
+    return not any(check.severity == "error" for check in checks)
+
+
 RULES: list[Rule] = [compiles, structure, size, image_alt, call_to_action, unsubscribe, subject, preheader,
-                     merge_tag_values, links]
+                     merge_tag_values, links, unfinished, unfinished_inbox]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 

@@ -9,11 +9,13 @@ from flask import Response, current_app, flash, jsonify, redirect, render_templa
 from flask_wtf import FlaskForm
 
 from campaigns.cells import plan_or_404
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Touchpoint
+from emails.checks import UNFINISHED, is_ready, is_unfinished
 from journeymail.forms import show_refusal
 from journeymail.http import parse_id, wants_json
 from journeymail.spreadsheet import csv_bytes
 from journeymail.text import slugify
+from segments.models import Segment
 
 from . import documents, plan_csv
 from .forms import ImportForm
@@ -26,19 +28,33 @@ MAX_LIST_ID = 2**63 - 1  # Mailjet IDs are 64-bit
 
 
 def export_page(campaign_id: int) -> Page:
-    """The formats to download, and the checks that block a clean export or deserve a look."""
+    """The formats to download, and the checks that block a clean export or deserve a look: unfinished emails
+    first (each is named), then the other errors, then the warnings."""
     campaign = plan_or_404(campaign_id)
     emails = [row for row in plan_csv.plan_rows(campaign) if row.content is not None]
+    unfinished = [row for row in emails if is_unfinished(row.checks)]
     return render_template(
         "exports/export.html",
         campaign=campaign,
         emails=emails,
-        with_errors=[row for row in emails if row.counts["error"]],
+        not_ready=[row for row in emails if not is_ready(row.checks)],
+        unfinished=unfinished,
+        unfinished_emails=_by_touchpoint(unfinished),
+        with_errors=[row for row in emails if any(c.severity == "error" and c.code != UNFINISHED for c in row.checks)],
         with_warnings=[row for row in emails if row.counts["warning"]],
+        unfinished_code=UNFINISHED,
         columns=plan_csv.COLUMNS,
         mailjet_readiness=mailjet.mailjet_readiness(campaign),
         push_form=FlaskForm(),  # the CSRF token of the "Push to Mailjet" form
     )
+
+
+def _by_touchpoint(rows: list[plan_csv.PlanRow]) -> list[tuple[Touchpoint, list[Segment]]]:
+    """The touchpoints of these rows in send order, each with the segments it has a row for."""
+    found: dict[int, tuple[Touchpoint, list[Segment]]] = {}
+    for row in rows:
+        found.setdefault(row.touchpoint.id, (row.touchpoint, []))[1].append(row.segment)
+    return list(found.values())
 
 
 # --- downloads ---------------------------------------------------------------------------

@@ -23,6 +23,11 @@ class MatrixCell:
     def counts(self) -> dict[str, int]:
         return {"error": sum(s.errors for s in self.summaries), "warning": sum(s.warnings for s in self.summaries)}
 
+    @property
+    def unfinished(self) -> int:
+        """How many of the cell's emails are unfinished."""
+        return sum(s.unfinished for s in self.summaries)
+
 
 def matrix_grid(campaign: Campaign) -> dict[tuple[int, int], MatrixCell]:
     """Every (segment_id, phase_id) cell of the campaign with the summary of each of its emails.
@@ -45,6 +50,7 @@ def matrix_dict(campaign: Campaign) -> dict[str, Any]:
                 "touchpoint_ids": [e.touchpoint.id for e in m.cell.emails],
                 "gap": m.cell.gap,
                 "checks": m.counts,
+                "unfinished": m.unfinished,
                 "emails": [
                     {
                         "touchpoint_id": e.touchpoint.id,
@@ -54,6 +60,7 @@ def matrix_dict(campaign: Campaign) -> dict[str, Any]:
                         "variant": e.variant is not None,
                         "subject": s.subject,
                         "checks": s.counts,
+                        "unfinished": s.unfinished,
                     }
                     for e, s in zip(m.cell.emails, m.summaries)
                 ],
@@ -65,13 +72,15 @@ def matrix_dict(campaign: Campaign) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Totals:
-    """What the matrix adds up: the emails segments receive, variants among them, gaps, and check counts."""
+    """What the matrix adds up: the emails segments receive, variants among them, gaps, check counts, and the
+    emails among them that are unfinished."""
 
     emails: int
     variants: int
     gaps: int
     errors: int
     warnings: int
+    unfinished: int
 
     @classmethod
     def of(cls, cells: list[MatrixCell]) -> Totals:
@@ -81,6 +90,7 @@ class Totals:
             gaps=sum(m.cell.gap for m in cells),
             errors=sum(s.errors for m in cells for s in m.summaries),
             warnings=sum(s.warnings for m in cells for s in m.summaries),
+            unfinished=sum(m.unfinished for m in cells),
         )
 
 
@@ -169,6 +179,7 @@ def nav_cells(campaign: Campaign, grid: dict[tuple[int, int], Cell]) -> dict[tup
         known = [next(found) for _ in cell.emails]
         counts = None if None in known else {
             "error": sum(s.errors for s in known if s), "warning": sum(s.warnings for s in known if s),
+            "unfinished": sum(s.unfinished for s in known if s),
         }
         nav[key] = NavCell(cell, counts)
     return nav

@@ -11,7 +11,7 @@ from campaigns.cells import cells_of, outline_or_404, segment_names, segments_by
 from campaigns.content import Content, EmailSummary, preview_content, preview_touchpoint, preview_values
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign
-from emails.checks import summary
+from emails.checks import UNFINISHED, is_unfinished, summary
 from journeymail.extensions import db
 from journeymail.forms import carried_out
 from journeymail.http import local_url, parse_id
@@ -106,6 +106,8 @@ def cell_preview(campaign_id: int) -> Page:
         matrix_page=Pages.of(len(targeted), email_count(campaign.phases, targeted)).page_of(index),
         kinds=KINDS,
         summary=summary,
+        is_unfinished=is_unfinished,
+        unfinished_code=UNFINISHED,
     )
 
 

@@ -24,7 +24,7 @@ def body(label: str) -> str:
     return (
         "<mjml><mj-body><mj-section><mj-column>"
         f'<mj-text>Hello {{{{ firstname | default("there") }}}}, this is {label}.</mj-text>'
-        '<mj-button href="https://example.com/start">Start</mj-button>'
+        '<mj-button href="https://plannery.example/start">Start</mj-button>'
         '<mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>'
         "</mj-column></mj-section></mj-body></mjml>"
     )

@@ -23,7 +23,7 @@ BODY = """<mjml>
     <mj-section>
       <mj-column>
         <mj-text>Hello {{ firstname | default("there") }}, this is {{ company }}.</mj-text>
-        <mj-button href="https://example.com/start">Start your trial</mj-button>
+        <mj-button href="https://plannery.example/start">Start your trial</mj-button>
         <mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>
       </mj-column>
     </mj-section>
@@ -96,7 +96,7 @@ def wrap(inner: str) -> str:
     return (
         "<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n"
         + inner
-        + '\n<mj-button href="https://example.com/go">Go</mj-button>'
+        + '\n<mj-button href="https://plannery.example/go">Go</mj-button>'
         '\n<mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>'
         "\n</mj-column>\n</mj-section>\n</mj-body>\n</mjml>"
     )
@@ -210,7 +210,7 @@ def test_a_value_that_looks_like_a_merge_tag_is_shown_as_written_never_run(
 def test_the_text_part_keeps_links_as_text_and_url(client: FlaskClient, journey: Journey) -> None:
     body = preview_of(journey.preview(client, journey.founders))
 
-    assert "Start your trial (https://example.com/start)" in body["text"]
+    assert "Start your trial (https://plannery.example/start)" in body["text"]
     assert f"Unsubscribe ({PREVIEW_UNSUBSCRIBE_URL})" in body["text"]
     assert "<" not in body["text"]  # no markup, no CSS in the plain-text part
 
@@ -218,13 +218,13 @@ def test_the_text_part_keeps_links_as_text_and_url(client: FlaskClient, journey:
 def test_a_text_override_replaces_the_generated_text_part(client: FlaskClient, journey: Journey) -> None:
     response = client.patch(
         f"/api/touchpoints/{journey.welcome.id}",
-        json={"text_override": "Hi {{ firstname }},\n\nstart here: https://example.com/start"},
+        json={"text_override": "Hi {{ firstname }},\n\nstart here: https://plannery.example/start"},
     )
     assert response.status_code == 200
 
     body = preview_of(journey.preview(client, journey.founders))
 
-    assert body["text"].strip() == "Hi Ada,\n\nstart here: https://example.com/start"
+    assert body["text"].strip() == "Hi Ada,\n\nstart here: https://plannery.example/start"
     assert "Start your trial" in body["html"]  # the HTML part is still the MJML
 
 
@@ -247,7 +247,7 @@ def test_a_variant_with_its_own_body_gets_a_text_part_from_that_body_not_the_bas
 def test_every_check_has_code_severity_message_and_line(client: FlaskClient, journey: Journey) -> None:
     client.patch(
         f"/api/touchpoints/{journey.welcome.id}",
-        json={"mjml": wrap('<mj-image src="https://example.com/a.png" />'), "subject": "", "preheader": ""},
+        json={"mjml": wrap('<mj-image src="https://plannery.example/a.png" />'), "subject": "", "preheader": ""},
     )
 
     body = preview_of(journey.preview(client, journey.founders))
@@ -416,7 +416,7 @@ def test_posted_mjml_is_previewed_with_its_sample_data(client: FlaskClient) -> N
     assert body["subject"] == "Welcome, Ada"
     assert body["preheader"] == PREHEADER
     assert "Hello Ada, this is Loom." in body["html"]
-    assert "Start your trial (https://example.com/start)" in body["text"]
+    assert "Start your trial (https://plannery.example/start)" in body["text"]
     assert body["checks"] == []
 
 

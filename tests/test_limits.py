@@ -35,7 +35,7 @@ def body(filler: str = "") -> str:
     """A clean email (a button, an unsubscribe link); `filler` is a paragraph of its own."""
     return (
         "<mjml><mj-body><mj-section><mj-column>"
-        '<mj-button href="https://example.com/guide">Read the guide</mj-button>'
+        '<mj-button href="https://plannery.example/guide">Read the guide</mj-button>'
         + (f"<mj-text>{filler}</mj-text>" if filler else "")
         + '<mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>'
         "</mj-column></mj-section></mj-body></mjml>"

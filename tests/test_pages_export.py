@@ -15,6 +15,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
 from api_support import database_rows, saved, saved_rows, unknown_id
+from email_bodies import FINISHED_MJML
 from campaigns import services
 from exports.documents import export_document
 from campaigns.models import Campaign, Phase, Touchpoint, campaign_segments
@@ -40,9 +41,10 @@ def checked(
     agencies = create_segment(name="Agencies")
     campaign = create_campaign()
     services.set_segments(campaign, {"segment_ids": [founders.id, agencies.id]})
-    create_touchpoint(campaign, 0, name="No subject", subject="", preheader=PREHEADER)
-    create_touchpoint(campaign, 1, name="No preheader", subject="Hello", preheader="", segment_ids=[agencies.id])
-    create_touchpoint(campaign, 2, name="Clean", subject="Hello", preheader=PREHEADER)
+    create_touchpoint(campaign, 0, name="No subject", subject="", preheader=PREHEADER, mjml=FINISHED_MJML)
+    create_touchpoint(campaign, 1, name="No preheader", subject="Hello", preheader="", segment_ids=[agencies.id],
+                      mjml=FINISHED_MJML)
+    create_touchpoint(campaign, 2, name="Clean", subject="Hello", preheader=PREHEADER, mjml=FINISHED_MJML)
     create_touchpoint(campaign, 2, kind="landing_page", name="Pricing page")
     return campaign
 
@@ -127,7 +129,7 @@ def test_a_clean_campaign_says_nothing_blocks_the_export(
     html = page(client.get(f"/campaigns/{checked.id}/export"))
 
     assert html.by_id("export-errors") is None and html.by_id("export-warnings") is None
-    assert "All 2 emails render without errors" in html.by_id("export-clean").text()
+    assert "All 2 emails are finished and render without errors" in html.by_id("export-clean").text()
     assert html.by_id("mailjet-readiness") is None and html.by_id("mailjet-ready") is not None
 
 
@@ -137,7 +139,7 @@ def test_the_mailjet_card_never_says_ready_while_emails_have_errors(client: Flas
         if touchpoint.name != "Clean":
             services.delete_touchpoint(touchpoint)
         else:
-            services.update_touchpoint(touchpoint, {"mjml": touchpoint.mjml.replace("{{ unsubscribe_url }}", "https://example.com/u")})
+            services.update_touchpoint(touchpoint, {"mjml": touchpoint.mjml.replace("{{ unsubscribe_url }}", "https://plannery.example/u")})
     db.session.commit()
 
     html = page(client.get(f"/campaigns/{checked.id}/export"))

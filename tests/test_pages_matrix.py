@@ -12,6 +12,7 @@ from campaigns import services
 from campaigns.models import Campaign, Touchpoint
 from campaigns.content import preview_touchpoint
 from html_tree import Element, parse
+from email_bodies import FINISHED_MJML
 from emails.checks import summary
 from journeymail.extensions import db
 from journeymail.security import EMAIL_POLICY
@@ -64,7 +65,7 @@ def no_inline_script(html: Element) -> bool:
 @dataclass
 class Demo:
     """Two segments; emails in Awareness (two, out of send order in the phase), Consideration (one, for
-    founders only, with a variant) and Decision (one, broken for everybody)."""
+    founders only, with a variant) and Decision (one, broken for everybody). The others are finished emails."""
 
     campaign: Campaign
     founders: Segment
@@ -85,14 +86,16 @@ def demo(create_campaign, create_segment, create_touchpoint) -> Demo:
     tips = create_touchpoint(
         campaign, 0, kind="newsletter", name="Weekly tips", send_offset_days=7,
         subject="Three posts that worked", preheader="What we learned from 200 agencies' calendars this month.",
+        mjml=FINISHED_MJML,
     )
     welcome = create_touchpoint(
         campaign, 0, kind="welcome", name="Welcome mail", send_offset_days=0,
-        subject='Welcome, {{ firstname | default("there") }}', preheader="",
+        subject='Welcome, {{ firstname | default("there") }}', preheader="", mjml=FINISHED_MJML,
     )
     case_study = create_touchpoint(
         campaign, 2, kind="follow_up", name="Case study", send_offset_days=3, segment_ids=[founders.id],
         subject="How Brightside plans a month", preheader="Six hours a week back for a five-person social team.",
+        mjml=FINISHED_MJML,
     )
     services.put_variant(case_study, founders, {"subject": "{{ firstname }}, plan a month in a morning"})
     broken = create_touchpoint(campaign, 3, kind="offer", name="Trial offer", subject="", mjml=BROKEN_MJML)

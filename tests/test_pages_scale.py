@@ -15,6 +15,7 @@ import campaigns.content as content_module
 from campaigns import services
 from campaigns.content import summaries
 from campaigns.models import Campaign
+from email_bodies import FINISHED_MJML
 from emails.preview import preview_source
 from html_tree import Element, parse
 from journeymail.extensions import db
@@ -80,8 +81,10 @@ def targeted(count: int, create_campaign: Callable[..., Campaign], create_segmen
 def eight(create_campaign, create_segment, create_touchpoint) -> Campaign:
     """Eight segments; two emails in the first phase (one with a variant for the fourth segment), one in the second."""
     campaign = targeted(8, create_campaign, create_segment)
-    first = create_touchpoint(campaign, 0, kind="welcome", name="Welcome", subject="Hi {{ firstname }}")
-    create_touchpoint(campaign, 0, kind="newsletter", name="News", subject="News", send_offset_days=3)
+    first = create_touchpoint(campaign, 0, kind="welcome", name="Welcome", subject="Hi {{ firstname }}",
+                              mjml=FINISHED_MJML)
+    create_touchpoint(campaign, 0, kind="newsletter", name="News", subject="News", send_offset_days=3,
+                      mjml=FINISHED_MJML)
     create_touchpoint(campaign, 1, kind="offer", name="Offer", subject="Offer", mjml=FLAWED)
     services.put_variant(first, campaign.segments[3], {"subject": "Hello {{ firstname }}"})
     db.session.commit()
@@ -178,7 +181,7 @@ def test_the_cell_page_leads_back_to_the_matrix_page_that_shows_its_segment(
 def wide(create_campaign, create_segment, create_touchpoint, ten_a_page) -> Campaign:
     """2.5 pages of segments; an email for everyone in the first phase, a flawed one in the second for the last segment."""
     campaign = targeted(2 * PER_PAGE + PER_PAGE // 2, create_campaign, create_segment)
-    create_touchpoint(campaign, 0, kind="welcome", name="Welcome", subject="Hi {{ firstname }}")
+    create_touchpoint(campaign, 0, kind="welcome", name="Welcome", subject="Hi {{ firstname }}", mjml=FINISHED_MJML)
     create_touchpoint(campaign, 1, kind="offer", name="Offer", subject="Offer", mjml=FLAWED,
                       segment_ids=[campaign.segments[-1].id])
     return campaign

@@ -25,7 +25,7 @@ CLEAN = """<mjml>
     <mj-section>
       <mj-column>
         <mj-text>Hello {{ firstname | default("there") }}, here is what is new.</mj-text>
-        <mj-button href="https://example.com/start">Start</mj-button>
+        <mj-button href="https://plannery.example/start">Start</mj-button>
         <mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>
       </mj-column>
     </mj-section>
@@ -37,7 +37,7 @@ FLAWED = """<mjml>
   <mj-body>
     <mj-section>
       <mj-column>
-        <mj-image src="https://example.com/hero.png" />
+        <mj-image src="https://plannery.example/hero.png" />
         <mj-button href="#">Start</mj-button>
       </mj-column>
     </mj-section>

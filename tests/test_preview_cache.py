@@ -24,7 +24,7 @@ BODY = """<mjml>
     <mj-section>
       <mj-column>
         <mj-text>Our {{ season | default("spring") }} catalogue is out, {{ firstname }}. WORD</mj-text>
-        <mj-button href="https://example.com/catalogue">See the catalogue</mj-button>
+        <mj-button href="https://plannery.example/catalogue">See the catalogue</mj-button>
         <mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>
       </mj-column>
     </mj-section>
@@ -214,7 +214,7 @@ def test_editing_the_text_override_is_never_answered_with_the_old_text(client: F
 
     ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"text_override": None}))
     assert "Marigold (" not in cell.preview(client)["text"]
-    assert "See the catalogue (https://example.com/catalogue)" in cell.preview(client)["text"]
+    assert "See the catalogue (https://plannery.example/catalogue)" in cell.preview(client)["text"]
 
 
 def test_editing_a_variant_is_never_answered_with_the_old_variant(client: FlaskClient, cell: Cell, budget: str) -> None:
@@ -320,8 +320,8 @@ def test_an_edit_made_into_a_mistake_and_back_never_shows_the_mistake(client: Fl
 
 def test_a_fix_to_the_source_clears_its_checks_at_once(client: FlaskClient, cell: Cell, budget: str) -> None:
     """The checks that read only the source are cached by source: an edit is a new source."""
-    image = '<mj-image src="https://example.com/a.png" />'
-    broken = body_with(image).replace('"https://example.com/catalogue"', '"#"')
+    image = '<mj-image src="https://plannery.example/a.png" />'
+    broken = body_with(image).replace('"https://plannery.example/catalogue"', '"#"')
     ok(client.patch(f"/api/touchpoints/{cell.touchpoint.id}", json={"mjml": broken}))
     assert {"image-alt-missing", "link-broken"} <= {c["code"] for c in cell.preview(client)["checks"]}
 

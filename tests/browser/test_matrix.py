@@ -69,18 +69,35 @@ def test_copywriter_opens_a_cell_and_sees_each_email_on_desktop_and_mobile(
 def test_copywriter_sees_the_checks_of_a_cell_and_moves_on_to_the_next_phase(
     live_server: str, page: Page, campaign: Campaign, refusals: list[str]
 ):
+    # The demo's one unfinished email: marked in the matrix, its placeholders listed with their lines in the cell.
+    page.goto(f"{live_server}/campaigns/{campaign.id}/matrix")
+    evaluators = row(page, "Engaged evaluators")
+    expect(evaluators.locator("td .count.unfinished")).to_have_count(1)
+    evaluators.get_by_role("link", name="Give a team three months, get one free").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Engaged evaluators in Advocacy")
+    refer = page.locator("article[data-touchpoint-id]", has=page.get_by_role("heading", level=2, name="Refer a team"))
+    expect(refer.locator(".checks-unfinished")).to_contain_text("Unfinished: 3 places")
+    checks = refer.locator("li.check")
+    expect(checks).to_have_count(3)
+    for index in range(3):
+        expect(checks.nth(index)).to_contain_text("unfinished-content")
+        expect(checks.nth(index).locator(".check-line")).to_contain_text(re.compile(r"line \d+"))
+    expect(checks.nth(1)).to_contain_text('"https://example.com/refer" is an example address')
+    review = page.locator("article[data-touchpoint-id]", has=page.get_by_role("heading", level=2, name="Review on"))
+    expect(review.get_by_role("region", name=re.compile("Checks"))).to_contain_text("Every check passes.")
+
+    # Every other email is finished: the segment without first names gets the welcome's default.
     page.goto(f"{live_server}/campaigns/{campaign.id}/matrix")
     dormant = row(page, "Dormant subscribers")
-    expect(dormant.locator("td .count.warning")).to_have_count(1)
-    dormant.get_by_role("link", name="Still want the e-book, ?").click()
+    expect(dormant.locator("td .count.error, td .count.warning, td .count.unfinished")).to_have_count(0)
+    dormant.get_by_role("link", name="Still want the social planning e-book?").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Dormant subscribers in Awareness")
-    checks = page.locator("li.check")
-    expect(checks).to_have_count(1)
-    expect(checks.first).to_contain_text("warning")
-    expect(checks.first).to_contain_text("{{ firstname }} in the subject has no value here and no default")
+    expect(page.locator("li.check")).to_have_count(0)
+    expect(page.get_by_text("Every check passes.")).to_be_visible()
     desktop = page.frame_locator('iframe[title$="on desktop"]')
-    expect(desktop.locator("body")).to_contain_text("Welcome, there!")  # no first name: the default
+    expect(desktop.locator("body")).to_contain_text("Your e-book is here, there")  # no first name: the default
 
     page.get_by_role("link", name="Favorability →").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dormant subscribers in Favorability")
