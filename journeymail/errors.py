@@ -10,10 +10,9 @@ from typing import Any
 
 from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from .http import CLASH, error_response
+from .http import LOST_RACE, error_response, lost_race, race_response
 from .validation import ServiceError
 
 MESSAGES = {
@@ -39,10 +38,16 @@ def register_error_handlers(app: Flask) -> None:
             400, "The form was sent without a valid security token. Reload the page and send it again."
         )
 
-    @app.errorhandler(IntegrityError)
-    def integrity_error(error: IntegrityError) -> tuple[Any, int]:
-        # Another request changed the same data between our check and our write.
-        return error_response(409, CLASH)
+    def lost_race_error(error: Exception) -> tuple[Any, int] | Response:
+        # Another request changed the same data between our read and our write (409), or held the
+        # database longer than we wait (503): a flush or a query failed, never a 500.
+        status = lost_race(error)
+        if status is None:
+            return unexpected_error(error)
+        return race_response(status)
+
+    for kind in LOST_RACE:
+        app.register_error_handler(kind, lost_race_error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Any, int] | Response:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import current_app, has_request_context, request
 from flask.globals import app_ctx
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so Alembic migrations name the same thing on SQLite and PostgreSQL.
@@ -39,3 +43,38 @@ def session_scope() -> int:
 db = SQLAlchemy(model_class=Base, session_options={"scopefunc": session_scope})
 migrate = Migrate(render_as_batch=True)  # batch mode: SQLite cannot ALTER most things in place
 csrf = CSRFProtect()
+
+
+# --- SQLite: one writer at a time, from a writing request's first statement on --------------------
+#
+# SQLite (pysqlite) runs a request's reads outside any transaction and begins one only at its first
+# INSERT/UPDATE/DELETE, so two requests could both read positions 0..3, both renumber, and the second
+# overwrite the first with stale numbers. A request that may write (POST, PUT, PATCH, DELETE) therefore
+# takes SQLite's write lock with BEGIN IMMEDIATE when it first uses the database: whatever it reads is
+# what it writes over, and writers wait for each other (up to SQLITE_BUSY_TIMEOUT_MS, then 503 with
+# Retry-After, journeymail.errors). GET requests, commands and scripts keep reading without the lock.
+# On PostgreSQL the services lock the rows they renumber (SELECT ... FOR UPDATE) instead.
+
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads_only(view: F) -> F:
+    """Mark a view that is sent by POST but writes nothing (a preview, a test send, a push to an ESP): it
+    does not take SQLite's write lock, so its rendering or network talk never keeps other writes waiting."""
+    view.reads_only = True  # type: ignore[attr-defined]
+    return view
+
+
+def takes_write_lock() -> bool:
+    """Whether this request begins its transaction with SQLite's write lock."""
+    if not has_request_context() or request.method not in WRITING_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "reads_only", False)
+
+
+@event.listens_for(Engine, "begin")
+def _begin_immediate(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite" and takes_write_lock():
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
