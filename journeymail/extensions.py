@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -12,6 +14,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import Pool
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so Alembic migrations name the same thing on SQLite and PostgreSQL.
@@ -74,7 +78,38 @@ def takes_write_lock() -> bool:
     return not getattr(view, "reads_only", False)
 
 
+# Within one process the writers queue on a lock of their own first: SQLite's busy handler polls with
+# growing sleeps, so among many threads one can starve past the timeout while others come and go; a
+# thread lock hands the turn on as soon as it is free. Across processes SQLite's lock still decides.
+_writer = threading.Lock()
+_HOLDS_WRITER = "journeymail.holds_writer"
+
+
 @event.listens_for(Engine, "begin")
 def _begin_immediate(connection: Connection) -> None:
-    if connection.dialect.name == "sqlite" and takes_write_lock():
+    if connection.dialect.name != "sqlite" or not takes_write_lock():
+        return
+    busy_timeout_ms = int(current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
+    if not _writer.acquire(timeout=busy_timeout_ms / 1000):
+        raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+    connection.info[_HOLDS_WRITER] = True
+    try:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={busy_timeout_ms}")  # the app's setting, as it is now
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _end_write(connection)
+        raise
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _end_write(connection: Connection) -> None:
+    if connection.info.pop(_HOLDS_WRITER, False):
+        _writer.release()
+
+
+@event.listens_for(Pool, "checkin")
+def _end_write_on_return(_dbapi_connection: Any, record: Any) -> None:
+    """However a request ends (even with its connection invalidated), its turn ends with it."""
+    if record is not None and record.info.pop(_HOLDS_WRITER, False):
+        _writer.release()
