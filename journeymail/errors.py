@@ -1,7 +1,8 @@
 """Error handling: JSON error documents for the API, friendly pages for people. Never a bare 500.
 
 The handlers only answer; the request's transaction is rolled back by the hook in journeymail.http,
-which rolls back every response with an error status.
+which rolls back every response with an error status (a write that lost a race is rolled back before
+its page is rendered, as the page may read the database: journeymail.http.race_response).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from typing import Any
 
 from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
-from .http import LOST_RACE, error_response, lost_race, race_response
+from .http import LOST_RACE, error_response, lost_race, race_response, wants_json
 from .validation import ServiceError
 
 MESSAGES = {
@@ -25,6 +26,7 @@ MESSAGES = {
     422: "Some fields are invalid.",
     500: "Something went wrong on our side. Nothing was saved; please try again.",
 }
+UNTRUSTED_HOST = "This server does not answer to that host name (see TRUSTED_HOSTS)."
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -48,6 +50,13 @@ def register_error_handlers(app: Flask) -> None:
 
     for kind in LOST_RACE:
         app.register_error_handler(kind, lost_race_error)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[Any, int] | Response:
+        # A Host not in TRUSTED_HOSTS. No page: links on it would be built for that host, and cannot be.
+        if wants_json():
+            return error_response(400, UNTRUSTED_HOST)
+        return Response(UNTRUSTED_HOST, 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Any, int] | Response:
