@@ -77,6 +77,13 @@ def test_migrations_have_a_single_head(app: Flask) -> None:
     assert len(scripts.get_heads()) == 1, "two migrations revise the same parent: merge them"
 
 
+def test_every_revision_id_fits_alembic_version(app: Flask) -> None:
+    """alembic_version.version_num is VARCHAR(32): PostgreSQL refuses a longer ID at upgrade."""
+    scripts = ScriptDirectory(app.extensions["migrate"].directory)
+
+    assert [r.revision for r in scripts.walk_revisions() if len(r.revision) > 32] == []
+
+
 def test_upgrade_builds_the_schema_the_models_describe(flask_db: Callable[..., Any]) -> None:
     flask_db("upgrade")
 

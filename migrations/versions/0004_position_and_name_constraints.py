@@ -1,6 +1,7 @@
 """unique places for phases and touchpoints, unique segment names ignoring case
 
-Revision ID: 0004_position_and_name_constraints
+Revision ID: 0004_position_name_constraints (the file's name shortened: alembic_version holds at most
+32 characters, and PostgreSQL refuses a longer one)
 Revises: 0002_campaign_sample_data
 
 Before the indexes go on, the data is made to fit them: each campaign's phases and each phase's
@@ -14,7 +15,7 @@ import unicodedata
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0004_position_and_name_constraints"
+revision = "0004_position_name_constraints"
 down_revision = "0002_campaign_sample_data"
 branch_labels = None
 depends_on = None
