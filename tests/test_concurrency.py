@@ -290,6 +290,19 @@ def test_reads_go_on_while_a_write_holds_the_lock(client: Any, campaign: Campaig
     assert response.status_code == 200
 
 
+def test_a_test_send_goes_out_while_a_write_holds_the_lock(
+    client: Any, campaign: Campaign, smtp_server: Any, write_lock_held: None
+) -> None:
+    """A test send writes nothing, so it neither waits for the write lock nor holds it while it talks SMTP."""
+    touchpoint = campaign.phases[0].touchpoints[0]
+
+    response = client.post(f"/api/campaigns/{campaign.id}/test-send",
+                           json={"touchpoint_id": touchpoint.id, "recipients": ["ada@example.com"]})
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert len(smtp_server.received) == 1
+
+
 @pytest.mark.parametrize("via", ["api", "form"])
 def test_a_row_changed_meanwhile_at_flush_is_a_409_saying_to_reload(
     client: Any, post_form: Callable[..., Any], campaign: Campaign, monkeypatch: pytest.MonkeyPatch, via: str
