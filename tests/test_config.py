@@ -149,12 +149,15 @@ def test_trusted_hosts_come_from_the_environment_comma_separated(monkeypatch):
 def test_a_request_for_another_host_is_a_400(path):
     app = create_app(config_class(SECRET_KEY="k", SESSION_COOKIE_SECURE=False,
                                   TRUSTED_HOSTS=["plan.example.com", ".example.org"]))
+    client = app.test_client()
     with app.app_context():
         db.create_all()
-    client = app.test_client()
-
-    assert client.get(path, base_url="http://plan.example.com").status_code == 200
-    assert client.get(path, base_url="http://team.example.org").status_code == 200
-    refused = client.get(path, base_url="http://evil.example.net")
+        try:
+            assert client.get(path, base_url="http://plan.example.com").status_code == 200
+            assert client.get(path, base_url="http://team.example.org").status_code == 200
+            refused = client.get(path, base_url="http://evil.example.net")
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # the in-memory database's connection
     assert refused.status_code == 400
     assert "evil.example.net" not in refused.get_data(as_text=True)
