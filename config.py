@@ -38,6 +38,16 @@ class Config:
     # email-validator's DNS look-up of the domain; off by default so the app works offline.
     EMAIL_CHECK_DELIVERABILITY = os.environ.get("EMAIL_CHECK_DELIVERABILITY", "0") == "1"
     WTF_CSRF_TIME_LIMIT = None  # a planning page may stay open all day
+    # The session cookie (it carries the CSRF secret) goes with top-level navigation only, never with a
+    # request another site makes; in production only over HTTPS (SESSION_COOKIE_SECURE=0 turns that off
+    # for a server reached over plain HTTP on a trusted network).
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get(
+        "SESSION_COOKIE_SECURE", "0" if JOURNEYMAIL_ENV == "development" else "1"
+    ) == "1"
+    # The host names this server answers to (TRUSTED_HOSTS=plan.example.com,.example.org; a leading dot
+    # takes subdomains too). A request for another Host is a 400. Unset: any host.
+    TRUSTED_HOSTS = [host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()] or None
     SQLITE_BUSY_TIMEOUT_MS = 5000
     # Mailjet: the API the push replays bundles against, and the account's REST API key and secret.
     MAILJET_API_URL = os.environ.get("MAILJET_API_URL", "https://api.mailjet.com/v3/REST")
@@ -58,6 +68,8 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key"
+    SESSION_COOKIE_SECURE = False  # the test client and the browser tests speak plain HTTP
+    TRUSTED_HOSTS = None
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     EMAIL_CHECK_DELIVERABILITY = False
     # Never a real Mailjet account: push tests start a stand-in on loopback and point these at it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -73,7 +73,11 @@ class Campaign(db.Model):
 
 class Phase(db.Model):
     __tablename__ = "phases"
-    __table_args__ = (CheckConstraint("emotion BETWEEN -2 AND 2", name="emotion_range"),)
+    __table_args__ = (
+        CheckConstraint("emotion BETWEEN -2 AND 2", name="emotion_range"),
+        # Two phases never share a place; campaigns.services renumbers without a moment of overlap.
+        Index("uq_phases_campaign_id_position", "campaign_id", "position", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
@@ -92,6 +96,7 @@ class Phase(db.Model):
 
 class Touchpoint(db.Model):
     __tablename__ = "touchpoints"
+    __table_args__ = (Index("uq_touchpoints_phase_id_position", "phase_id", "position", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from flask import current_app
 from sqlalchemy import func
+from sqlalchemy import inspect as sa_inspect
 
 from emails.starters import starter_mjml
 from journeymail.extensions import db
@@ -23,12 +24,13 @@ from journeymail.validation import (
     Integer,
     JSONObject,
     MergeText,
+    NotFound,
     Pattern,
     Text,
     ValidationError,
     clean,
 )
-from segments.models import Segment
+from segments.models import Segment, name_key
 
 from .frameworks import FRAMEWORKS
 from .kinds import KINDS
@@ -174,27 +176,34 @@ def set_segments(campaign: Campaign, data: Mapping[str, Any]) -> Campaign:
 
 
 def add_phase(campaign: Campaign, data: Mapping[str, Any], *, from_form: bool = False) -> Phase:
+    lock_places(campaign)
     check_room("phases", len(campaign.phases))
     values = clean(data, PHASE_FIELDS, from_form=from_form)
     position = values.pop("position")
     phase = Phase(**values)
-    _place(campaign.phases, phase, position)  # joining the list puts it in the session
-    db.session.flush()
+    with db.session.no_autoflush:
+        _place(campaign.phases, phase, position)  # joining the list puts it in the session
+    _settle(campaign.phases)
     return phase
 
 
 def update_phase(phase: Phase, data: Mapping[str, Any], *, from_form: bool = False) -> Phase:
     values = clean(data, PHASE_FIELDS, partial=True, from_form=from_form)
     position = values.pop("position", None)
+    if position is not None:
+        lock_places(phase.campaign)
     _assign(phase, values)
     if position is not None:
-        _place(phase.campaign.phases, phase, position)
+        with db.session.no_autoflush:
+            _place(phase.campaign.phases, phase, position)
+        _settle(phase.campaign.phases)
     db.session.flush()
     return phase
 
 
 def delete_phase(phase: Phase) -> None:
     """Delete an empty phase; a phase that still holds touchpoints is refused (409)."""
+    lock_places(phase.campaign)
     if phase.touchpoints:
         count = len(phase.touchpoints)
         raise Conflict(
@@ -202,10 +211,10 @@ def delete_phase(phase: Phase) -> None:
             "Move or delete them first.",
         )
     phases = phase.campaign.phases
-    phases.remove(phase)
-    _renumber(phases)
-    db.session.delete(phase)
-    db.session.flush()
+    with db.session.no_autoflush:
+        phases.remove(phase)
+        db.session.delete(phase)
+    _settle(phases)
 
 
 # --- touchpoints -------------------------------------------------------------------------
@@ -213,6 +222,7 @@ def delete_phase(phase: Phase) -> None:
 
 def add_touchpoint(campaign: Campaign, data: Mapping[str, Any], *, from_form: bool = False) -> Touchpoint:
     """Add a touchpoint to one of the campaign's phases; an email starts from the kind's starter MJML."""
+    lock_places(campaign)
     check_room("touchpoints", len(campaign.touchpoints))
     values = clean(data, {**TOUCHPOINT_FIELDS, "segment_ids": IdList(required=False)}, from_form=from_form)
     phase = _phase_of(campaign, values.pop("phase_id"))
@@ -222,16 +232,19 @@ def add_touchpoint(campaign: Campaign, data: Mapping[str, Any], *, from_form: bo
     if KINDS[values["kind"]].email and not values["mjml"]:
         values["mjml"] = starter_mjml(values["kind"])
     touchpoint = Touchpoint(**values)
-    campaign.touchpoints.append(touchpoint)  # joining the list puts it in the session
-    touchpoint.phase = phase
-    _place(phase.touchpoints, touchpoint, position)
-    db.session.flush()
+    with db.session.no_autoflush:  # it has no place yet: nothing may be written before _settle gives it one
+        campaign.touchpoints.append(touchpoint)  # joining the list puts it in the session
+        touchpoint.phase = phase
+        _place(phase.touchpoints, touchpoint, position)
+    _settle(phase.touchpoints)
     return touchpoint
 
 
 def update_touchpoint(touchpoint: Touchpoint, data: Mapping[str, Any], *, from_form: bool = False) -> Touchpoint:
     """Edit a touchpoint; a new phase_id and/or position moves it."""
     values = clean(data, TOUCHPOINT_FIELDS, partial=True, from_form=from_form)
+    if "phase_id" in values or "position" in values:
+        lock_places(touchpoint.campaign)
     target = _phase_of(touchpoint.campaign, values.pop("phase_id")) if "phase_id" in values else touchpoint.phase
     if "segment_ids" in values:
         values["audience"] = _audience_of(touchpoint.campaign, values.pop("segment_ids"))
@@ -251,23 +264,26 @@ def update_touchpoint(touchpoint: Touchpoint, data: Mapping[str, Any], *, from_f
 
 
 def move_touchpoint(touchpoint: Touchpoint, phase: Phase, position: int | None) -> None:
-    """Put a touchpoint into `phase` at `position` (the end when None), renumbering both phases."""
+    """Put a touchpoint into `phase` at `position` (the end when None), renumbering both phases.
+
+    The caller holds lock_places(campaign) since before it read the touchpoint's place."""
     source = touchpoint.phase
-    if touchpoint in source.touchpoints:
-        source.touchpoints.remove(touchpoint)
-        _renumber(source.touchpoints)
-    touchpoint.phase = phase  # the back-reference appends it; _place moves it to its spot
-    _place(phase.touchpoints, touchpoint, position)
+    with db.session.no_autoflush:
+        if touchpoint in source.touchpoints:
+            source.touchpoints.remove(touchpoint)
+        touchpoint.phase = phase  # the back-reference appends it; _place moves it to its spot
+        _place(phase.touchpoints, touchpoint, position)
+    _settle(source.touchpoints, phase.touchpoints)
 
 
 def delete_touchpoint(touchpoint: Touchpoint) -> None:
+    lock_places(touchpoint.campaign)
     siblings = touchpoint.phase.touchpoints
     # Leaving the phase's list nulls phase_id; loading campaign.touchpoints must not flush that half-done state.
     with db.session.no_autoflush:
         siblings.remove(touchpoint)
-        _renumber(siblings)
         touchpoint.campaign.touchpoints.remove(touchpoint)  # delete-orphan: this deletes it and its variants
-    db.session.flush()
+    _settle(siblings)
 
 
 # --- variants ----------------------------------------------------------------------------
@@ -404,7 +420,7 @@ def create_whole_campaign(
 
 def _insert_segments(segments: Sequence[Segment | Mapping[str, Any]]) -> list[int]:
     """The ID of each segment, inserting those given as values (their names are free)."""
-    new = [_columns(Segment, s) for s in segments if not isinstance(s, Segment)]
+    new = [{**_columns(Segment, s), "name_key": name_key(s["name"])} for s in segments if not isinstance(s, Segment)]
     _insert(Segment, new)
     names = [row["name"] for row in new]
     created: dict[str, int] = {}
@@ -472,15 +488,55 @@ def _assign(obj: object, values: Mapping[str, Any]) -> None:
         setattr(obj, key, value)
 
 
-def _renumber(items: list[Any]) -> None:
-    for index, item in enumerate(items):
-        item.position = index
+# --- places: phases in a campaign, touchpoints in a phase -----------------------------------
+# Phases are numbered 0..n-1 within their campaign and touchpoints 0..n-1 within their phase; unique
+# indexes (campaigns.models) keep two from ever sharing a number. Every change of places (add, move,
+# delete) first takes lock_places, then reorders the lists in memory, then writes the numbers with
+# _settle. Requests that change places in one campaign at once take turns, so none renumbers from a
+# list another has changed meanwhile.
+
+
+def lock_places(campaign: Campaign) -> None:
+    """Hold the campaign's row until the request ends and read its places afresh.
+
+    PostgreSQL: SELECT ... FOR UPDATE on the campaign, so a second request changing places in it waits
+    here, then sees what the first committed. SQLite has no row locks: a writing request holds the
+    database's write lock since its first statement (journeymail.extensions), so it is fresh already.
+    Call it before changing anything: what the session holds is read again (a row deleted meanwhile then
+    answers 409 when touched, journeymail.http). A campaign deleted meanwhile is a 404."""
+    locked = db.session.execute(
+        db.select(Campaign.id).where(Campaign.id == campaign.id).with_for_update()
+    ).scalar_one_or_none()
+    if locked is None:
+        raise NotFound("The campaign was deleted meanwhile.")
+    db.session.expire_all()
 
 
 def _place(items: list[M], item: M, position: int | None) -> None:
-    """Insert or move `item` to `position` in an ordered list (the end when None), then renumber."""
+    """Insert or move `item` to `position` in an ordered list (the end when None); _settle numbers it."""
     if item in items:
         items.remove(item)
     index = len(items) if position is None else min(position, len(items))
     items.insert(index, item)
-    _renumber(items)
+
+
+def _settle(*orders: list[Any]) -> None:
+    """Number each list 0..n-1 and write it, with no moment in which two rows share a number (the unique
+    indexes check every row as it is written): the rows that change place go to spare negative numbers
+    first, in one flush, and then to their own, in a second. Rows that keep their place are not written."""
+    moving: list[tuple[int, Any]] = []
+    for items in {id(items): items for items in orders}.values():  # a move within one phase names it twice
+        moving += [(index, item) for index, item in enumerate(items) if item.position != index or _moved_in(item)]
+    for spare, (_index, item) in enumerate(moving, start=1):
+        item.position = -spare
+    db.session.flush()
+    if moving:
+        for index, item in moving:
+            item.position = index
+        db.session.flush()
+
+
+def _moved_in(item: Any) -> bool:
+    """Whether `item` is new or comes from another phase: then even its old number may be taken."""
+    state = sa_inspect(item)
+    return state.transient or state.pending or ("phase" in state.attrs and state.attrs.phase.history.has_changes())

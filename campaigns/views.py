@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from journeymail.extensions import db
+from journeymail.mailer import smtputf8_warning
 from journeymail.http import parse_id
 from journeymail.forms import carried_out, status_of, submit
 from segments.services import list_segments
@@ -45,6 +46,7 @@ def new_campaign() -> Page:
     campaign = submit(form, lambda values: services.create_campaign(values, from_form=True))
     if campaign:
         flash(f'Campaign "{campaign.name}" created with {len(campaign.phases)} phases.', "success")
+        _warn_about_sender(campaign)
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
     return render_template("campaigns/form.html", form=form, frameworks=FRAMEWORKS), status_of(form)
 
@@ -69,6 +71,7 @@ def edit_campaign(campaign_id: int) -> Page:
     form = CampaignEditForm(obj=campaign)
     if submit(form, lambda values: services.update_campaign(campaign, values, from_form=True)):
         flash("Campaign saved.", "success")
+        _warn_about_sender(campaign)
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
     return render_template("campaigns/form.html", form=form, campaign=campaign), status_of(form)
 
@@ -201,6 +204,12 @@ def delete_touchpoint(touchpoint_id: int) -> Page:
         flash(f'"{name}" deleted.', "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
     return render_template("campaigns/touchpoint_delete.html", touchpoint=touchpoint, form=form)
+
+
+def _warn_about_sender(campaign: Campaign) -> None:
+    """A sender like jörg@bücher.de is valid, but few mail servers carry it: say so, without refusing it."""
+    if warning := smtputf8_warning(campaign.sender_email, campaign.reply_to):
+        flash(warning, "info")
 
 
 def _phase_choices(form: TouchpointForm, campaign: Campaign) -> None:

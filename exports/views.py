@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign, Touchpoint
 from emails.checks import UNFINISHED, is_ready, is_unfinished
+from journeymail.extensions import reads_only
 from journeymail.forms import show_refusal
 from journeymail.http import parse_id, wants_json
 from journeymail.spreadsheet import csv_bytes
@@ -138,6 +139,7 @@ def export_contacts_template(campaign_id: int) -> Page:
     return download(body, "text/csv; charset=utf-8", filename)
 
 
+@reads_only  # sent by POST, writes nothing: no write lock while it talks to Mailjet
 def push_mailjet(campaign_id: int) -> Page:
     """Create the campaign in Mailjet through its API (the CSRF token is checked before this runs)."""
     campaign = plan_or_404(campaign_id)

@@ -15,6 +15,8 @@ class InvalidAddress(ValueError):
 class Address:
     normalized: str  # as the user wrote it, normalised (an internationalised domain stays Unicode)
     ascii: str | None  # the all-ASCII form, or None when the local part needs SMTPUTF8
+    local_part: str = ""  # before the @, as normalised
+    ascii_domain: str = ""  # after the @, an internationalised domain in its ASCII (punycode) form
 
 
 def check_address(value: str, *, deliverability: bool = False, smtputf8: bool = True) -> Address:
@@ -27,5 +29,5 @@ def check_address(value: str, *, deliverability: bool = False, smtputf8: bool = 
         checked = validate_email(value, check_deliverability=deliverability, allow_smtputf8=smtputf8)
     except EmailNotValidError as error:
         raise InvalidAddress(str(error)) from None
-    return Address(checked.normalized, checked.ascii_email)
+    return Address(checked.normalized, checked.ascii_email, checked.local_part, checked.ascii_domain)
 

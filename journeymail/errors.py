@@ -1,7 +1,8 @@
 """Error handling: JSON error documents for the API, friendly pages for people. Never a bare 500.
 
 The handlers only answer; the request's transaction is rolled back by the hook in journeymail.http,
-which rolls back every response with an error status.
+which rolls back every response with an error status (a write that lost a race is rolled back before
+its page is rendered, as the page may read the database: journeymail.http.race_response).
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from typing import Any
 
 from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
-from .http import CLASH, error_response
+from .http import LOST_RACE, error_response, lost_race, race_response, wants_json
 from .validation import ServiceError
 
 MESSAGES = {
@@ -26,6 +26,7 @@ MESSAGES = {
     422: "Some fields are invalid.",
     500: "Something went wrong on our side. Nothing was saved; please try again.",
 }
+UNTRUSTED_HOST = "This server does not answer to that host name (see TRUSTED_HOSTS)."
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -39,10 +40,23 @@ def register_error_handlers(app: Flask) -> None:
             400, "The form was sent without a valid security token. Reload the page and send it again."
         )
 
-    @app.errorhandler(IntegrityError)
-    def integrity_error(error: IntegrityError) -> tuple[Any, int]:
-        # Another request changed the same data between our check and our write.
-        return error_response(409, CLASH)
+    def lost_race_error(error: Exception) -> tuple[Any, int] | Response:
+        # Another request changed the same data between our read and our write (409), or held the
+        # database longer than we wait (503): a flush or a query failed, never a 500.
+        status = lost_race(error)
+        if status is None:
+            return unexpected_error(error)
+        return race_response(status)
+
+    for kind in LOST_RACE:
+        app.register_error_handler(kind, lost_race_error)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[Any, int] | Response:
+        # A Host not in TRUSTED_HOSTS. No page: links on it would be built for that host, and cannot be.
+        if wants_json():
+            return error_response(400, UNTRUSTED_HOST)
+        return Response(UNTRUSTED_HOST, 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Any, int] | Response:

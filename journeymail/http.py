@@ -18,8 +18,9 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, jsonify, render_template, request
-from sqlalchemy.exc import IntegrityError
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
@@ -27,6 +28,8 @@ from .extensions import db
 
 MAX_ID = 2**31 - 1  # the largest value of an INTEGER primary key; PostgreSQL errors beyond it
 CLASH = "That change clashes with data saved meanwhile. Reload and try again."
+BUSY = "The database is busy with other changes. Nothing was saved; please try again in a moment."
+RETRY_AFTER_SECONDS = 2
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -156,6 +159,45 @@ def error_response(status: int, message: str, fields: dict[str, str] | None = No
 # --- one commit per request ------------------------------------------------------------------
 
 
+# What a write that lost a race raises: the other request changed or deleted the rows meanwhile (a unique
+# constraint refuses, an UPDATE or DELETE finds its row gone, PostgreSQL gives up on a serialization or
+# a deadlock), or SQLite's write lock stayed taken longer than the busy timeout.
+LOST_RACE = (IntegrityError, StaleDataError, ObjectDeletedError, OperationalError)
+_CLASH_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+_BUSY_SQLSTATES = {"55P03"}  # lock_not_available (lock_timeout)
+
+
+def lost_race(error: BaseException) -> int | None:
+    """409 for a write that clashed with another request, 503 for a database too busy to take it, None for
+    any other error (a bug, which stays a 500)."""
+    if isinstance(error, (IntegrityError, StaleDataError, ObjectDeletedError)):
+        return 409
+    if isinstance(error, OperationalError) and isinstance(error, DBAPIError):
+        sqlstate = getattr(error.orig, "sqlstate", None)
+        if sqlstate in _CLASH_SQLSTATES:
+            return 409
+        if sqlstate in _BUSY_SQLSTATES or "database is locked" in str(error.orig):
+            return 503
+    return None
+
+
+def race_response(status: int) -> Response:
+    """The answer to a write that lost a race (409) or found the database busy (503, with Retry-After);
+    the transaction is rolled back first, so the error page may read the database again."""
+    abandon_transaction()
+    body, code = error_response(status, CLASH if status == 409 else BUSY)
+    response = current_app.make_response((body, code))
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def abandon_transaction() -> None:
+    """Roll the request's transaction back now: after a failed flush the session takes no more queries
+    until it is, and an error page may still read (e.g. the layout)."""
+    db.session.rollback()
+
+
 def discard_changes() -> None:
     """Roll this request back at its end even though it answers with success (e.g. a redirect that
     flashes why a change was refused)."""
@@ -173,10 +215,11 @@ def register(app: Flask) -> None:
             return response
         try:
             db.session.commit()
-        except IntegrityError:  # another request changed the same data between our check and our write
-            db.session.rollback()
-            body, status = error_response(409, CLASH)
-            return app.make_response((body, status))
+        except LOST_RACE as error:  # another request changed the same data between our check and our write
+            status = lost_race(error)
+            if status is None:
+                raise
+            return race_response(status)
         return response
 
     @app.teardown_request

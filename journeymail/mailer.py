@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
+from email.policy import SMTP as SMTP_POLICY, SMTPUTF8 as SMTPUTF8_POLICY
 from email.utils import make_msgid
 from typing import Any
 
@@ -41,6 +41,14 @@ class MailerError(Exception):
         super().__init__(message)
         self.message = message
         self.sent = list(sent)
+
+
+class SMTPUTF8Unsupported(MailerError):
+    """A message has an address with non-ASCII letters before the @, and the server does not offer SMTPUTF8
+    (RFC 6531), the only way such an address can travel. Raised before anything is sent."""
+
+    def __init__(self, server: str):
+        super().__init__(f"The SMTP server {server} does not offer SMTPUTF8.")
 
 
 class RecipientsRefused(MailerError):
@@ -105,13 +113,18 @@ def build_message(
     text: str,
     headers: Mapping[str, str] | None = None,
 ) -> EmailMessage:
-    """A test email: multipart/alternative (plain text, then HTML), UTF-8, marked as a test."""
-    message = EmailMessage(policy=SMTP_POLICY)  # CRLF line ends, as SMTP wants them on the wire
+    """A test email: multipart/alternative (plain text, then HTML), UTF-8, marked as a test.
+
+    An address with non-ASCII letters before the @ (jörg@bücher.de) is written as UTF-8 in the headers
+    (email.policy.SMTPUTF8), which only a server offering SMTPUTF8 takes; send_all checks that."""
+    international = any(needs_smtputf8(address) for address in (sender_email, reply_to, *to) if address)
+    # CRLF line ends, as SMTP wants them on the wire; UTF-8 headers only where an address needs them.
+    message = EmailMessage(policy=SMTPUTF8_POLICY if international else SMTP_POLICY)
     message["Subject"] = SUBJECT_PREFIX + one_line(subject)
-    message["From"] = Address(display_name=one_line(sender_name), addr_spec=smtp_address(sender_email))
-    message["To"] = [Address(addr_spec=smtp_address(address)) for address in to]
+    message["From"] = _header_address(sender_email, one_line(sender_name))
+    message["To"] = [_header_address(address) for address in to]
     if reply_to:
-        message["Reply-To"] = Address(addr_spec=smtp_address(reply_to))
+        message["Reply-To"] = _header_address(reply_to)
     message["Date"] = datetime.now(timezone.utc)
     message["Message-ID"] = make_msgid(domain=smtp_address(sender_email).rpartition("@")[2])
     message[TEST_HEADER] = "1"
@@ -126,12 +139,37 @@ def build_message(
 
 
 def smtp_address(address: str) -> str:
-    """An address as SMTP carries it: an internationalised domain in its ASCII (punycode) form."""
+    """An address as SMTP carries it: an internationalised domain in its ASCII (punycode) form; a local
+    part with non-ASCII letters stays as it is (it needs SMTPUTF8)."""
     try:
         checked = check_address(address)
     except InvalidAddress:
         return address
-    return checked.ascii or checked.normalized
+    return checked.ascii or f"{checked.local_part}@{checked.ascii_domain}"
+
+
+def needs_smtputf8(address: str) -> bool:
+    """Whether the address has non-ASCII letters before the @, so only a server with SMTPUTF8 carries it."""
+    return not smtp_address(address).isascii()
+
+
+def smtputf8_warning(*addresses: str | None) -> str | None:
+    """What to tell whoever saves a campaign whose sender or reply-to has non-ASCII letters before the @:
+    valid, but only mail servers with SMTPUTF8 carry it (and many ESPs refuse it as a sender)."""
+    named = [address for address in addresses if address and needs_smtputf8(address)]
+    if not named:
+        return None
+    return (
+        f"{' and '.join(named)} has non-ASCII letters before the @. Only mail servers that offer SMTPUTF8 can "
+        "send from or to such an address, and many ESPs refuse it as a sender: a test send over a server "
+        "without SMTPUTF8 will be refused."
+    )
+
+
+def _header_address(address: str, display_name: str = "") -> Address:
+    # From its parts: parsing an addr_spec refuses a non-ASCII local part (NonASCIILocalPartDefect).
+    username, _at, domain = smtp_address(address).rpartition("@")
+    return Address(display_name=display_name, username=username, domain=domain)
 
 
 # --- sending -------------------------------------------------------------------------------
@@ -154,9 +192,15 @@ def send_all(messages: Sequence[EmailMessage], config: Mapping[str, Any]) -> lis
     connection: smtplib.SMTP | None = None
     try:
         connection = _connect(settings)
+        if any(message.policy.utf8 for message in messages):
+            connection.ehlo_or_helo_if_needed()
+            if not connection.has_extn("smtputf8"):
+                raise SMTPUTF8Unsupported(settings.server)
         for message in messages:
             recipients = _recipients_of(message)
             try:
+                # For an address that needs it, send_message says SMTPUTF8 (and BODY=8BITMIME) in MAIL FROM
+                # itself and writes the message in UTF-8; naming it here as well would say it twice.
                 failed = connection.send_message(message)
             except smtplib.SMTPRecipientsRefused as error:
                 failed = error.recipients

@@ -11,7 +11,7 @@ from campaigns.cells import outline_or_404
 from campaigns.content import Content, preview_touchpoint, preview_values
 from campaigns.models import Campaign
 from emails import preview_source as render_preview
-from journeymail.extensions import db
+from journeymail.extensions import db, reads_only
 from journeymail.http import json_body
 from journeymail.validation import MAX_ID, Integer, JSONObject, Text, clean
 from segments.models import Segment
@@ -34,6 +34,7 @@ PREVIEW_FIELDS = {
 }
 
 
+@reads_only  # sent by POST, writes nothing: no write lock while it renders or talks to a server
 def preview_source() -> Any:
     """Render MJML as it is being written (the editor's live preview); render problems come back as checks."""
     values = clean(json_body(), PREVIEW_FIELDS)
@@ -68,6 +69,7 @@ def matrix(campaign_id: int) -> Any:
 # --- test sends ----------------------------------------------------------------------------
 
 
+@reads_only  # sent by POST, writes nothing: no write lock while it renders or talks to a server
 def test_send(campaign_id: int) -> Any:
     """Send one email of the campaign, as a segment receives it, to a few addresses over SMTP."""
     sent = sending.send_test_request(db.get_or_404(Campaign, campaign_id), json_body())

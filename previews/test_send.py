@@ -119,11 +119,26 @@ def send_test(
     ]
     try:
         mailer.send_all(messages, config)
+    except mailer.SMTPUTF8Unsupported:
+        raise _needs_smtputf8(campaign, addresses) from None
     except mailer.RecipientsRefused as error:
         raise ValidationError({"recipients": error.message}) from None
     except mailer.MailerError as error:
         raise SendFailed(error.message) from None
     return SentTest(addresses, str(messages[0]["Subject"]))
+
+
+def _needs_smtputf8(campaign: Campaign, recipients: list[str]) -> ValidationError:
+    """The 422 for a server without SMTPUTF8, naming each address that needs it (nothing was sent)."""
+    named = [address for address in recipients if mailer.needs_smtputf8(address)]
+    for label, address in (("sender", campaign.sender_email), ("reply-to address", campaign.reply_to)):
+        if address and mailer.needs_smtputf8(address):
+            named.append(f"the campaign's {label} {address}")
+    message = (
+        "This mail server cannot deliver to addresses with non-ASCII letters before the @: " + ", ".join(named)
+        + ". Use another address, or a mail server that offers SMTPUTF8."
+    )
+    return ValidationError({"recipients": message} if named[0] in recipients else {}, message)
 
 
 def _email_of(campaign: Campaign, touchpoint_id: int, segment_id: int | None) -> tuple[Touchpoint, Segment | None]:

@@ -12,7 +12,7 @@ from campaigns.content import Content, EmailSummary, preview_content, preview_to
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign
 from emails.checks import UNFINISHED, is_unfinished, summary
-from journeymail.extensions import db
+from journeymail.extensions import db, reads_only
 from journeymail.forms import carried_out
 from journeymail.http import local_url, parse_id
 from journeymail.security import EMAIL_POLICY
@@ -131,6 +131,7 @@ def email_frame(campaign_id: int) -> Page:
 # --- the test-send form ----------------------------------------------------------------------
 
 
+@reads_only  # sent by POST, writes nothing: no write lock while it renders or talks to a server
 def test_send(campaign_id: int) -> Page:
     """Send a test from the form in templates/previews/_test_send.html, then go back to its page."""
     campaign = db.get_or_404(Campaign, campaign_id)

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from journeymail.extensions import db
 from journeymail.validation import Conflict, JSONObject, Text, clean
 
-from .models import Segment
+from .models import Segment, name_key
 
 SEGMENT_FIELDS = {
     "name": Text(80, required=True, multiline=False),
@@ -99,10 +99,12 @@ def delete_segment(segment: Segment) -> None:
 def _check_name_free(name: str, own_id: int | None = None) -> None:
     """Names are unique regardless of case: "Busy founders" and "busy founders" would confuse anyone.
 
-    Compared in Python: SQLite's lower() folds ASCII only, so "Ärzte" and "ärzte" would both get in.
+    Compared by the stored key (models.name_key: SQLite's lower() folds ASCII only, so "Ärzte" and "ärzte"
+    would both get in). The key's unique index refuses a name another request saved after this check,
+    which the request answers with 409 (journeymail.http).
     """
-    query = db.select(Segment.name)
+    query = db.select(Segment.id).where(Segment.name_key == name_key(name))
     if own_id is not None:
         query = query.where(Segment.id != own_id)
-    if any(taken.casefold() == name.casefold() for taken in db.session.scalars(query)):
+    if db.session.scalar(query.limit(1)) is not None:
         raise Conflict(f'A segment named "{name}" already exists.', {"name": "This name is taken; choose another."})

@@ -1,7 +1,7 @@
 """A real SMTP server on loopback for tests (aiosmtpd), and what arrived at it.
 
     server = LoopbackSMTPServer(refuse={"gone@example.com": "550 5.1.1 No such user"},
-                                accounts={"maya": "s3cret"})
+                                accounts={"maya": "s3cret"}, smtputf8=True)
     server.start()          # listens on 127.0.0.1, on a port the system picks
     ...                     # point SMTP_HOST/SMTP_PORT at server.host/server.port and send
     server.received[0].message["Subject"]
@@ -46,7 +46,10 @@ class _Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         login = session.login_data.decode() if session.login_data else None
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if envelope.smtp_utf8:  # headers in UTF-8 (RFC 6532), which message_from_bytes reads as ASCII
+            message = email.message_from_string(envelope.content.decode("utf-8"), policy=email.policy.default)
+        else:
+            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), login, message))
         return "250 Message accepted for delivery"
 
@@ -65,12 +68,13 @@ class LoopbackSMTPServer:
 
     host = "127.0.0.1"
 
-    def __init__(self, *, refuse: Mapping[str, str] | None = None, accounts: Mapping[str, str] | None = None):
+    def __init__(self, *, refuse: Mapping[str, str] | None = None, accounts: Mapping[str, str] | None = None,
+                 smtputf8: bool = False):
         self.handler = _Handler(refuse or {})
         self.accounts = dict(accounts or {})
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"enable_SMTPUTF8": smtputf8}  # SMTPUTF8: addresses like jörg@bücher.de
         if accounts is not None:
-            options = {"authenticator": self._authenticate, "auth_require_tls": False}
+            options.update(authenticator=self._authenticate, auth_require_tls=False)
         self.controller = _Controller(
             self.handler, hostname=self.host, port=0, server_hostname="smtp.loopback.test", **options
         )

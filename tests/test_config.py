@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
@@ -102,3 +103,61 @@ def test_without_database_url_the_app_uses_its_own_sqlite_file(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
     assert config._database_url() is None
+
+
+# --- the session cookie and trusted hosts --------------------------------------------------------
+
+
+def test_the_session_cookie_is_same_site_lax_and_secure_in_production():
+    app = create_app(config_class(SECRET_KEY="k", SESSION_COOKIE_SECURE=config.Config.SESSION_COOKIE_SECURE))
+    app.add_url_rule("/_touch_session", "touch", lambda: (__import__("flask").session.update(seen=1), "")[1])
+
+    cookie = app.test_client().get("/_touch_session", base_url="https://plan.example.com").headers["Set-Cookie"]
+
+    assert "SameSite=Lax" in cookie
+    assert "Secure" in cookie
+
+
+@pytest.mark.parametrize(("environment", "secure"), [
+    ({"JOURNEYMAIL_ENV": "production"}, True),
+    ({"JOURNEYMAIL_ENV": "development"}, False),
+    ({"JOURNEYMAIL_ENV": "production", "SESSION_COOKIE_SECURE": "0"}, False),
+])
+def test_secure_cookies_are_decided_by_the_environment(monkeypatch, environment, secure):
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    reloaded = importlib.reload(config)
+    try:
+        assert reloaded.Config.SESSION_COOKIE_SECURE is secure
+        assert reloaded.Config.SESSION_COOKIE_SAMESITE == "Lax"
+    finally:
+        monkeypatch.undo()
+        importlib.reload(config)
+
+
+def test_trusted_hosts_come_from_the_environment_comma_separated(monkeypatch):
+    monkeypatch.setenv("TRUSTED_HOSTS", "plan.example.com, .example.org,")
+    try:
+        assert importlib.reload(config).Config.TRUSTED_HOSTS == ["plan.example.com", ".example.org"]
+    finally:
+        monkeypatch.undo()
+        importlib.reload(config)
+
+
+@pytest.mark.parametrize("path", ["/campaigns", "/api/campaigns"])
+def test_a_request_for_another_host_is_a_400(path):
+    app = create_app(config_class(SECRET_KEY="k", SESSION_COOKIE_SECURE=False,
+                                  TRUSTED_HOSTS=["plan.example.com", ".example.org"]))
+    client = app.test_client()
+    with app.app_context():
+        db.create_all()
+        try:
+            assert client.get(path, base_url="http://plan.example.com").status_code == 200
+            assert client.get(path, base_url="http://team.example.org").status_code == 200
+            refused = client.get(path, base_url="http://evil.example.net")
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # the in-memory database's connection
+    assert refused.status_code == 400
+    assert "evil.example.net" not in refused.get_data(as_text=True)

@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from campaigns import services
 from journeymail.extensions import db
@@ -76,6 +77,13 @@ def test_migrations_have_a_single_head(app: Flask) -> None:
     assert len(scripts.get_heads()) == 1, "two migrations revise the same parent: merge them"
 
 
+def test_every_revision_id_fits_alembic_version(app: Flask) -> None:
+    """alembic_version.version_num is VARCHAR(32): PostgreSQL refuses a longer ID at upgrade."""
+    scripts = ScriptDirectory(app.extensions["migrate"].directory)
+
+    assert [r.revision for r in scripts.walk_revisions() if len(r.revision) > 32] == []
+
+
 def test_upgrade_builds_the_schema_the_models_describe(flask_db: Callable[..., Any]) -> None:
     flask_db("upgrade")
 
@@ -102,3 +110,53 @@ def test_every_migration_can_be_undone_and_redone(flask_db: Callable[..., Any]) 
 
     flask_db("upgrade")
     assert schema_differences() == []
+
+
+def test_upgrading_renumbers_places_and_frees_segment_names_before_making_them_unique(
+    flask_db: Callable[..., Any],
+) -> None:
+    """Databases that concurrent edits left with shared places and near-duplicate names upgrade, keeping
+    every row: places become 0..n-1 in their order (position, then ID), the later name gets a suffix."""
+    flask_db("upgrade", "0002_campaign_sample_data")
+    now = "2026-12-01 10:00:00"
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO campaigns (id, name, goal, description, framework, map_state, sender_name, sender_email, "
+            "locale, sample_data, created_at, updated_at) VALUES (1, 'C', 'G', '', 'five-stage', 'future', 'M', "
+            f"'m@example.com', 'en_US', '{{}}', '{now}', '{now}')"))
+        for id, position in [(1, 0), (2, 1), (3, 2), (4, 2), (5, 4)]:  # a duplicate and a gap
+            connection.execute(text(
+                "INSERT INTO phases (id, campaign_id, position, name, description, emotion, pain_points, "
+                f"opportunities) VALUES ({id}, 1, {position}, 'P{id}', '', 0, '', '')"))
+        for id, position in [(1, 1), (2, 1), (3, 3), (4, 5)]:
+            connection.execute(text(
+                "INSERT INTO touchpoints (id, campaign_id, phase_id, position, kind, name, trigger, "
+                f"send_offset_days, cta) VALUES ({id}, 1, 1, {position}, 'welcome', 'T{id}', '', 0, '')"))
+        for id, name in [(1, "Ärzte X"), (2, "ÄRZTE X"), (3, "ärzte x"), (4, "Ärzte X (2)")]:
+            connection.execute(text(
+                "INSERT INTO segments (id, name, description, motivation, action, obstacle, opportunity, "
+                f"sample_data) VALUES ({id}, '{name}', '', 'm', 'a', 'o', '', '{{}}')"))
+        connection.execute(text("INSERT INTO variants (touchpoint_id, segment_id) VALUES (1, 2)"))
+
+    flask_db("upgrade")
+
+    with db.engine.connect() as connection:
+        phases = connection.execute(text("SELECT id, position FROM phases ORDER BY id")).all()
+        touchpoints = connection.execute(text("SELECT id, position FROM touchpoints ORDER BY id")).all()
+        names = connection.execute(text("SELECT id, name FROM segments ORDER BY id")).all()
+        variants = connection.execute(text("SELECT touchpoint_id, segment_id FROM variants")).all()
+    assert [tuple(row) for row in phases] == [(1, 0), (2, 1), (3, 2), (4, 3), (5, 4)]
+    assert [tuple(row) for row in touchpoints] == [(1, 0), (2, 1), (3, 2), (4, 3)]
+    assert [tuple(row) for row in names] == [
+        (1, "Ärzte X"), (2, "ÄRZTE X (3)"), (3, "ärzte x (4)"), (4, "Ärzte X (2)")
+    ]
+    assert [tuple(row) for row in variants] == [(1, 2)]
+    with pytest.raises(IntegrityError):
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE phases SET position = 0 WHERE id = 2"))
+
+    flask_db("downgrade", "0002_campaign_sample_data")  # and back, without losing the variant
+
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM variants")).scalar() == 1
+        assert connection.execute(text("SELECT count(*) FROM segments")).scalar() == 4

@@ -716,3 +716,18 @@ def test_delete_confirmation_counts_in_proper_english(client, create_campaign, c
     page = client.get(f"/campaigns/{campaign.id}/delete").get_data(as_text=True)
 
     assert "4 phases, 1 touchpoint\n" in page and "1 touchpoints" not in page
+
+
+def test_a_sender_with_non_ascii_letters_before_the_at_is_saved_with_a_warning(client, post_form):
+    response = post_form("/campaigns/new", {**NEW_CAMPAIGN, "sender_email": "jörg@bücher.de"})
+
+    assert response.status_code == 302
+    assert saved(Campaign, db.session.scalars(db.select(Campaign.id)).one()).sender_email == "jörg@bücher.de"
+    text = page(client.get(response.headers["Location"])).text()
+    assert "jörg@bücher.de has non-ASCII letters before the @. Only mail servers that offer SMTPUTF8" in text
+
+
+def test_a_plain_sender_is_saved_without_that_warning(client, post_form):
+    response = post_form("/campaigns/new", NEW_CAMPAIGN)
+
+    assert "SMTPUTF8" not in page(client.get(response.headers["Location"])).text()

@@ -590,3 +590,70 @@ def test_the_guard_stops_a_test_send_to_a_real_mail_server(
 def test_the_guard_stops_smtplib_before_it_opens_a_socket(no_network: None, connect: Callable[[], Any]) -> None:
     with pytest.raises(pytest.fail.Exception, match="Tests may only reach SMTP servers they start on loopback"):
         connect()
+
+
+# --- international addresses (SMTPUTF8) ------------------------------------------------------
+
+INTERNATIONAL = "jörg@bücher.de"
+
+
+def test_an_address_with_non_ascii_letters_before_the_at_arrives_over_a_server_with_smtputf8(
+    client: FlaskClient, start_smtp_server: Callable[..., LoopbackSMTPServer], cell: Cell
+) -> None:
+    server = start_smtp_server(smtputf8=True)
+
+    response = client.post(cell.url, json=cell.request([INTERNATIONAL, "ada@example.com"]))
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["sent_to"] == [INTERNATIONAL, "ada@example.com"]
+    international, plain = server.received
+    assert international.rcpt_tos == ["jörg@xn--bcher-kva.de"]  # the domain as DNS spells it
+    assert international.message["To"].addresses[0].username == "jörg"
+    assert international.message["Subject"] == "[Test] Ada, your trial starts today"
+    assert plain.rcpt_tos == ["ada@example.com"]
+
+
+def test_a_server_without_smtputf8_refuses_such_an_address_with_a_422_and_sends_nothing(
+    client: FlaskClient, start_smtp_server: Callable[..., LoopbackSMTPServer], cell: Cell
+) -> None:
+    server = start_smtp_server(smtputf8=False)
+
+    response = client.post(cell.url, json=cell.request(["ada@example.com", INTERNATIONAL]))
+
+    assert response.status_code == 422
+    message = error_of(response)["fields"]["recipients"]
+    assert message == (
+        "This mail server cannot deliver to addresses with non-ASCII letters before the @: jörg@bücher.de. "
+        "Use another address, or a mail server that offers SMTPUTF8."
+    )
+    assert server.received == []
+
+
+def test_a_sender_with_non_ascii_letters_before_the_at_sends_over_smtputf8(
+    client: FlaskClient, start_smtp_server: Callable[..., LoopbackSMTPServer], cell: Cell
+) -> None:
+    server = start_smtp_server(smtputf8=True)
+    assert client.patch(f"/api/campaigns/{cell.campaign.id}", json={"sender_email": INTERNATIONAL}).status_code == 200
+
+    response = client.post(cell.url, json=cell.request(["ada@example.com"]))
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [arrived] = server.received
+    assert arrived.mail_from == "jörg@xn--bcher-kva.de"
+    assert arrived.message["From"].addresses[0].username == "jörg"
+
+
+def test_a_sender_with_non_ascii_letters_before_the_at_is_a_422_over_a_server_without_smtputf8(
+    client: FlaskClient, start_smtp_server: Callable[..., LoopbackSMTPServer], cell: Cell
+) -> None:
+    server = start_smtp_server(smtputf8=False)
+    assert client.patch(f"/api/campaigns/{cell.campaign.id}", json={"sender_email": INTERNATIONAL}).status_code == 200
+
+    response = client.post(cell.url, json=cell.request(["ada@example.com"]))
+
+    assert response.status_code == 422
+    assert error_of(response)["message"] == (
+        "This mail server cannot deliver to addresses with non-ASCII letters before the @: the campaign's "
+        "sender jörg@bücher.de. Use another address, or a mail server that offers SMTPUTF8."
+    )
+    assert server.received == []
