@@ -1,11 +1,11 @@
-"""What every page template may use: the emotion scale and small text filters."""
+"""What every page template may use: the emotion scale, small text filters, and the favicon."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
 EMOTION_LABELS = {2: "delighted", 1: "pleased", 0: "neutral", -1: "uneasy", -2: "frustrated"}
 
@@ -33,6 +33,11 @@ def merge_parts(text: str | None) -> list[tuple[str, str, str]]:
 
 
 def register(app: Flask) -> None:
+    # Pages link static/favicon.svg; a browser or tool that asks for /favicon.ico anyway gets the same icon.
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return app.send_static_file("favicon.svg")
+
     @app.context_processor
     def globals_for_pages() -> dict[str, Any]:
         return {"EMOTION_LABELS": EMOTION_LABELS}

@@ -1,11 +1,12 @@
-"""The touchpoint form as a marketer sees it: the "Sent to" checkboxes sit in their box, one under another."""
+"""What a marketer notices on any page: the tab shows the app's icon, nothing the page asks for is missing, and
+the touchpoint form's "Sent to" checkboxes sit in their box, one under another."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Response
 
 from campaigns import services as campaign_services
 from journeymail.extensions import db
@@ -60,3 +61,16 @@ def test_every_sent_to_checkbox_lies_inside_its_box_and_they_line_up(
         assert len(lefts) == 1, (url, lefts)
         tops = [box["y"] for box, _ in pairs]
         assert tops == sorted(tops) and len(set(round(t) for t in tops)) == 3, (url, tops)
+
+
+@pytest.mark.browser
+def test_a_page_gets_its_icon_and_nothing_it_asks_for_is_missing(live_server: str, page: Page):
+    answers: list[Response] = []
+    page.on("response", lambda response: answers.append(response))
+
+    with page.expect_response(lambda r: "favicon" in r.url) as icon:
+        page.goto(f"{live_server}/campaigns")
+    page.wait_for_load_state("networkidle")
+
+    assert icon.value.status == 200 and icon.value.headers["content-type"].startswith("image/svg+xml")
+    assert [(r.url, r.status) for r in answers if r.status >= 400] == []
