@@ -15,6 +15,7 @@ from sqlalchemy import func
 
 from emails.starters import starter_mjml
 from journeymail.extensions import db
+from journeymail.text import counted
 from journeymail.validation import (
     Choice,
     Conflict,
@@ -198,8 +199,8 @@ def delete_phase(phase: Phase) -> None:
     if phase.touchpoints:
         count = len(phase.touchpoints)
         raise Conflict(
-            f'"{phase.name}" still holds {count} touchpoint{"s" if count != 1 else ""}. '
-            "Move or delete them first.",
+            f'"{phase.name}" still holds {counted(count, "touchpoint")}. '
+            f"Move or delete {'it' if count == 1 else 'them'} first.",
         )
     phases = phase.campaign.phases
     phases.remove(phase)
@@ -276,7 +277,7 @@ def delete_touchpoint(touchpoint: Touchpoint) -> None:
 def put_variant(touchpoint: Touchpoint, segment: Segment, data: Mapping[str, Any], *, from_form: bool = False) -> Variant:
     """Create or replace the segment's version of an email; empty fields inherit the base."""
     if not touchpoint.is_email:
-        raise ValidationError({"touchpoint": f"A {touchpoint.kind_info.label.lower()} sends no email, so it has no variants."})
+        raise ValidationError({"touchpoint": f"{touchpoint.kind_info.with_article.capitalize()} sends no email, so it has no variants."})
     if segment not in touchpoint.campaign.segments:
         raise ValidationError({"segment_id": f'The campaign does not target the segment "{segment.name}". Add it first.'})
     variant = touchpoint.variant_for(segment.id)
@@ -342,7 +343,7 @@ def create_whole_campaign(
         kind = entry.values["kind"]
         _check_content_fits_kind(kind, entry.values)
         if entry.variants and not KINDS[kind].email:
-            raise ValidationError({"variants": f"A {KINDS[kind].label.lower()} sends no email, so it has no variants."})
+            raise ValidationError({"variants": f"{KINDS[kind].with_article.capitalize()} sends no email, so it has no variants."})
     campaign = Campaign(**{**values, "map_state": values.get("map_state") or "future"})
     db.session.add(campaign)
     db.session.flush()
@@ -446,8 +447,8 @@ def _check_content_fits_kind(kind: str, values: Mapping[str, Any]) -> None:
         return
     filled = [name for name in ("subject", "preheader", "mjml", "text_override") if values.get(name)]
     if filled:
-        label = KINDS[kind].label
-        raise ValidationError({name: f"A {label.lower()} sends no email; leave this empty." for name in filled})
+        kind_named = KINDS[kind].with_article.capitalize()
+        raise ValidationError({name: f"{kind_named} sends no email; leave this empty." for name in filled})
 
 
 def _assign(obj: object, values: Mapping[str, Any]) -> None:

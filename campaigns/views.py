@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from journeymail.extensions import db
 from journeymail.http import parse_id
 from journeymail.forms import carried_out, status_of, submit
+from journeymail.text import counted
 from segments.services import list_segments
 
 from . import services
@@ -44,7 +45,7 @@ def new_campaign() -> Page:
     form = CampaignForm()
     campaign = submit(form, lambda values: services.create_campaign(values, from_form=True))
     if campaign:
-        flash(f'Campaign "{campaign.name}" created with {len(campaign.phases)} phases.', "success")
+        flash(f'Campaign "{campaign.name}" created with {counted(len(campaign.phases), "phase")}.', "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
     return render_template("campaigns/form.html", form=form, frameworks=FRAMEWORKS), status_of(form)
 
@@ -96,8 +97,7 @@ def campaign_segments(campaign_id: int) -> Page:
         if not carried_out(lambda: services.set_segments(campaign, {"segment_ids": ids})):
             status = 422
         else:
-            count = len(campaign.segments)
-            flash(f"The campaign now targets {count} segment{'s' if count != 1 else ''}.", "success")
+            flash(f"The campaign now targets {counted(len(campaign.segments), 'segment')}.", "success")
             return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
     return render_template(
         "campaigns/segments.html", campaign=campaign, segments=list_segments(), form=form

@@ -38,6 +38,7 @@ from campaigns.models import Campaign
 from campaigns.serialize import campaign_detail
 from journeymail.extensions import db
 from journeymail.http import UnreadableJSON, iso, read_json
+from journeymail.text import counted
 from journeymail.validation import ValidationError, clean
 from segments import services as segment_services
 from segments.models import Segment
@@ -202,7 +203,7 @@ class _Problems:
         if more >= MAX_PROBLEMS:
             also = f"; {more} more problems, the first {MAX_PROBLEMS - 1} of them listed in fields."
         elif more:
-            also = f"; {more} more problem{'s are' if more != 1 else ' is'} listed in fields."
+            also = f"; {counted(more, 'more problem')} {'is' if more == 1 else 'are'} listed in fields."
         else:
             also = "."
         return ValidationError(fields, f"{path}: {message} Nothing was imported{also}")
@@ -307,9 +308,9 @@ def _read_touchpoint(
     if not kind.email:
         for name in ("subject", "preheader", "mjml", "text_override"):
             if values.get(name):
-                problems.add(f"{path}.{name}", f"A {kind.label.lower()} sends no email; leave this empty.")
+                problems.add(f"{path}.{name}", f"{kind.with_article.capitalize()} sends no email; leave this empty.")
         if variants:
-            problems.add(f"{path}.variants", f"A {kind.label.lower()} sends no email, so it has no variants.")
+            problems.add(f"{path}.variants", f"{kind.with_article.capitalize()} sends no email, so it has no variants.")
     return TouchpointEntry(phase, values, audience, variants)
 
 

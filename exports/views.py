@@ -13,7 +13,7 @@ from campaigns.models import Campaign
 from journeymail.forms import show_refusal
 from journeymail.http import parse_id, wants_json
 from journeymail.spreadsheet import csv_bytes
-from journeymail.text import slugify
+from journeymail.text import counted, slugify
 
 from . import documents, plan_csv
 from .forms import ImportForm
@@ -92,8 +92,7 @@ def import_campaign() -> Page:
     if imported is None:
         return page(form.refusal.status, form.refusal.fields)
     campaign = imported.campaign
-    count = len(campaign.touchpoints)
-    flash(f'Imported "{campaign.name}" with {count} touchpoint{"" if count == 1 else "s"}.', "success")
+    flash(f'Imported "{campaign.name}" with {counted(len(campaign.touchpoints), "touchpoint")}.', "success")
     for note in imported.notes:
         flash(note, "info")
     return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))

@@ -24,6 +24,7 @@ from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
 from .extensions import db
+from .text import with_article
 
 MAX_ID = 2**31 - 1  # the largest value of an INTEGER primary key; PostgreSQL errors beyond it
 CLASH = "That change clashes with data saved meanwhile. Reload and try again."
@@ -111,7 +112,7 @@ def id_arg(name: str, value: str | None, *, required: bool, purpose: str = "") -
         return None
     number = parse_id(value)
     if number is None:
-        raise ValidationError({name: f"{value!r} is not a {name} ID."})
+        raise ValidationError({name: f"{value!r} is not {with_article(name)} ID."})
     if number > MAX_ID:
         raise NotFound(f"There is no {name} with ID {value}.")
     return number

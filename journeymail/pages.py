@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask, Response
 
+from .text import counted
+
 EMOTION_LABELS = {2: "delighted", 1: "pleased", 0: "neutral", -1: "uneasy", -2: "frustrated"}
 
 _MERGE_TAG = re.compile(r"\{\{(.*?)\}\}")
@@ -49,10 +51,8 @@ def register(app: Flask) -> None:
 
     app.add_template_filter(merge_parts, "merge_parts")
 
-    @app.template_filter("counted")
-    def counted(number: int, noun: str) -> str:
-        """3|counted("phase") -> "3 phases"; 1 -> "1 phase"."""
-        return f"{number} {noun}{'' if number == 1 else 's'}"
+    # 3|counted("phase") -> "3 phases", 1 -> "1 phase"; n|counted("address") -> "2 addresses".
+    app.add_template_filter(counted, "counted")
 
     @app.template_filter("signed")
     def signed(number: int) -> str:

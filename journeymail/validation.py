@@ -17,6 +17,7 @@ from flask import current_app
 
 from .addresses import InvalidAddress, check_address
 from .http import MAX_ID, UnreadableJSON, read_json
+from .text import counted
 
 
 class ServiceError(Exception):
@@ -94,7 +95,7 @@ class Text:
                 raise Invalid("This field is required.")
             return None if self.nullable else ""
         if len(value) > self.max_length:
-            raise Invalid(f"At most {self.max_length} characters (this has {len(value)}).")
+            raise Invalid(f"At most {counted(self.max_length, 'character')} (this has {len(value)}).")
         return value
 
 

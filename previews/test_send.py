@@ -18,6 +18,7 @@ from campaigns.content import preview_touchpoint
 from campaigns.models import Campaign, Touchpoint
 from journeymail import mailer
 from journeymail.addresses import InvalidAddress, check_address
+from journeymail.text import counted
 from journeymail.validation import MAX_ID, Conflict, Integer, Invalid, ValidationError, clean
 from segments.models import Segment
 
@@ -60,7 +61,7 @@ class Recipients:
             raise Invalid("Enter at least one email address.")
         limit = current_app.config["TEST_SEND_MAX_RECIPIENTS"]
         if len(items) > limit:
-            raise Invalid(f"At most {limit} addresses per test send (this has {len(items)}).")
+            raise Invalid(f"At most {counted(limit, 'address')} per test send (this has {len(items)}).")
         addresses: list[str] = []
         problems: list[str] = []
         for item in items:
@@ -100,8 +101,8 @@ def send_test(
     except Invalid as error:
         raise ValidationError({"recipients": str(error)}) from None
     if not touchpoint.is_email:
-        kind = touchpoint.kind_info.label.lower()
-        raise ValidationError({"touchpoint_id": f"A {kind} sends no email, so there is nothing to send."})
+        kind = touchpoint.kind_info.with_article.capitalize()
+        raise ValidationError({"touchpoint_id": f"{kind} sends no email, so there is nothing to send."})
     rendered = preview_touchpoint(touchpoint, segment).rendered  # the one renderer
     if rendered.error is not None or rendered.html is None or rendered.text is None:
         raise ValidationError(

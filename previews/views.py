@@ -16,6 +16,7 @@ from journeymail.extensions import db
 from journeymail.forms import carried_out
 from journeymail.http import local_url, parse_id
 from journeymail.security import EMAIL_POLICY
+from journeymail.text import counted
 from journeymail.validation import NotFound, ValidationError
 
 from .lookup import cell_args, elsewhere, lookup
@@ -62,7 +63,7 @@ def page_arg(value: str | None, pages: int) -> int:
     if number is None:
         raise ValidationError({"page": f"{value!r} is not a page number: pages count from 1, e.g. ?page=2."})
     if number > pages:
-        raise NotFound(f"The matrix has {pages} page{'s' if pages != 1 else ''} of segments; there is no page {value}.")
+        raise NotFound(f"The matrix has {counted(pages, 'page')} of segments; there is no page {value}.")
     return number
 
 

@@ -394,7 +394,7 @@ def test_deleting_a_phase_that_holds_touchpoints_is_refused_with_a_message(
     response = post_form(f"/phases/{phase.id}/edit", {}, action=f"/phases/{phase.id}/delete")
 
     shown = page(client.get(response.headers["Location"])).text()
-    assert '"Awareness" still holds 1 touchpoint. Move or delete them first.' in shown
+    assert '"Awareness" still holds 1 touchpoint. Move or delete it first.' in shown
     assert saved(Phase, phase.id) is not None
 
 

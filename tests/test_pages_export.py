@@ -111,7 +111,7 @@ def test_warnings_are_in_a_collapsed_list(client: FlaskClient, checked: Campaign
     warnings = page(client.get(f"/campaigns/{checked.id}/export")).by_id("export-warnings")
 
     assert warnings is not None and warnings.tag == "details" and "open" not in warnings.attrs
-    assert "1 of 5 emails have warnings" in warnings.select("summary")[0].text()
+    assert "1 of 5 emails has warnings" in warnings.select("summary")[0].text()
     assert "No preheader for Agencies" in warnings.text()
     assert "There is no preheader" in warnings.text()
 
