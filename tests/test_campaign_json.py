@@ -546,4 +546,4 @@ def test_the_command_line_says_what_is_wrong(runner: FlaskCliRunner, tmp_path: P
 
     assert unknown.exit_code == 1 and f"There is no campaign with ID {unknown_id(Campaign)}." in unknown.output
     assert unreadable.exit_code == 1
-    assert "The file is not JSON: Expecting value (line 1, column 1)." in unreadable.output
+    assert "The file is not JSON: line 1, column 1: expected a value: text in double quotes, a number, true, false, null, {…} or […]." in unreadable.output

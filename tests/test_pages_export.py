@@ -238,7 +238,7 @@ def test_the_form_refuses_a_post_without_its_security_token(client: FlaskClient,
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [
-        (b"not json at all", 400, "The file is not JSON: Expecting value (line 1, column 1)."),
+        (b"not json at all", 400, "The file is not JSON: line 1, column 1: expected a value: text in double quotes, a number, true, false, null, {…} or […]."),
         (b"\xff\xfe{}", 400, "The file is not UTF-8 text"),
         (b'{"format": "journeymail.campaign", "version": 3}', 422, "version This Journeymail reads version 1"),
         (b'["journeymail.campaign"]', 422, "document Must be a JSON object"),
