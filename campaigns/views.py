@@ -135,11 +135,15 @@ def move_phase(phase_id: int) -> Page:
 
 
 def delete_phase(phase_id: int) -> Page:
+    """Ask before deleting a phase: a POST deletes only when sent from this page's button (confirm=yes)."""
     phase = db.get_or_404(Phase, phase_id)
-    campaign_id, name = phase.campaign_id, phase.name
-    if carried_out(lambda: services.delete_phase(phase)):
-        flash(f'Phase "{name}" deleted.', "success")
-    return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
+    form = FlaskForm()
+    if form.validate_on_submit() and request.form.get("confirm") == "yes":
+        campaign_id, name = phase.campaign_id, phase.name
+        if carried_out(lambda: services.delete_phase(phase)):
+            flash(f'Phase "{name}" deleted.', "success")
+        return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
+    return render_template("campaigns/phase_delete.html", phase=phase, form=form)
 
 
 # --- touchpoints -------------------------------------------------------------------------

@@ -51,6 +51,7 @@ FORM_PAGES: list[tuple[str, Callable[[World], str]]] = [
     ("targeted segments", lambda w: f"/campaigns/{w.campaign.id}/segments"),
     ("new phase", lambda w: f"/campaigns/{w.campaign.id}/phases/new"),
     ("edit phase", lambda w: f"/phases/{w.phase.id}/edit"),
+    ("delete phase", lambda w: f"/phases/{w.campaign.phases[0].id}/delete"),
     ("new touchpoint", lambda w: f"/campaigns/{w.campaign.id}/touchpoints/new"),
     ("edit touchpoint", lambda w: f"/touchpoints/{w.touchpoint.id}/edit"),
     ("delete touchpoint", lambda w: f"/touchpoints/{w.touchpoint.id}/delete"),
@@ -73,7 +74,7 @@ POSTS: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]]
     ("new phase", lambda w: f"/campaigns/{w.campaign.id}/phases/new", lambda w: {"name": "Extra"}),
     ("edit phase", lambda w: f"/phases/{w.phase.id}/edit", lambda w: {"name": "Renamed"}),
     ("move phase", lambda w: f"/phases/{w.phase.id}/move", lambda w: {"direction": "right"}),
-    ("delete phase", lambda w: f"/phases/{w.campaign.phases[0].id}/delete", lambda w: {}),
+    ("delete phase", lambda w: f"/phases/{w.campaign.phases[0].id}/delete", lambda w: {"confirm": "yes"}),
     ("new touchpoint", lambda w: f"/campaigns/{w.campaign.id}/touchpoints/new", lambda w: {
         "phase_id": str(w.phase.id), "kind": "welcome", "name": "Extra",
     }),
