@@ -6,6 +6,7 @@ then changes objects and flushes; the request commits once, so a refused change 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -38,8 +39,9 @@ from .models import MAP_STATES, Campaign, Phase, Touchpoint, Variant, campaign_s
 MJML_MAX_CHARS = 500_000
 MAX_POSITION = 10_000
 
+CAMPAIGN_NAME_MAX = 120
 CAMPAIGN_FIELDS = {
-    "name": Text(120, required=True, multiline=False),
+    "name": Text(CAMPAIGN_NAME_MAX, required=True, multiline=False),
     "goal": Text(500, required=True),
     "description": Text(5000),
     "framework": Choice(lambda: FRAMEWORKS),
@@ -148,6 +150,21 @@ def update_campaign(campaign: Campaign, data: Mapping[str, Any], *, from_form: b
     _assign(campaign, values)
     db.session.flush()
     return campaign
+
+
+def free_campaign_name(name: str, label: str) -> str:
+    """`name` when no campaign is called so (in any case), else "<name> (<label>)", then "<name> (<label> 2)" and
+    on; the name is shortened (…) where name and label together would pass the 120 characters a name holds."""
+    taken = {existing.casefold() for existing in db.session.scalars(db.select(Campaign.name))}
+    if name.casefold() not in taken:
+        return name
+    for number in itertools.count(1):
+        label_shown = f" ({label})" if number == 1 else f" ({label} {number})"
+        room = CAMPAIGN_NAME_MAX - len(label_shown)
+        candidate = (name if len(name) <= room else name[:room - 1].rstrip() + "…") + label_shown
+        if candidate.casefold() not in taken:
+            return candidate
+    raise AssertionError("unreachable: itertools.count never ends")
 
 
 def delete_campaign(campaign: Campaign) -> None:

@@ -380,13 +380,16 @@ class Imported:
     notes: list[str] = field(default_factory=list)  # what the user should know, e.g. a segment reused
 
 
-def import_document(data: Any) -> Imported:
+def import_document(data: Any, *, if_taken: str = "imported") -> Imported:
     """Create a new campaign from a document, or raise ValidationError having written nothing.
 
+    The campaign keeps the document's name unless a campaign is called so already; then it is called
+    "<name> (imported)", or "(imported 2)" and on (`if_taken` is the word in brackets).
     Everything is added at once and flushed once (campaigns.services.create_whole_campaign), so the time
     grows with the document's size and no more."""
     plan = read_document(data)
     chosen, notes = _segments_for(plan.segments)
+    plan.campaign["name"] = services.free_campaign_name(plan.campaign["name"], if_taken)
     index = {entry.key: position for position, entry in enumerate(plan.segments)}
     campaign = services.create_whole_campaign(
         plan.campaign,
@@ -404,6 +407,12 @@ def import_document(data: Any) -> Imported:
     campaign_id = campaign.id
     db.session.expunge(campaign)  # made with its collections unloaded: load it whole, in a few queries
     return Imported(plan_or_404(campaign_id), notes)
+
+
+def duplicate_campaign(campaign: Campaign) -> Imported:
+    """A copy of the campaign, "<name> (copy)", with its phases, touchpoints, variants, audiences and targeting:
+    its document imported, so that export and import are the one copier, and a copy is what a round trip gives."""
+    return import_document(export_document(campaign), if_taken="copy")
 
 
 def _segments_for(entries: list[SegmentEntry]) -> tuple[list[Segment | dict[str, Any]], list[str]]:

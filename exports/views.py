@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign
-from journeymail.forms import show_refusal
+from journeymail.forms import carried_out, show_refusal
 from journeymail.http import parse_id, wants_json
 from journeymail.spreadsheet import csv_bytes
 from journeymail.text import counted, slugify
@@ -96,6 +96,19 @@ def import_campaign() -> Page:
     for note in imported.notes:
         flash(note, "info")
     return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
+
+
+def duplicate_campaign(campaign_id: int) -> Page:
+    """Copy a campaign (the button on its map) and open the copy."""
+    campaign = plan_or_404(campaign_id)
+    copies = []
+    if not carried_out(lambda: copies.append(documents.duplicate_campaign(campaign))):
+        return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
+    copy = copies[0].campaign
+    flash(f'Duplicated "{campaign.name}" as "{copy.name}", with {counted(len(copy.phases), "phase")}, '
+          f'{counted(len(copy.touchpoints), "touchpoint")} and {counted(len(copy.segments), "targeted segment")}.',
+          "success")
+    return redirect(url_for("campaigns.journey_map", campaign_id=copy.id))
 
 
 # --- Mailjet: the bundle, the contacts CSV header, and the push ----------------------------

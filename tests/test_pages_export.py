@@ -207,7 +207,8 @@ def test_uploading_a_campaign_file_creates_the_campaign(client: FlaskClient, che
     assert response.headers["Location"].endswith(f"/campaigns/{new.id}")
     assert [t.name for t in new.touchpoints_in_order()] == [t.name for t in checked.touchpoints_in_order()]
     assert "Imported" in page(client.get(f"/campaigns/{new.id}")).text()
-    assert (saved(Campaign, new.id).name, saved(Campaign, new.id).sender_email) == (checked.name, checked.sender_email)
+    assert (saved(Campaign, new.id).name, saved(Campaign, new.id).sender_email) == (
+        f"{checked.name} (imported)", checked.sender_email)
     assert journey_as_saved(new.id) == journey_as_saved(checked.id)
     targeted = {row.segment_id for row in saved_rows(campaign_segments, campaign_id=new.id)}
     assert targeted == {s.id for s in checked.segments}  # the existing segments, not copies
@@ -221,7 +222,7 @@ def test_a_file_with_a_byte_order_mark_imports_too(client: FlaskClient, checked:
     response = client.post("/campaigns/import", data=upload(body, token), content_type="multipart/form-data")
 
     assert response.status_code == 302
-    assert [row.name for row in saved_rows(Campaign)] == [checked.name, checked.name]
+    assert [row.name for row in saved_rows(Campaign)] == [checked.name, f"{checked.name} (imported)"]
 
 
 def test_the_form_refuses_a_post_without_its_security_token(client: FlaskClient, checked: Campaign) -> None:

@@ -70,6 +70,7 @@ POSTS: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]]
         "name": "Renamed", "goal": "Buy", "sender_name": "Maya", "sender_email": "maya@example.com",
     }),
     ("delete campaign", lambda w: f"/campaigns/{w.campaign.id}/delete", lambda w: {}),
+    ("duplicate campaign", lambda w: f"/campaigns/{w.campaign.id}/duplicate", lambda w: {}),
     ("targeted segments", lambda w: f"/campaigns/{w.campaign.id}/segments", lambda w: {}),
     ("new phase", lambda w: f"/campaigns/{w.campaign.id}/phases/new", lambda w: {"name": "Extra"}),
     ("edit phase", lambda w: f"/phases/{w.phase.id}/edit", lambda w: {"name": "Renamed"}),
