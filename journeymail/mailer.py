@@ -104,17 +104,21 @@ def build_message(
     html: str,
     text: str,
     headers: Mapping[str, str] | None = None,
+    test: bool = True,
 ) -> EmailMessage:
-    """A test email: multipart/alternative (plain text, then HTML), UTF-8, marked as a test."""
+    """An email: multipart/alternative (plain text, then HTML), UTF-8; a test send's is marked as a test
+    ([Test] before the subject, X-Journeymail-Test), a downloaded .eml (test=False, maybe no To) is not."""
     message = EmailMessage(policy=SMTP_POLICY)  # CRLF line ends, as SMTP wants them on the wire
-    message["Subject"] = SUBJECT_PREFIX + one_line(subject)
+    message["Subject"] = (SUBJECT_PREFIX if test else "") + one_line(subject)
     message["From"] = Address(display_name=one_line(sender_name), addr_spec=smtp_address(sender_email))
-    message["To"] = [Address(addr_spec=smtp_address(address)) for address in to]
+    if to:
+        message["To"] = [Address(addr_spec=smtp_address(address)) for address in to]
     if reply_to:
         message["Reply-To"] = Address(addr_spec=smtp_address(reply_to))
     message["Date"] = datetime.now(timezone.utc)
     message["Message-ID"] = make_msgid(domain=smtp_address(sender_email).rpartition("@")[2])
-    message[TEST_HEADER] = "1"
+    if test:
+        message[TEST_HEADER] = "1"
     for name, value in (headers or {}).items():
         message[name] = value
     # Quoted-printable: readable, and safe through servers that do not announce 8BITMIME.
