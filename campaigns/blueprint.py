@@ -25,7 +25,7 @@ bp.add_url_rule("/campaigns/<int:campaign_id>/segments", view_func=views.campaig
 bp.add_url_rule("/campaigns/<int:campaign_id>/phases/new", view_func=views.new_phase, methods=["GET", "POST"])
 bp.add_url_rule("/phases/<int:phase_id>/edit", view_func=views.edit_phase, methods=["GET", "POST"])
 bp.add_url_rule("/phases/<int:phase_id>/move", view_func=views.move_phase, methods=["POST"])
-bp.add_url_rule("/phases/<int:phase_id>/delete", view_func=views.delete_phase, methods=["POST"])
+bp.add_url_rule("/phases/<int:phase_id>/delete", view_func=views.delete_phase, methods=["GET", "POST"])
 
 # --- pages: touchpoints ----------------------------------------------------------------------
 bp.add_url_rule("/campaigns/<int:campaign_id>/touchpoints/new", view_func=views.new_touchpoint,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from wtforms import (
     EmailField,
     IntegerField,
@@ -47,6 +50,17 @@ class CampaignForm(ServiceForm):
     sender_email = EmailField("Sender email")
     reply_to = EmailField("Reply-to", description="Optional; replies go to the sender email when empty.")
     locale = StringField("Locale", default="en_US", description="Language and country, e.g. en_US or de_DE.")
+    sample_data = TextAreaField(
+        "Default values",
+        description='Merge-tag values every preview starts from, as a JSON object, e.g. {"firstname": "there"}; '
+                    "a segment's sample data overrides them.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        obj = kwargs.get("obj")
+        if obj is not None and not self.is_submitted():
+            self.sample_data.data = json.dumps(obj.sample_data or {}, indent=2, ensure_ascii=False)
 
 
 class CampaignEditForm(CampaignForm):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from journeymail.text import with_article
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -13,6 +15,11 @@ class Kind:
     broadcast: bool  # sent to a whole segment at once, rather than triggered per contact
     trigger: str  # a sensible default trigger, pre-filled in the form
     hint: str
+
+    @property
+    def with_article(self) -> str:
+        """The kind in a sentence: "an information form", "a landing page"."""
+        return with_article(self.label.lower())
 
 
 KINDS: dict[str, Kind] = {

@@ -6,6 +6,7 @@ then changes objects and flushes; the request commits once, so a refused change 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from emails.starters import starter_mjml
 from journeymail.extensions import db
+from journeymail.text import counted
 from journeymail.validation import (
     Choice,
     Conflict,
@@ -39,8 +41,9 @@ from .models import MAP_STATES, Campaign, Phase, Touchpoint, Variant, campaign_s
 MJML_MAX_CHARS = 500_000
 MAX_POSITION = 10_000
 
+CAMPAIGN_NAME_MAX = 120
 CAMPAIGN_FIELDS = {
-    "name": Text(120, required=True, multiline=False),
+    "name": Text(CAMPAIGN_NAME_MAX, required=True, multiline=False),
     "goal": Text(500, required=True),
     "description": Text(5000),
     "framework": Choice(lambda: FRAMEWORKS),
@@ -151,6 +154,21 @@ def update_campaign(campaign: Campaign, data: Mapping[str, Any], *, from_form: b
     return campaign
 
 
+def free_campaign_name(name: str, label: str) -> str:
+    """`name` when no campaign is called so (in any case), else "<name> (<label>)", then "<name> (<label> 2)" and
+    on; the name is shortened (…) where name and label together would pass the 120 characters a name holds."""
+    taken = {existing.casefold() for existing in db.session.scalars(db.select(Campaign.name))}
+    if name.casefold() not in taken:
+        return name
+    for number in itertools.count(1):
+        label_shown = f" ({label})" if number == 1 else f" ({label} {number})"
+        room = CAMPAIGN_NAME_MAX - len(label_shown)
+        candidate = (name if len(name) <= room else name[:room - 1].rstrip() + "…") + label_shown
+        if candidate.casefold() not in taken:
+            return candidate
+    raise AssertionError("unreachable: itertools.count never ends")
+
+
 def delete_campaign(campaign: Campaign) -> None:
     db.session.delete(campaign)
     db.session.flush()
@@ -207,8 +225,8 @@ def delete_phase(phase: Phase) -> None:
     if phase.touchpoints:
         count = len(phase.touchpoints)
         raise Conflict(
-            f'"{phase.name}" still holds {count} touchpoint{"s" if count != 1 else ""}. '
-            "Move or delete them first.",
+            f'"{phase.name}" still holds {counted(count, "touchpoint")}. '
+            f"Move or delete {'it' if count == 1 else 'them'} first.",
         )
     phases = phase.campaign.phases
     with db.session.no_autoflush:
@@ -295,7 +313,7 @@ def put_variant(touchpoint: Touchpoint, segment: Segment, data: Mapping[str, Any
     A field given as the base email's own value is stored as inherited too: a variant keeps only what
     it changes, so later edits of the base reach every field the variant leaves alone."""
     if not touchpoint.is_email:
-        raise ValidationError({"touchpoint": f"A {touchpoint.kind_info.label.lower()} sends no email, so it has no variants."})
+        raise ValidationError({"touchpoint": f"{touchpoint.kind_info.with_article.capitalize()} sends no email, so it has no variants."})
     if segment not in touchpoint.campaign.segments:
         raise ValidationError({"segment_id": f'The campaign does not target the segment "{segment.name}". Add it first.'})
     variant = touchpoint.variant_for(segment.id)
@@ -375,7 +393,7 @@ def create_whole_campaign(
         kind = entry.values["kind"]
         _check_content_fits_kind(kind, entry.values)
         if entry.variants and not KINDS[kind].email:
-            raise ValidationError({"variants": f"A {KINDS[kind].label.lower()} sends no email, so it has no variants."})
+            raise ValidationError({"variants": f"{KINDS[kind].with_article.capitalize()} sends no email, so it has no variants."})
     campaign = Campaign(**{**values, "map_state": values.get("map_state") or "future"})
     db.session.add(campaign)
     db.session.flush()
@@ -479,8 +497,8 @@ def _check_content_fits_kind(kind: str, values: Mapping[str, Any]) -> None:
         return
     filled = [name for name in ("subject", "preheader", "mjml", "text_override") if values.get(name)]
     if filled:
-        label = KINDS[kind].label
-        raise ValidationError({name: f"A {label.lower()} sends no email; leave this empty." for name in filled})
+        kind_named = KINDS[kind].with_article.capitalize()
+        raise ValidationError({name: f"{kind_named} sends no email; leave this empty." for name in filled})
 
 
 def _assign(obj: object, values: Mapping[str, Any]) -> None:

@@ -12,6 +12,7 @@ from journeymail.extensions import db
 from journeymail.mailer import smtputf8_warning
 from journeymail.http import parse_id
 from journeymail.forms import carried_out, status_of, submit
+from journeymail.text import counted
 from segments.services import list_segments
 
 from . import services
@@ -45,7 +46,7 @@ def new_campaign() -> Page:
     form = CampaignForm()
     campaign = submit(form, lambda values: services.create_campaign(values, from_form=True))
     if campaign:
-        flash(f'Campaign "{campaign.name}" created with {len(campaign.phases)} phases.', "success")
+        flash(f'Campaign "{campaign.name}" created with {counted(len(campaign.phases), "phase")}.', "success")
         _warn_about_sender(campaign)
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
     return render_template("campaigns/form.html", form=form, frameworks=FRAMEWORKS), status_of(form)
@@ -99,8 +100,7 @@ def campaign_segments(campaign_id: int) -> Page:
         if not carried_out(lambda: services.set_segments(campaign, {"segment_ids": ids})):
             status = 422
         else:
-            count = len(campaign.segments)
-            flash(f"The campaign now targets {count} segment{'s' if count != 1 else ''}.", "success")
+            flash(f"The campaign now targets {counted(len(campaign.segments), 'segment')}.", "success")
             return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
     return render_template(
         "campaigns/segments.html", campaign=campaign, segments=list_segments(), form=form
@@ -138,11 +138,15 @@ def move_phase(phase_id: int) -> Page:
 
 
 def delete_phase(phase_id: int) -> Page:
+    """Ask before deleting a phase: a POST deletes only when sent from this page's button (confirm=yes)."""
     phase = db.get_or_404(Phase, phase_id)
-    campaign_id, name = phase.campaign_id, phase.name
-    if carried_out(lambda: services.delete_phase(phase)):
-        flash(f'Phase "{name}" deleted.', "success")
-    return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
+    form = FlaskForm()
+    if form.validate_on_submit() and request.form.get("confirm") == "yes":
+        campaign_id, name = phase.campaign_id, phase.name
+        if carried_out(lambda: services.delete_phase(phase)):
+            flash(f'Phase "{name}" deleted.', "success")
+        return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
+    return render_template("campaigns/phase_delete.html", phase=phase, form=form)
 
 
 # --- touchpoints -------------------------------------------------------------------------

@@ -264,7 +264,9 @@ def preheader(email: Email) -> Iterator[Check]:
             "There is no preheader; inboxes will show the first text of the email instead.",
         )
     elif len(text) < PREHEADER_MIN:
-        yield Check("preheader-short", "warning", f"The preheader has {len(text)} characters; aim for {PREHEADER_MIN} to 90.")
+        # Worded so that one character reads right too (the engine counts without journeymail.text.counted).
+        yield Check("preheader-short", "warning",
+                    f"The preheader is short: {len(text)} of at least {PREHEADER_MIN} characters; aim for {PREHEADER_MIN} to 90.")
     elif len(text) > PREHEADER_MAX:
         yield Check("preheader-long", "warning", f"The preheader has {len(text)} characters; inboxes show about 90.")
 

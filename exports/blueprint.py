@@ -26,6 +26,9 @@ for blueprint in (bp, api_bp):
     blueprint.url_value_preprocessor(uploads.allow_large_imports)
     blueprint.register_error_handler(RequestEntityTooLarge, uploads.too_large)
 
+# --- copying a campaign: its document, imported ------------------------------------------------
+bp.add_url_rule("/campaigns/<int:campaign_id>/duplicate", view_func=views.duplicate_campaign, methods=["POST"])
+
 # --- pushing to an ESP ------------------------------------------------------------------------
 bp.add_url_rule("/campaigns/<int:campaign_id>/push/mailjet", view_func=views.push_mailjet, methods=["POST"])
 

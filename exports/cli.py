@@ -16,6 +16,7 @@ from werkzeug.exceptions import NotFound
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign
 from journeymail.extensions import db
+from journeymail.text import counted
 from journeymail.validation import MAX_ID, ServiceError
 
 from . import documents
@@ -49,8 +50,8 @@ def export_mailjet(campaign_id: int, output: str) -> None:
             click.echo(chunk, nl=False)
         return
     _write_whole(output, chunks)
-    count = len(bundle["requests"])
-    click.echo(f'Wrote the Mailjet bundle of "{campaign.name}" ({count} requests) to {output}.', err=True)
+    count = counted(len(bundle["requests"]), "request")
+    click.echo(f'Wrote the Mailjet bundle of "{campaign.name}" ({count}) to {output}.', err=True)
 
 
 def _plan(campaign_id: int) -> Campaign:
@@ -150,5 +151,5 @@ def import_campaign(path: str) -> None:
     for note in imported.notes:
         click.echo(note)
     campaign = imported.campaign
-    click.echo(f'Created the campaign "{campaign.name}" (ID {campaign.id}) with {len(campaign.phases)} phases, '
-               f"{len(campaign.touchpoints)} touchpoints and {len(campaign.segments)} segments.")
+    click.echo(f'Created the campaign "{campaign.name}" (ID {campaign.id}) with {counted(len(campaign.phases), "phase")}, '
+               f'{counted(len(campaign.touchpoints), "touchpoint")} and {counted(len(campaign.segments), "segment")}.')

@@ -38,6 +38,7 @@ from campaigns.models import Campaign
 from campaigns.serialize import campaign_detail
 from journeymail.extensions import db
 from journeymail.http import UnreadableJSON, iso, read_json
+from journeymail.text import counted
 from journeymail.validation import ValidationError, clean
 from segments import services as segment_services
 from segments.models import Segment
@@ -202,7 +203,7 @@ class _Problems:
         if more >= MAX_PROBLEMS:
             also = f"; {more} more problems, the first {MAX_PROBLEMS - 1} of them listed in fields."
         elif more:
-            also = f"; {more} more problem{'s are' if more != 1 else ' is'} listed in fields."
+            also = f"; {counted(more, 'more problem')} {'is' if more == 1 else 'are'} listed in fields."
         else:
             also = "."
         return ValidationError(fields, f"{path}: {message} Nothing was imported{also}")
@@ -307,9 +308,9 @@ def _read_touchpoint(
     if not kind.email:
         for name in ("subject", "preheader", "mjml", "text_override"):
             if values.get(name):
-                problems.add(f"{path}.{name}", f"A {kind.label.lower()} sends no email; leave this empty.")
+                problems.add(f"{path}.{name}", f"{kind.with_article.capitalize()} sends no email; leave this empty.")
         if variants:
-            problems.add(f"{path}.variants", f"A {kind.label.lower()} sends no email, so it has no variants.")
+            problems.add(f"{path}.variants", f"{kind.with_article.capitalize()} sends no email, so it has no variants.")
     return TouchpointEntry(phase, values, audience, variants)
 
 
@@ -379,13 +380,16 @@ class Imported:
     notes: list[str] = field(default_factory=list)  # what the user should know, e.g. a segment reused
 
 
-def import_document(data: Any) -> Imported:
+def import_document(data: Any, *, if_taken: str = "imported") -> Imported:
     """Create a new campaign from a document, or raise ValidationError having written nothing.
 
+    The campaign keeps the document's name unless a campaign is called so already; then it is called
+    "<name> (imported)", or "(imported 2)" and on (`if_taken` is the word in brackets).
     Everything is added at once and flushed once (campaigns.services.create_whole_campaign), so the time
     grows with the document's size and no more."""
     plan = read_document(data)
     chosen, notes = _segments_for(plan.segments)
+    plan.campaign["name"] = services.free_campaign_name(plan.campaign["name"], if_taken)
     index = {entry.key: position for position, entry in enumerate(plan.segments)}
     campaign = services.create_whole_campaign(
         plan.campaign,
@@ -403,6 +407,12 @@ def import_document(data: Any) -> Imported:
     campaign_id = campaign.id
     db.session.expunge(campaign)  # made with its collections unloaded: load it whole, in a few queries
     return Imported(plan_or_404(campaign_id), notes)
+
+
+def duplicate_campaign(campaign: Campaign) -> Imported:
+    """A copy of the campaign, "<name> (copy)", with its phases, touchpoints, variants, audiences and targeting:
+    its document imported, so that export and import are the one copier, and a copy is what a round trip gives."""
+    return import_document(export_document(campaign), if_taken="copy")
 
 
 def _segments_for(entries: list[SegmentEntry]) -> tuple[list[Segment | dict[str, Any]], list[str]]:

@@ -12,10 +12,10 @@ from campaigns.cells import plan_or_404
 from campaigns.models import Campaign, Touchpoint
 from emails.checks import UNFINISHED, is_ready, is_unfinished
 from journeymail.extensions import reads_only
-from journeymail.forms import show_refusal
+from journeymail.forms import carried_out, show_refusal
 from journeymail.http import parse_id, wants_json
 from journeymail.spreadsheet import csv_bytes
-from journeymail.text import slugify
+from journeymail.text import counted, slugify
 from segments.models import Segment
 
 from . import documents, plan_csv
@@ -109,11 +109,23 @@ def import_campaign() -> Page:
     if imported is None:
         return page(form.refusal.status, form.refusal.fields)
     campaign = imported.campaign
-    count = len(campaign.touchpoints)
-    flash(f'Imported "{campaign.name}" with {count} touchpoint{"" if count == 1 else "s"}.', "success")
+    flash(f'Imported "{campaign.name}" with {counted(len(campaign.touchpoints), "touchpoint")}.', "success")
     for note in imported.notes:
         flash(note, "info")
     return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
+
+
+def duplicate_campaign(campaign_id: int) -> Page:
+    """Copy a campaign (the button on its map) and open the copy."""
+    campaign = plan_or_404(campaign_id)
+    copies = []
+    if not carried_out(lambda: copies.append(documents.duplicate_campaign(campaign))):
+        return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
+    copy = copies[0].campaign
+    flash(f'Duplicated "{campaign.name}" as "{copy.name}", with {counted(len(copy.phases), "phase")}, '
+          f'{counted(len(copy.touchpoints), "touchpoint")} and {counted(len(copy.segments), "targeted segment")}.',
+          "success")
+    return redirect(url_for("campaigns.journey_map", campaign_id=copy.id))
 
 
 # --- Mailjet: the bundle, the contacts CSV header, and the push ----------------------------

@@ -6,9 +6,12 @@ import os
 import secrets
 from typing import Any
 
+import click
 from flask import Flask
+from flask.helpers import get_debug_flag
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.serving import is_running_from_reloader
 
 from .extensions import csrf, db, migrate
 
@@ -76,7 +79,31 @@ def _require_secret_key(app: Flask) -> None:
             "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')) before starting Journeymail."
         )
     app.config["SECRET_KEY"] = secrets.token_hex(32)
-    app.logger.warning("SECRET_KEY is not set: using a throwaway key; sessions end when the server restarts.")
+    global _throwaway_key_announced
+    if not _throwaway_key_announced and _serves_requests():
+        _throwaway_key_announced = True
+        app.logger.warning("SECRET_KEY is not set: using a throwaway key; sessions end when the server restarts.")
+
+
+# Said once per process: a process that builds several apps (a script, the test suite) needs to hear it once.
+_throwaway_key_announced = False
+
+
+def _serves_requests() -> bool:
+    """Whether this process serves pages, the only place where a throwaway key matters (to sessions and forms).
+
+    `make run` starts three processes (db upgrade, seed-demo, run), and `flask run --debug` a reloader that
+    only watches files beside the server it restarts; before, each of them said so.
+    """
+    command = click.get_current_context(silent=True)
+    if command is None:  # gunicorn, or a script or test that builds the app itself
+        return True
+    if command.command.name != "run":  # a command such as db upgrade, seed-demo, export: it signs nothing
+        return False
+    reload = command.params.get("reload")
+    if reload is None:
+        reload = get_debug_flag()
+    return not reload or is_running_from_reloader()
 
 
 _sqlite_tuned = False

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from .extensions import db
+from .text import counted
 
 
 def register(app: Flask) -> None:
@@ -27,6 +28,6 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(
             f'Created the demo campaign "{campaign.name}" (ID {campaign.id}) with '
-            f"{len(campaign.phases)} phases, {len(campaign.touchpoints)} touchpoints "
-            f"and {len(campaign.segments)} segments."
+            f'{counted(len(campaign.phases), "phase")}, {counted(len(campaign.touchpoints), "touchpoint")} '
+            f'and {counted(len(campaign.segments), "segment")}.'
         )

@@ -25,6 +25,7 @@ from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter
 
 from .extensions import db
+from .text import with_article
 
 MAX_ID = 2**31 - 1  # the largest value of an INTEGER primary key; PostgreSQL errors beyond it
 CLASH = "That change clashes with data saved meanwhile. Reload and try again."
@@ -57,9 +58,51 @@ def read_json(text: str | bytes) -> Any:
     try:
         return json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as error:
-        raise UnreadableJSON("syntax", f"{error.msg} (line {error.lineno}, column {error.colno})") from None
+        raise UnreadableJSON("syntax", f"line {error.lineno}, column {error.colno}: {json_mistake(error)}") from None
     except RecursionError:  # what json.loads raises for very deep nesting, not ValueError
         raise UnreadableJSON("depth", "nested too deeply") from None
+
+
+def json_mistake(error: json.JSONDecodeError) -> str:
+    """What the JSON parser expected, in words a person fixes text by ("expected a comma or }")."""
+    message, text, at = error.msg, error.doc, error.pos
+    if message == "Expecting ',' delimiter":
+        return f"expected a comma or {_closing(text, at)}"
+    if message.startswith("Illegal trailing comma"):
+        return f"a comma before {_closing(text, at + 1)} has nothing after it: remove it"
+    if message == "Expecting value":
+        if not text[at:].strip():
+            return "the text ends where a value should follow"
+        return 'expected a value: text in double quotes, a number, true, false, null, {…} or […]'
+    if message == "Expecting property name enclosed in double quotes":
+        return 'expected a name in double quotes, e.g. "firstname" (JSON allows no single quotes or trailing commas)'
+    if message == "Expecting ':' delimiter":
+        return "expected a colon between the name and its value"
+    if message.startswith("Unterminated string"):
+        return "a text in double quotes is not closed"
+    if message.startswith("Invalid control character"):
+        return r"a line break or tab inside double quotes: write it as \n or \t"
+    if message.startswith("Invalid \\"):
+        return r'a backslash that starts no escape: write \\ for a backslash, \" for a double quote'
+    if message == "Extra data":
+        return "more text after the end of the document"
+    return message[:1].lower() + message[1:]
+
+
+def _closing(text: str, at: int) -> str:
+    """The bracket that closes the object or list open at `at`: "}" or "]"."""
+    open_brackets: list[str] = []
+    in_string = escaped = False
+    for char in text[:at]:
+        if in_string:
+            escaped, in_string = (not escaped and char == "\\"), in_string and (escaped or char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            open_brackets.append(char)
+        elif char in "}]" and open_brackets:
+            open_brackets.pop()
+    return "]" if open_brackets and open_brackets[-1] == "[" else "}"
 
 
 def json_body() -> Any:
@@ -114,7 +157,7 @@ def id_arg(name: str, value: str | None, *, required: bool, purpose: str = "") -
         return None
     number = parse_id(value)
     if number is None:
-        raise ValidationError({name: f"{value!r} is not a {name} ID."})
+        raise ValidationError({name: f"{value!r} is not {with_article(name)} ID."})
     if number > MAX_ID:
         raise NotFound(f"There is no {name} with ID {value}.")
     return number
@@ -210,7 +253,8 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def commit_or_roll_back(response: Response) -> Response:
-        if response.status_code >= 400 or g.get("discard_changes"):
+        # Popped, not read: an app context held around several requests (the tests hold one) shares its g.
+        if g.pop("discard_changes", False) or response.status_code >= 400:
             db.session.rollback()
             return response
         try:

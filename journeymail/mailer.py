@@ -112,22 +112,26 @@ def build_message(
     html: str,
     text: str,
     headers: Mapping[str, str] | None = None,
+    test: bool = True,
 ) -> EmailMessage:
-    """A test email: multipart/alternative (plain text, then HTML), UTF-8, marked as a test.
+    """An email: multipart/alternative (plain text, then HTML), UTF-8; a test send's is marked as a test
+    ([Test] before the subject, X-Journeymail-Test), a downloaded .eml (test=False, maybe no To) is not.
 
     An address with non-ASCII letters before the @ (jörg@bücher.de) is written as UTF-8 in the headers
     (email.policy.SMTPUTF8), which only a server offering SMTPUTF8 takes; send_all checks that."""
     international = any(needs_smtputf8(address) for address in (sender_email, reply_to, *to) if address)
     # CRLF line ends, as SMTP wants them on the wire; UTF-8 headers only where an address needs them.
     message = EmailMessage(policy=SMTPUTF8_POLICY if international else SMTP_POLICY)
-    message["Subject"] = SUBJECT_PREFIX + one_line(subject)
+    message["Subject"] = (SUBJECT_PREFIX if test else "") + one_line(subject)
     message["From"] = _header_address(sender_email, one_line(sender_name))
-    message["To"] = [_header_address(address) for address in to]
+    if to:
+        message["To"] = [_header_address(address) for address in to]
     if reply_to:
         message["Reply-To"] = _header_address(reply_to)
     message["Date"] = datetime.now(timezone.utc)
     message["Message-ID"] = make_msgid(domain=smtp_address(sender_email).rpartition("@")[2])
-    message[TEST_HEADER] = "1"
+    if test:
+        message[TEST_HEADER] = "1"
     for name, value in (headers or {}).items():
         message[name] = value
     # Quoted-printable: readable, and safe through servers that do not announce 8BITMIME.

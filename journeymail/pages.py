@@ -1,11 +1,13 @@
-"""What every page template may use: the emotion scale and small text filters."""
+"""What every page template may use: the emotion scale, small text filters, and the favicon."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
+
+from .text import counted
 
 EMOTION_LABELS = {2: "delighted", 1: "pleased", 0: "neutral", -1: "uneasy", -2: "frustrated"}
 
@@ -33,6 +35,11 @@ def merge_parts(text: str | None) -> list[tuple[str, str, str]]:
 
 
 def register(app: Flask) -> None:
+    # Pages link static/favicon.svg; a browser or tool that asks for /favicon.ico anyway gets the same icon.
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return app.send_static_file("favicon.svg")
+
     @app.context_processor
     def globals_for_pages() -> dict[str, Any]:
         return {"EMOTION_LABELS": EMOTION_LABELS}
@@ -44,10 +51,8 @@ def register(app: Flask) -> None:
 
     app.add_template_filter(merge_parts, "merge_parts")
 
-    @app.template_filter("counted")
-    def counted(number: int, noun: str) -> str:
-        """3|counted("phase") -> "3 phases"; 1 -> "1 phase"."""
-        return f"{number} {noun}{'' if number == 1 else 's'}"
+    # 3|counted("phase") -> "3 phases", 1 -> "1 phase"; n|counted("address") -> "2 addresses".
+    app.add_template_filter(counted, "counted")
 
     @app.template_filter("signed")
     def signed(number: int) -> str:

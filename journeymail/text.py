@@ -1,4 +1,5 @@
-"""Small text helpers every feature shares: slugs for names in files and refs, and one-line header values."""
+"""Small text helpers every feature shares: slugs for names in files and refs, one-line header values, and
+counts and articles in proper English ("1 email", "3 emails", "an information form")."""
 
 from __future__ import annotations
 
@@ -18,3 +19,33 @@ def slugify(text: str, fallback: str) -> str:
 def one_line(text: str) -> str:
     """A header value on one line: a line break in a header would start a header of its own."""
     return " ".join(text.split())
+
+
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """A count with its noun in agreement: (1, "email") -> "1 email", (3, "email") -> "3 emails".
+
+    `many` for a plural other than the usual -s or -es: (2, "person", "people").
+    """
+    if number == 1:
+        return f"{number} {one}"
+    return f"{number} {many or plural(one)}"
+
+
+def plural(noun: str) -> str:
+    """The regular English plural: "email" -> "emails", "address" -> "addresses", "reply" -> "replies"."""
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+# Words written with a vowel but spoken with a consonant ("a unique", "a one-off"), and the reverse ("an hour").
+_SPOKEN_CONSONANT = re.compile(r"(?i)(uni|use|usu|ura|uro|url|eu|ewe|one\b|once\b)")
+_SILENT_H = re.compile(r"(?i)(hour|honest|honou?r|heir)")
+
+
+def with_article(phrase: str) -> str:
+    """The phrase after "a" or "an", as it is spoken: "an information form", "a landing page", "an offer"."""
+    vowel = phrase[:1].lower() in "aeiou" and not _SPOKEN_CONSONANT.match(phrase)
+    return f"{'an' if vowel or _SILENT_H.match(phrase) else 'a'} {phrase}"

@@ -17,6 +17,7 @@ from flask import current_app
 
 from .addresses import InvalidAddress, check_address
 from .http import MAX_ID, UnreadableJSON, read_json
+from .text import counted
 
 
 class ServiceError(Exception):
@@ -94,7 +95,7 @@ class Text:
                 raise Invalid("This field is required.")
             return None if self.nullable else ""
         if len(value) > self.max_length:
-            raise Invalid(f"At most {self.max_length} characters (this has {len(value)}).")
+            raise Invalid(f"At most {counted(self.max_length, 'character')} (this has {len(value)}).")
         return value
 
 
@@ -194,13 +195,15 @@ class JSONObject:
     def parse(self, value: Any, from_form: bool) -> dict[str, Any]:
         if value is None or value == "":
             return {}
-        if isinstance(value, str):
+        if isinstance(value, str):  # the text of a form field, or a string in a JSON body
             try:
                 value = read_json(value)
             except UnreadableJSON as error:
-                raise Invalid(str(error)) from None
+                if error.kind != "syntax":
+                    raise Invalid(str(error)) from None
+                raise Invalid(error.reason[:1].upper() + error.reason[1:] + ".") from None  # "Line 2, column 5: ..."
         if not isinstance(value, dict):
-            raise Invalid('Must be a JSON object, e.g. {"firstname": "Ada"}.')
+            raise Invalid('Sample data must be an object of names and values, e.g. {"firstname": "Ada"}.')
         if len(value) > self.max_keys:
             raise Invalid(f"At most {self.max_keys} values.")
         for key, item in value.items():

@@ -21,6 +21,7 @@ bp.add_app_template_global(editor.variant_changes)  # what a variant changes, fo
 bp.add_url_rule("/campaigns/<int:campaign_id>/matrix", view_func=views.matrix_page, methods=["GET"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/preview", view_func=views.cell_preview, methods=["GET"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/frame", view_func=views.email_frame, methods=["GET"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/email.eml", view_func=views.download_eml, methods=["GET"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/test-send", view_func=views.test_send, methods=["POST"])
 
 # --- API ---------------------------------------------------------------------------------------

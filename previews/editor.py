@@ -152,7 +152,7 @@ def _email_touchpoint(touchpoint_id: int) -> Touchpoint:
     touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
     if not touchpoint.is_email:
         abort(404, description=(
-            f'"{touchpoint.name}" is a {touchpoint.kind_info.label.lower()}: it sends no email, '
+            f'"{touchpoint.name}" is {touchpoint.kind_info.with_article}: it sends no email, '
             "so there is no email to write. Change its kind in the touchpoint settings to make it an email."
         ))
     return touchpoint

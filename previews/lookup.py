@@ -18,7 +18,7 @@ def lookup(campaign: Campaign, touchpoint_arg: str | None, segment_arg: str | No
     if touchpoint is None or touchpoint.campaign_id != campaign.id:
         raise NotFound(f"The campaign has no touchpoint with ID {touchpoint_id}.")
     if not touchpoint.is_email:
-        raise ValidationError({"touchpoint": f"A {touchpoint.kind_info.label.lower()} sends no email."})
+        raise ValidationError({"touchpoint": f"{touchpoint.kind_info.with_article.capitalize()} sends no email."})
     segment_id = id_arg("segment", segment_arg, required=False)
     return touchpoint, (None if segment_id is None else targeted_segment(campaign, segment_id))
 

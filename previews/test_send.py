@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
 
 from campaigns.content import preview_touchpoint
 from campaigns.models import Campaign, Touchpoint
+from emails.render import Rendered
 from journeymail import mailer
 from journeymail.addresses import InvalidAddress, check_address
+from journeymail.text import counted
 from journeymail.validation import MAX_ID, Conflict, Integer, Invalid, ValidationError, clean
 from segments.models import Segment
 
@@ -60,7 +63,7 @@ class Recipients:
             raise Invalid("Enter at least one email address.")
         limit = current_app.config["TEST_SEND_MAX_RECIPIENTS"]
         if len(items) > limit:
-            raise Invalid(f"At most {limit} addresses per test send (this has {len(items)}).")
+            raise Invalid(f"At most {counted(limit, 'address')} per test send (this has {len(items)}).")
         addresses: list[str] = []
         problems: list[str] = []
         for item in items:
@@ -100,23 +103,13 @@ def send_test(
     except Invalid as error:
         raise ValidationError({"recipients": str(error)}) from None
     if not touchpoint.is_email:
-        kind = touchpoint.kind_info.label.lower()
-        raise ValidationError({"touchpoint_id": f"A {kind} sends no email, so there is nothing to send."})
-    rendered = preview_touchpoint(touchpoint, segment).rendered  # the one renderer
-    if rendered.error is not None or rendered.html is None or rendered.text is None:
-        raise ValidationError(
-            {"touchpoint_id": f"The email does not render, so it cannot be sent: {rendered.error}"}
-        )
+        kind = touchpoint.kind_info.with_article.capitalize()
+        raise ValidationError({"touchpoint_id": f"{kind} sends no email, so there is nothing to send."})
+    rendered = rendered_email(touchpoint, segment, "it cannot be sent")
     config = current_app.config
     if not mailer.smtp_configured(config):
         raise SMTPNotConfigured(mailer.NOT_CONFIGURED)
-    messages = [
-        mailer.build_message(
-            sender_name=campaign.sender_name, sender_email=campaign.sender_email, reply_to=campaign.reply_to,
-            to=[address], subject=rendered.subject, html=rendered.html, text=rendered.text,
-        )
-        for address in addresses
-    ]
+    messages = [email_message(campaign, rendered, [address], test=True) for address in addresses]
     try:
         mailer.send_all(messages, config)
     except mailer.SMTPUTF8Unsupported:
@@ -139,6 +132,23 @@ def _needs_smtputf8(campaign: Campaign, recipients: list[str]) -> ValidationErro
         + ". Use another address, or a mail server that offers SMTPUTF8."
     )
     return ValidationError({"recipients": message} if named[0] in recipients else {}, message)
+
+
+def rendered_email(touchpoint: Touchpoint, segment: Segment | None, so: str) -> Rendered:
+    """The email as `segment` receives it, from the one renderer; a 422 when it does not render ("so <so>")."""
+    rendered = preview_touchpoint(touchpoint, segment).rendered
+    if rendered.error is not None or rendered.html is None or rendered.text is None:
+        raise ValidationError({"touchpoint_id": f"The email does not render, so {so}: {rendered.error}"})
+    return rendered
+
+
+def email_message(campaign: Campaign, rendered: Rendered, to: list[str], *, test: bool) -> EmailMessage:
+    """The one message a rendered email makes, from the campaign's sender: each test send's (test=True, to one
+    recipient) and the .eml download's (the email as it would go out, to nobody yet)."""
+    return mailer.build_message(
+        sender_name=campaign.sender_name, sender_email=campaign.sender_email, reply_to=campaign.reply_to,
+        to=to, subject=rendered.subject, html=rendered.html or "", text=rendered.text or "", test=test,
+    )
 
 
 def _email_of(campaign: Campaign, touchpoint_id: int, segment_id: int | None) -> tuple[Touchpoint, Segment | None]:

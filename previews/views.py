@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
 
 from campaigns.cells import cells_of, outline_or_404, segment_names, segments_by_id, variants_of
 from campaigns.content import Content, EmailSummary, preview_content, preview_touchpoint, preview_values
@@ -16,11 +16,12 @@ from journeymail.extensions import db, reads_only
 from journeymail.forms import carried_out
 from journeymail.http import local_url, parse_id
 from journeymail.security import EMAIL_POLICY
+from journeymail.text import counted, slugify
 from journeymail.validation import NotFound, ValidationError
 
 from .lookup import cell_args, elsewhere, lookup
 from .matrix import MatrixCell, Pages, Totals, email_count, matrix_grid, nav_cells, nearby
-from .test_send import TEST_SEND_FIELDS, send_test_request
+from .test_send import TEST_SEND_FIELDS, email_message, rendered_email, send_test_request
 
 Page = Any
 
@@ -62,7 +63,7 @@ def page_arg(value: str | None, pages: int) -> int:
     if number is None:
         raise ValidationError({"page": f"{value!r} is not a page number: pages count from 1, e.g. ?page=2."})
     if number > pages:
-        raise NotFound(f"The matrix has {pages} page{'s' if pages != 1 else ''} of segments; there is no page {value}.")
+        raise NotFound(f"The matrix has {counted(pages, 'page')} of segments; there is no page {value}.")
     return number
 
 
@@ -126,6 +127,22 @@ def email_frame(campaign_id: int) -> Page:
     response.headers["Cache-Control"] = "no-cache"  # revalidate: an edit must show at once
     response.add_etag()
     return response.make_conditional(request)
+
+
+def download_eml(campaign_id: int) -> Response:
+    """One email as a segment receives it (?touchpoint=ID&segment=ID), as an .eml file a mail program opens: the
+    message a test send builds, without its [Test] marks, so the email can be looked at without SMTP."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    touchpoint, segment = lookup(campaign, request.args.get("touchpoint"), request.args.get("segment"))
+    message = email_message(campaign, rendered_email(touchpoint, segment, "there is no message to download"), [],
+                            test=False)
+    name = slugify(touchpoint.name, f"touchpoint-{touchpoint.id}")
+    if segment is not None:
+        name += "-" + slugify(segment.name, f"segment-{segment.id}")
+    response = Response(message.as_bytes(), content_type="message/rfc822")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.eml"'  # a slug: nothing to quote
+    response.headers["Cache-Control"] = "no-store"  # the email as it is now
+    return response
 
 
 # --- the test-send form ----------------------------------------------------------------------

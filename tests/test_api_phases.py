@@ -288,7 +288,7 @@ def test_a_phase_with_one_touchpoint_says_so_in_the_singular(
 
     response = client.delete(f"/api/phases/{campaign.phases[0].id}")
 
-    assert error_of(response)["message"] == '"Awareness" still holds 1 touchpoint. Move or delete them first.'
+    assert error_of(response)["message"] == '"Awareness" still holds 1 touchpoint. Move or delete it first.'
 
 
 def test_a_phase_emptied_by_moving_its_touchpoint_away_can_be_deleted(

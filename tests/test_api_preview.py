@@ -340,7 +340,10 @@ def test_preview_in_a_campaign_that_does_not_exist_is_404(client: FlaskClient, j
     error_of(response)
 
 
-@pytest.mark.parametrize(("kind", "label"), [("signup_form", "signup form"), ("landing_page", "landing page")])
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [("signup_form", "A signup form"), ("information_form", "An information form"), ("landing_page", "A landing page")],
+)
 def test_preview_of_a_form_or_page_is_422(
     client: FlaskClient, journey: Journey, create_touchpoint: Callable[..., Touchpoint], kind: str, label: str
 ) -> None:
@@ -349,7 +352,7 @@ def test_preview_of_a_form_or_page_is_422(
     response = client.get(f"/api/campaigns/{journey.campaign.id}/preview", query_string={"touchpoint": form.id})
 
     assert response.status_code == 422
-    assert error_of(response)["fields"] == {"touchpoint": f"A {label} sends no email."}
+    assert error_of(response)["fields"] == {"touchpoint": f"{label} sends no email."}
 
 
 def test_preview_for_a_segment_that_does_not_exist_is_404(client: FlaskClient, journey: Journey) -> None:

@@ -82,8 +82,8 @@ SEGMENT_REFUSALS = [
     ({"action": None}, "action", "This field is required."),
     ({"obstacle": ["a"]}, "obstacle", "Must be text."),
     ({"opportunity": "x" * 2001}, "opportunity", "At most 2000 characters (this has 2001)."),
-    ({"sample_data": ["Ada"]}, "sample_data", 'Must be a JSON object, e.g. {"firstname": "Ada"}.'),
-    ({"sample_data": "not json"}, "sample_data", "Not valid JSON: Expecting value (line 1, column 1)."),
+    ({"sample_data": ["Ada"]}, "sample_data", 'Sample data must be an object of names and values, e.g. {"firstname": "Ada"}.'),
+    ({"sample_data": "not json"}, "sample_data", "Line 1, column 1: expected a value: text in double quotes, a number, true, false, null, {…} or […]."),
     ({"sample_data": "[" * 100_000}, "sample_data", "Not valid JSON: nested too deeply."),
     (
         {"sample_data": {"First Name": "Ada"}},

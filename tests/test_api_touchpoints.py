@@ -116,7 +116,7 @@ def test_a_capture_touchpoint_refuses_email_content(
     client: FlaskClient, create_campaign: Callable[..., Campaign], kind: str, field: str
 ) -> None:
     campaign = create_campaign()
-    label = {"signup_form": "signup form", "information_form": "information form", "landing_page": "landing page"}[kind]
+    label = {"signup_form": "A signup form", "information_form": "An information form", "landing_page": "A landing page"}[kind]
     before = database_rows()
 
     response = client.post(
@@ -125,7 +125,7 @@ def test_a_capture_touchpoint_refuses_email_content(
     )
 
     assert response.status_code == 422
-    assert error_of(response)["fields"] == {field: f"A {label} sends no email; leave this empty."}
+    assert error_of(response)["fields"] == {field: f"{label} sends no email; leave this empty."}
     assert database_rows() == before
 
 
@@ -376,7 +376,7 @@ def test_email_content_on_an_existing_form_is_refused(
     response = client.patch(f"/api/touchpoints/{touchpoint.id}", json={"mjml": "<mjml></mjml>"})
 
     assert response.status_code == 422
-    assert error_of(response)["fields"] == {"mjml": "A information form sends no email; leave this empty."}
+    assert error_of(response)["fields"] == {"mjml": "An information form sends no email; leave this empty."}
 
 
 @pytest.mark.parametrize(("change", "field", "message"), TOUCHPOINT_REFUSALS)

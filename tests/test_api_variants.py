@@ -112,7 +112,10 @@ def test_a_variant_for_a_segment_only_another_campaign_targets_is_refused(
     assert database_rows() == before
 
 
-@pytest.mark.parametrize(("kind", "label"), [("signup_form", "signup form"), ("landing_page", "landing page")])
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [("signup_form", "A signup form"), ("information_form", "An information form"), ("landing_page", "A landing page")],
+)
 def test_a_variant_of_a_form_or_page_is_refused(
     client: FlaskClient,
     create_touchpoint: Callable[..., Touchpoint],
@@ -127,7 +130,7 @@ def test_a_variant_of_a_form_or_page_is_refused(
     response = client.put(f"/api/touchpoints/{form.id}/variants/{segment.id}", json={"subject": "Hi"})
 
     assert response.status_code == 422
-    assert error_of(response)["fields"] == {"touchpoint": f"A {label} sends no email, so it has no variants."}
+    assert error_of(response)["fields"] == {"touchpoint": f"{label} sends no email, so it has no variants."}
     assert database_rows() == before
 
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
 import config
+import journeymail
 from journeymail import create_app
 from journeymail.extensions import db
 
@@ -39,7 +45,17 @@ def test_production_starts_with_the_secret_key_it_is_given():
     assert app.config["SECRET_KEY"] == "a-long-random-production-key"
 
 
-def test_development_without_a_secret_key_gets_a_throwaway_one_and_a_warning(caplog):
+ROOT = Path(__file__).resolve().parent.parent
+THROWAWAY_KEY_WARNING = "SECRET_KEY is not set: using a throwaway key"
+
+
+@pytest.fixture
+def fresh_process(monkeypatch):
+    """As in a process that has not built an app yet: the warning is said once per process."""
+    monkeypatch.setattr(journeymail, "_throwaway_key_announced", False)
+
+
+def test_development_without_a_secret_key_gets_a_throwaway_one_and_a_warning(caplog, fresh_process):
     with caplog.at_level(logging.WARNING, logger="journeymail"):
         app = create_app(config_class(JOURNEYMAIL_ENV="development"))
 
@@ -52,6 +68,68 @@ def test_each_development_start_gets_a_different_throwaway_key():
     second = create_app(config_class(JOURNEYMAIL_ENV="development"))
 
     assert first.config["SECRET_KEY"] != second.config["SECRET_KEY"]
+
+
+def test_a_process_that_builds_several_apps_warns_about_the_throwaway_key_once(caplog, fresh_process):
+    with caplog.at_level(logging.WARNING, logger="journeymail"):
+        for _ in range(3):
+            create_app(config_class(JOURNEYMAIL_ENV="development"))
+
+    assert caplog.text.count(THROWAWAY_KEY_WARNING) == 1
+
+
+def flask_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "flask", "--app", "wsgi", *args]
+
+
+def development_environment(database: Path) -> dict[str, str]:
+    """What `make run` gives its commands: development, no SECRET_KEY; here with a database of the test's own."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_DEBUG")}
+    return {**environment, "JOURNEYMAIL_ENV": "development", "DATABASE_URL": f"sqlite:///{database}"}
+
+
+def server_start_output(args: list[str], environment: dict[str, str]) -> str:
+    """What the development server prints on standard error up to its "Running on" line; then it is stopped."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [*args, "--port", str(port)], cwd=ROOT, env=environment, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    lines = []
+    try:
+        for line in server.stderr:  # type: ignore[union-attr]
+            lines.append(line)
+            if "Debugger is active" in line or ("Running on" in line and "--debug" not in args):
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()  # type: ignore[union-attr]
+    return "".join(lines)
+
+
+def test_make_run_says_once_that_the_secret_key_is_a_throwaway_one(tmp_path):
+    """`make run` migrates, seeds and serves: three processes, one warning, from the one that serves."""
+    environment = development_environment(tmp_path / "journeymail.db")
+    said = []
+    for command in (["db", "upgrade"], ["seed-demo", "--if-empty"]):
+        done = subprocess.run(flask_command(*command), cwd=ROOT, env=environment,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        said.append(done.stdout + done.stderr)
+    said.append(server_start_output(flask_command("run"), environment))
+
+    assert [THROWAWAY_KEY_WARNING in output for output in said] == [False, False, True], said
+
+
+def test_the_debug_server_and_its_reloader_say_it_once(tmp_path):
+    environment = development_environment(tmp_path / "journeymail.db")
+
+    output = server_start_output(flask_command("run", "--debug"), environment)
+
+    assert output.count(THROWAWAY_KEY_WARNING) == 1, output
 
 
 # --- SQLite connections --------------------------------------------------------------------

@@ -150,7 +150,7 @@ def email(create_campaign: Callable[..., Campaign], create_touchpoint: Callable[
     [
         ("subject", SUBJECT_MAX, None),
         ("subject", SUBJECT_MAX + 1, "The subject has 61 characters; inboxes cut it off after about 60."),
-        ("preheader", PREHEADER_MIN - 1, "The preheader has 29 characters; aim for 30 to 90."),
+        ("preheader", PREHEADER_MIN - 1, "The preheader is short: 29 of at least 30 characters; aim for 30 to 90."),
         ("preheader", PREHEADER_MIN, None),
         ("preheader", PREHEADER_MAX, None),
         ("preheader", PREHEADER_MAX + 1, "The preheader has 101 characters; inboxes show about 90."),

@@ -377,11 +377,73 @@ def test_deleting_an_empty_phase_removes_it_from_the_journey(post_form, create_c
     campaign = create_campaign()
     phase_id = campaign.phases[1].id
 
-    response = post_form(f"/phases/{phase_id}/edit", {}, action=f"/phases/{phase_id}/delete")
+    response = post_form(f"/phases/{phase_id}/delete", {"confirm": "yes"})
 
     assert location(response) == f"/campaigns/{campaign.id}"
     assert saved(Phase, phase_id) is None
     assert saved_phase_names(campaign) == ["Awareness", "Decision", "Retention", "Advocacy"]
+
+
+def test_deleting_a_phase_asks_first_and_says_what_goes_with_it(client, create_campaign):
+    campaign = create_campaign()
+    phase = campaign.phases[1]
+    services.update_phase(phase, {"description": "Compares tools", "pain_points": "Too many options\nNo time"})
+    db.session.commit()
+
+    response = client.get(f"/phases/{phase.id}/delete")
+
+    html = page(response)
+    assert response.status_code == 200
+    assert "Delete the phase “Consideration”?" in html.text()
+    said = " ".join(html.by_id("phase-deletes").text().split())
+    assert said == ("The phase leaves the journey of “Trial journey”, and with it its customer goal and its 2 pain "
+                    "points. The 3 phases after it move one place to the left. This cannot be undone.")
+    (form,) = [f for f in html.select("form") if f.get("method") == "post"]
+    assert form.get("action") == f"/phases/{phase.id}/delete"
+    assert control(form, "confirm").get("value") == "yes" and control(form, "csrf_token").get("value")
+    assert saved(Phase, phase.id) is not None
+
+
+def test_the_delete_button_of_the_phase_form_opens_the_confirmation(client, create_campaign):
+    campaign = create_campaign()
+    phase = campaign.phases[-1]
+
+    html = page(client.get(f"/phases/{phase.id}/edit"))
+
+    (link,) = [a for a in html.select("a") if a.text().startswith("Delete phase")]
+    assert link.get("href") == f"/phases/{phase.id}/delete"
+    said = " ".join(page(client.get(link.get("href"))).by_id("phase-deletes").text().split())
+    assert said == "The phase leaves the journey of “Trial journey”, and with it its customer goal. This cannot be undone."
+
+
+def test_a_delete_post_without_confirmation_shows_the_question_and_deletes_nothing(post_form, create_campaign):
+    campaign = create_campaign()
+    phase_id = campaign.phases[1].id
+
+    response = post_form(f"/phases/{phase_id}/edit", {}, action=f"/phases/{phase_id}/delete")
+
+    assert response.status_code == 200
+    assert "Delete the phase “Consideration”?" in page(response).text()
+    assert saved(Phase, phase_id) is not None
+    assert saved_phase_names(campaign) == ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"]
+
+
+def test_the_confirmation_of_a_phase_with_touchpoints_lists_them_and_offers_no_delete(
+    client, create_campaign, create_touchpoint
+):
+    campaign = create_campaign()
+    phase = campaign.phases[0]
+    welcome = create_touchpoint(campaign, 0, name="Welcome")
+    create_touchpoint(campaign, 0, name="Lead form", kind="information_form")
+
+    html = page(client.get(f"/phases/{phase.id}/delete"))
+
+    blocked = html.by_id("phase-not-empty")
+    assert blocked is not None
+    assert "“Awareness” still holds 2 touchpoints, so it cannot be deleted yet." in blocked.text()
+    assert [a.text() for a in blocked.select("a")] == ["Welcome", "Lead form"]
+    assert blocked.select("a")[0].get("href") == f"/touchpoints/{welcome.id}/edit"
+    assert not [f for f in html.select("form") if f.get("method") == "post"]
 
 
 def test_deleting_a_phase_that_holds_touchpoints_is_refused_with_a_message(
@@ -391,10 +453,10 @@ def test_deleting_a_phase_that_holds_touchpoints_is_refused_with_a_message(
     phase = campaign.phases[0]
     create_touchpoint(campaign, 0, name="Welcome")
 
-    response = post_form(f"/phases/{phase.id}/edit", {}, action=f"/phases/{phase.id}/delete")
+    response = post_form(f"/phases/{phase.id}/edit", {"confirm": "yes"}, action=f"/phases/{phase.id}/delete")
 
     shown = page(client.get(response.headers["Location"])).text()
-    assert '"Awareness" still holds 1 touchpoint. Move or delete them first.' in shown
+    assert '"Awareness" still holds 1 touchpoint. Move or delete it first.' in shown
     assert saved(Phase, phase.id) is not None
 
 

@@ -113,7 +113,7 @@ def test_warnings_are_in_a_collapsed_list(client: FlaskClient, checked: Campaign
     warnings = page(client.get(f"/campaigns/{checked.id}/export")).by_id("export-warnings")
 
     assert warnings is not None and warnings.tag == "details" and "open" not in warnings.attrs
-    assert "1 of 5 emails have warnings" in warnings.select("summary")[0].text()
+    assert "1 of 5 emails has warnings" in warnings.select("summary")[0].text()
     assert "No preheader for Agencies" in warnings.text()
     assert "There is no preheader" in warnings.text()
 
@@ -209,7 +209,8 @@ def test_uploading_a_campaign_file_creates_the_campaign(client: FlaskClient, che
     assert response.headers["Location"].endswith(f"/campaigns/{new.id}")
     assert [t.name for t in new.touchpoints_in_order()] == [t.name for t in checked.touchpoints_in_order()]
     assert "Imported" in page(client.get(f"/campaigns/{new.id}")).text()
-    assert (saved(Campaign, new.id).name, saved(Campaign, new.id).sender_email) == (checked.name, checked.sender_email)
+    assert (saved(Campaign, new.id).name, saved(Campaign, new.id).sender_email) == (
+        f"{checked.name} (imported)", checked.sender_email)
     assert journey_as_saved(new.id) == journey_as_saved(checked.id)
     targeted = {row.segment_id for row in saved_rows(campaign_segments, campaign_id=new.id)}
     assert targeted == {s.id for s in checked.segments}  # the existing segments, not copies
@@ -223,7 +224,7 @@ def test_a_file_with_a_byte_order_mark_imports_too(client: FlaskClient, checked:
     response = client.post("/campaigns/import", data=upload(body, token), content_type="multipart/form-data")
 
     assert response.status_code == 302
-    assert [row.name for row in saved_rows(Campaign)] == [checked.name, checked.name]
+    assert [row.name for row in saved_rows(Campaign)] == [checked.name, f"{checked.name} (imported)"]
 
 
 def test_the_form_refuses_a_post_without_its_security_token(client: FlaskClient, checked: Campaign) -> None:
@@ -240,7 +241,7 @@ def test_the_form_refuses_a_post_without_its_security_token(client: FlaskClient,
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [
-        (b"not json at all", 400, "The file is not JSON: Expecting value (line 1, column 1)."),
+        (b"not json at all", 400, "The file is not JSON: line 1, column 1: expected a value: text in double quotes, a number, true, false, null, {…} or […]."),
         (b"\xff\xfe{}", 400, "The file is not UTF-8 text"),
         (b'{"format": "journeymail.campaign", "version": 3}', 422, "version This Journeymail reads version 1"),
         (b'["journeymail.campaign"]', 422, "document Must be a JSON object"),

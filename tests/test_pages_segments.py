@@ -117,8 +117,8 @@ def test_sample_data_may_be_left_empty(post_form):
 @pytest.mark.parametrize(
     ("sample_data", "message"),
     [
-        ('{"firstname": "Ada"', "Not valid JSON"),
-        ('["Ada"]', 'Must be a JSON object, e.g. {"firstname": "Ada"}.'),
+        ('{"firstname": "Ada"', "Line 1, column 20: expected a comma or }."),
+        ('["Ada"]', 'Sample data must be an object of names and values, e.g. {"firstname": "Ada"}.'),
         ('{"First Name": "Ada"}', '"First Name" is not a merge-tag name'),
         ('{"firstname": {"given": "Ada"}}', 'The value of "firstname" must be text or a number.'),
     ],
@@ -197,7 +197,7 @@ def test_editing_with_invalid_sample_data_changes_nothing(post_form, create_segm
     )
 
     assert response.status_code == 422
-    assert "Not valid JSON" in field_text(page(response), "sample_data")
+    assert "Line 1, column 1: expected a value" in field_text(page(response), "sample_data")
     row = saved(Segment, segment.id)
     assert (row.name, row.sample_data) == ("Busy founders", {"firstname": "Ada"})
 

@@ -182,10 +182,10 @@ def test_json_object_parses_text_from_a_form() -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        (["firstname"], 'Must be a JSON object, e.g. {"firstname": "Ada"}.'),
-        ("not json", "Not valid JSON: Expecting value (line 1, column 1)."),
+        (["firstname"], 'Sample data must be an object of names and values, e.g. {"firstname": "Ada"}.'),
+        ("not json", "Line 1, column 1: expected a value: text in double quotes, a number, true, false, null, {…} or […]."),
         ("[" * 100_000, "Not valid JSON: nested too deeply."),
-        ('"text"', 'Must be a JSON object, e.g. {"firstname": "Ada"}.'),
+        ('"text"', 'Sample data must be an object of names and values, e.g. {"firstname": "Ada"}.'),
         ({"First Name": "Ada"}, '"First Name" is not a merge-tag name: use letters, digits and _, starting with a letter or _.'),
         ({"1st": "Ada"}, '"1st" is not a merge-tag name: use letters, digits and _, starting with a letter or _.'),
         ({"firstname": {"nested": 1}}, 'The value of "firstname" must be text or a number.'),

@@ -42,7 +42,7 @@ from campaigns.kinds import KINDS
 from campaigns.models import Campaign, Touchpoint
 from emails import UNSUBSCRIBE, Check, MergeTagError, checks, merge_tags, render_email, run_checks
 from journeymail.addresses import InvalidAddress, check_address
-from journeymail.text import one_line, slugify
+from journeymail.text import counted, one_line, slugify
 from segments.models import Segment
 
 from .tags import MailjetTags
@@ -96,8 +96,7 @@ class BundleRefused(Exception):
     """The campaign cannot be exported as it is; nothing is exported half-broken."""
 
     def __init__(self, problems: list[Problem]):
-        count = len(problems)
-        super().__init__(f"The Mailjet bundle was not exported: {count} problem{'s' if count != 1 else ''} to fix.")
+        super().__init__(f"The Mailjet bundle was not exported: {counted(len(problems), 'problem')} to fix.")
         self.message = str(self)
         self.problems = problems
 
@@ -506,7 +505,8 @@ def _description(email: ExportEmail) -> str:
     who = _listed([repr(s.name) for s in email.segments], DESCRIBED_SEGMENTS)
     parts = [f"{touchpoint.kind_info.label} in the phase {touchpoint.phase.name!r} for {who}."]
     if touchpoint.trigger:
-        parts.append(f"Sent when the contact {touchpoint.trigger}, {touchpoint.send_offset_days} day(s) after.")
+        later = f", {counted(touchpoint.send_offset_days, 'day')} after" if touchpoint.send_offset_days else ""
+        parts.append(f"Sent when the contact {touchpoint.trigger}{later}.")
     if touchpoint.cta:
         parts.append(f"Call to action: {touchpoint.cta}.")
     return " ".join(parts)
