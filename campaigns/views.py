@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -14,7 +15,7 @@ from journeymail.forms import carried_out, status_of, submit
 from segments.services import list_segments
 
 from . import services
-from .frameworks import FRAMEWORKS
+from .frameworks import FRAMEWORKS, suggested_kind
 from .cells import cells, plan_or_404, sequence
 from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
@@ -146,9 +147,10 @@ def delete_phase(phase_id: int) -> Page:
 
 
 def new_touchpoint(campaign_id: int) -> Page:
-    """Place a touchpoint in a phase (?phase=ID preselects the phase, ?kind=KEY the kind)."""
+    """Place a touchpoint in a phase. ?phase=ID preselects the phase and a kind of email that fits it, ?kind=KEY
+    the kind, ?segment=ID ticks that segment in the audience (planning the email a gap is missing)."""
     campaign = db.get_or_404(Campaign, campaign_id)
-    form = TouchpointForm(phase_id=request.args.get("phase"), kind=request.args.get("kind", "welcome"))
+    form = TouchpointForm(**(prefill(campaign, request.args) if request.method == "GET" else {}))
     _phase_choices(form, campaign)
     if touchpoint := submit(form, lambda values: services.add_touchpoint(campaign, values, from_form=True)):
         flash(f'"{touchpoint.name}" added to {touchpoint.phase.name}.', "success")
@@ -201,6 +203,22 @@ def delete_touchpoint(touchpoint_id: int) -> Page:
         flash(f'"{name}" deleted.', "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
     return render_template("campaigns/touchpoint_delete.html", touchpoint=touchpoint, form=form)
+
+
+def prefill(campaign: Campaign, args: Mapping[str, str]) -> dict[str, Any]:
+    """The new-touchpoint form's first values from its query string; what does not name this campaign's phase,
+    a targeted segment or a kind is left out, never an error."""
+    phase = next((p for p in campaign.phases if p.id == parse_id(args.get("phase"))), None)
+    segment = next((s for s in campaign.segments if s.id == parse_id(args.get("segment"))), None)
+    kind = args.get("kind") if args.get("kind") in KINDS else None
+    if kind is None:
+        kind = suggested_kind(phase.name, campaign.framework) if phase else "welcome"
+    values: dict[str, Any] = {"kind": kind}
+    if phase:
+        values["phase_id"] = phase.id
+    if segment:
+        values["segment_ids"] = [segment.id]
+    return values
 
 
 def _phase_choices(form: TouchpointForm, campaign: Campaign) -> None:
