@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from journeymail.extensions import db
 from journeymail.http import parse_id
 from journeymail.forms import carried_out, status_of, submit
+from journeymail.validation import ValidationError
 from segments.services import list_segments
 
 from . import services
 from .frameworks import FRAMEWORKS, suggested_kind
 from .cells import cells, plan_or_404, sequence
+from .framework_switch import FIELD, KEEP, apply_switch, guess, plan_switch
 from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
 from .models import Campaign, Phase, Touchpoint
@@ -71,7 +73,7 @@ def edit_campaign(campaign_id: int) -> Page:
     if submit(form, lambda values: services.update_campaign(campaign, values, from_form=True)):
         flash("Campaign saved.", "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
-    return render_template("campaigns/form.html", form=form, campaign=campaign), status_of(form)
+    return render_template("campaigns/form.html", form=form, campaign=campaign, frameworks=FRAMEWORKS), status_of(form)
 
 
 def delete_campaign(campaign_id: int) -> Page:
@@ -102,6 +104,44 @@ def campaign_segments(campaign_id: int) -> Page:
             return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
     return render_template(
         "campaigns/segments.html", campaign=campaign, segments=list_segments(), form=form
+    ), status
+
+
+# --- switching the framework -----------------------------------------------------------
+
+
+def choose_framework(campaign_id: int) -> Page:
+    """Switch framework, step 1: pick the framework to switch to."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    return render_template("campaigns/framework_choose.html", campaign=campaign, frameworks=FRAMEWORKS)
+
+
+def switch_framework(campaign_id: int, framework_key: str) -> Page:
+    """Switch framework, steps 2 to 4: map each old phase to a new one (a guess to start from), preview the
+    phases that result with their touchpoints, then apply exactly the previewed mapping."""
+    campaign = plan_or_404(campaign_id)
+    framework = FRAMEWORKS.get(framework_key) or abort(404)
+    form = FlaskForm()
+    chosen = {phase_id: str(target) for phase_id, target in guess(campaign, framework).items()}
+    switch, problem, problems, status = None, None, {}, 200
+    if form.validate_on_submit():
+        posted = {name.removeprefix("phase_map."): value for name, value in request.form.items()
+                  if name.startswith("phase_map.")}
+        chosen = {phase.id: posted.get(str(phase.id), "") for phase in campaign.phases}
+        try:
+            switch = plan_switch(campaign, framework, posted)
+        except ValidationError as error:
+            problem, problems, status = error.message, error.fields, 422
+        else:
+            if request.form.get("step") == "apply":
+                apply_switch(switch)
+                flash(f"The campaign now follows {framework.name}: {len(switch.phases)} phases.", "success")
+                return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
+    return render_template(
+        "campaigns/framework_switch.html", campaign=campaign, framework=framework, form=form, chosen=chosen,
+        switch=switch, problem=problem, problems=problems, keep=KEEP, field=FIELD, kinds=KINDS,
+        valid=[*map(str, range(len(framework.phases))), KEEP],
+        current=FRAMEWORKS.get(campaign.framework),
     ), status
 
 
