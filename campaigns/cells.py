@@ -1,7 +1,8 @@
 """Cells of the segment × phase grid: which emails a segment gets in a phase, and where the gaps are.
 
-A cell with no email is a gap, unless the phase captures the segment's address there (a signup form, an
-information form, a landing page): such a cell is capture-only, where an email is not what is missing."""
+A cell with no email is a gap, unless it lies in a phase that only captures addresses (signup forms, information
+forms, landing pages; no email to anyone) and one of them reaches the segment: such a cell is capture-only, where
+an email is not what is missing. A phase that sends emails to other segments only still leaves this one a gap."""
 
 from __future__ import annotations
 
@@ -37,16 +38,17 @@ class Cell:
     phase: Phase
     emails: list[CellEmail] = field(default_factory=list)
     captures: list[Touchpoint] = field(default_factory=list)  # the phase's forms and pages that reach the segment
+    capture_phase: bool = False  # the phase sends no email to anyone: its touchpoints only capture addresses
 
     @property
     def gap(self) -> bool:
-        """A cell with no email and nothing captured: this segment meets nothing of ours in this phase."""
-        return not self.emails and not self.captures
+        """A cell with no email that is not capture-only: this segment hears nothing from us in this phase."""
+        return not self.emails and not self.capture_only
 
     @property
     def capture_only(self) -> bool:
-        """A cell with no email where the phase captures the segment's address: its touchpoints send nothing."""
-        return not self.emails and bool(self.captures)
+        """No email, in a phase that only captures addresses, with a form or page for this segment."""
+        return not self.emails and self.capture_phase and bool(self.captures)
 
 
 def cells(campaign: Campaign) -> dict[tuple[int, int], Cell]:
@@ -67,7 +69,7 @@ def cells_of(
         for phase, (emails, captures) in zip(phases, in_order):
             grid[(segment.id, phase.id)] = Cell(segment, phase, [
                 CellEmail(tp, variants.get((tp.id, segment.id))) for tp in emails if tp.reaches(segment)
-            ], [tp for tp in captures if tp.reaches(segment)] if captures else [])
+            ], [tp for tp in captures if tp.reaches(segment)] if captures else [], not emails)
     return grid
 
 

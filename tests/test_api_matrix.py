@@ -190,6 +190,16 @@ def test_a_form_for_some_segments_only_leaves_a_gap_for_the_others(
     assert (students["gap"], students["capture_only"]) == (True, False)
 
 
+def test_a_form_in_a_phase_that_sends_emails_to_other_segments_leaves_a_gap(
+    client: FlaskClient, plan: Plan, create_touchpoint: Callable[..., Touchpoint]
+) -> None:
+    page = create_touchpoint(plan.campaign, 1, kind="landing_page", name="Pricing page")  # beside the founders' offer
+
+    students = cell(matrix_of(client, plan.campaign), plan.campaign.phases[1].id, plan.students)
+
+    assert (students["gap"], students["capture_only"], students["capture_touchpoint_ids"]) == (True, False, [page.id])
+
+
 def test_a_cell_with_an_email_and_a_form_is_neither_gap_nor_capture_only(client: FlaskClient, plan: Plan) -> None:
     found = cell(matrix_of(client, plan.campaign), plan.campaign.phases[0].id, plan.students)
 
