@@ -144,42 +144,41 @@ def plan_switch(campaign: Campaign, framework: Framework, phase_map: Any) -> Swi
 
 def apply_switch(switch: Switch) -> Campaign:
     """Make the switch: phases in the result's order, each holding its touchpoints in order, positions 0..n-1;
-    the campaign's framework is the new one. Flushes; the request commits."""
+    the campaign's framework is the new one. Flushes; the request commits.
+
+    Phases are few and change as objects; touchpoints (up to thousands) move in two statements, each one UPDATE
+    run for every touchpoint, so the time grows with their number and the statements do not."""
     campaign = switch.campaign
     removed = switch.removed
     with db.session.no_autoflush:
-        rows: list[tuple[Phase, NewPhase]] = []
-        for new in switch.phases:
-            if new.kept:
+        rows: list[Phase] = []
+        for index, new in enumerate(switch.phases):
+            if new.sources:
                 row = new.sources[0]
             else:
-                if new.sources:
-                    row = new.sources[0]
-                else:
-                    row = Phase()
-                    campaign.phases.append(row)  # joining the list puts it in the session
+                row = Phase()
+                campaign.phases.append(row)  # joining the list puts it in the session
+            if not new.kept:
                 row.name, row.description = new.name, new.description
                 row.emotion, row.pain_points, row.opportunities = new.emotion, new.pain_points, new.opportunities
-            rows.append((row, new))
-        moves = [(row, list(new.touchpoints)) for row, new in rows]  # read before anything moves
-        for index, (row, touchpoints) in enumerate(moves):
             row.position = FREE_POSITIONS + index
-            for place, touchpoint in enumerate(touchpoints):
-                touchpoint.phase = row
-                touchpoint.position = FREE_POSITIONS + place
-    db.session.flush()
+            rows.append(row)
+        moves = [(row, [tp.id for tp in new.touchpoints]) for row, new in zip(rows, switch.phases)]
+    db.session.flush()  # the new phases get their IDs
+    for offset in (FREE_POSITIONS, 0):
+        db.session.execute(db.update(Touchpoint), [
+            {"id": touchpoint_id, "phase_id": row.id, "position": offset + place}
+            for row, ids in moves for place, touchpoint_id in enumerate(ids)
+        ])
     for phase in removed:  # empty now: their touchpoints have moved
+        db.session.expire(phase, ["touchpoints"])  # so that deleting it reads them again: none
         campaign.phases.remove(phase)  # delete-orphan: this deletes it
-    for index, (row, touchpoints) in enumerate(moves):
+    for index, row in enumerate(rows):
         row.position = index
-        for place, touchpoint in enumerate(touchpoints):
-            touchpoint.position = place
     campaign.framework = switch.framework.key
     db.session.flush()
-    # The collections in memory were changed piece by piece: read them again, in their saved order.
-    db.session.expire(campaign, ["phases", "touchpoints"])
-    for row, _ in rows:
-        db.session.expire(row, ["touchpoints"])
+    # The touchpoints moved behind the objects' backs, and the collections changed piece by piece: read them again.
+    db.session.expire_all()
     return campaign
 
 

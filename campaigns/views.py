@@ -17,7 +17,7 @@ from segments.services import list_segments
 
 from . import services
 from .frameworks import FRAMEWORKS, suggested_kind
-from .cells import cells, plan_or_404, sequence
+from .cells import cells, outline_or_404, plan_or_404, sequence
 from .framework_switch import FIELD, KEEP, apply_switch, guess, plan_switch
 from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
@@ -119,7 +119,7 @@ def choose_framework(campaign_id: int) -> Page:
 def switch_framework(campaign_id: int, framework_key: str) -> Page:
     """Switch framework, steps 2 to 4: map each old phase to a new one (a guess to start from), preview the
     phases that result with their touchpoints, then apply exactly the previewed mapping."""
-    campaign = plan_or_404(campaign_id)
+    campaign = outline_or_404(campaign_id)  # phases and their touchpoints; no variants to load
     framework = FRAMEWORKS.get(framework_key) or abort(404)
     form = FlaskForm()
     chosen = {phase_id: str(target) for phase_id, target in guess(campaign, framework).items()}
