@@ -195,7 +195,7 @@ def test_matrix_sums_emails_variants_gaps_and_checks_at_the_top(client, demo):
             for severity, count in summary(preview_touchpoint(touchpoint, segment).checks).items():
                 expected[severity] += count
     assert totals == {
-        "emails": 7, "variants": 1, "gaps": 2 * len(demo.campaign.phases) - 5, "capture-only": 0,
+        "emails": 7, "variants": 1, "gaps": 2 * len(demo.campaign.phases) - 5,
         "errors": expected["error"], "warnings": expected["warning"],
     }
     assert "Emails received 7" in html.text()
