@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import jsonify
@@ -11,6 +12,7 @@ from journeymail.http import json_body
 from segments.models import Segment
 
 from . import services
+from .framework_switch import switch_framework
 from .frameworks import FRAMEWORKS
 from .models import Campaign, Phase, Touchpoint
 from .serialize import campaign_detail, campaign_summary, framework_dict, phase_dict, touchpoint_dict, variant_dict
@@ -50,7 +52,12 @@ def get_campaign(campaign_id: int) -> Any:
 
 
 def update_campaign(campaign_id: int) -> Reply:
-    campaign = services.update_campaign(db.get_or_404(Campaign, campaign_id), json_body())
+    """Edit a campaign's settings; {framework, phase_map?} switches its framework (campaigns.framework_switch)."""
+    campaign, body = db.get_or_404(Campaign, campaign_id), json_body()
+    if isinstance(body, Mapping) and "framework" in body:
+        switch_framework(campaign, body)
+        body = {k: v for k, v in body.items() if k not in ("framework", "phase_map")}
+    campaign = services.update_campaign(campaign, body)
     return _done(campaign_detail(campaign))
 
 

@@ -20,6 +20,9 @@ bp.add_url_rule("/campaigns/<int:campaign_id>", view_func=views.journey_map, met
 bp.add_url_rule("/campaigns/<int:campaign_id>/edit", view_func=views.edit_campaign, methods=["GET", "POST"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/delete", view_func=views.delete_campaign, methods=["GET", "POST"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/segments", view_func=views.campaign_segments, methods=["GET", "POST"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/framework", view_func=views.choose_framework, methods=["GET"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/framework/<framework_key>", view_func=views.switch_framework,
+                methods=["GET", "POST"])
 
 # --- pages: phases ---------------------------------------------------------------------------
 bp.add_url_rule("/campaigns/<int:campaign_id>/phases/new", view_func=views.new_phase, methods=["GET", "POST"])

@@ -1,4 +1,8 @@
-"""Cells of the segment × phase grid: which emails a segment gets in a phase, and where the gaps are."""
+"""Cells of the segment × phase grid: which emails a segment gets in a phase, and where the gaps are.
+
+A cell with no email is a gap, unless it lies in a phase that only captures addresses (signup forms, information
+forms, landing pages; no email to anyone) and one of them reaches the segment: such a cell is capture-only, where
+an email is not what is missing. A phase that sends emails to other segments only still leaves this one a gap."""
 
 from __future__ import annotations
 
@@ -33,11 +37,18 @@ class Cell:
     segment: Segment
     phase: Phase
     emails: list[CellEmail] = field(default_factory=list)
+    captures: list[Touchpoint] = field(default_factory=list)  # the phase's forms and pages that reach the segment
+    capture_phase: bool = False  # the phase sends no email to anyone: its touchpoints only capture addresses
 
     @property
     def gap(self) -> bool:
-        """A cell with no email: this segment hears nothing from us in this phase."""
-        return not self.emails
+        """A cell with no email that is not capture-only: this segment hears nothing from us in this phase."""
+        return not self.emails and not self.capture_only
+
+    @property
+    def capture_only(self) -> bool:
+        """No email, in a phase that only captures addresses, with a form or page for this segment."""
+        return not self.emails and self.capture_phase and bool(self.captures)
 
 
 def cells(campaign: Campaign) -> dict[tuple[int, int], Cell]:
@@ -52,13 +63,13 @@ def cells_of(
     (touchpoint_id, segment_id), when only some are loaded (variants_of); else each touchpoint's own."""
     if variants is None:
         variants = {(v.touchpoint_id, v.segment_id): v for p in phases for tp in p.touchpoints for v in tp.variants}
-    in_order = [phase_emails(phase) for phase in phases]
+    in_order = [(phase_emails(phase), phase_captures(phase)) for phase in phases]
     grid: dict[tuple[int, int], Cell] = {}
     for segment in segments:
-        for phase, emails in zip(phases, in_order):
+        for phase, (emails, captures) in zip(phases, in_order):
             grid[(segment.id, phase.id)] = Cell(segment, phase, [
                 CellEmail(tp, variants.get((tp.id, segment.id))) for tp in emails if tp.reaches(segment)
-            ])
+            ], [tp for tp in captures if tp.reaches(segment)] if captures else [], not emails)
     return grid
 
 
@@ -77,6 +88,11 @@ def variants_of(campaign: Campaign, segments: list[Segment] | None = None) -> di
 def phase_emails(phase: Phase) -> list[Touchpoint]:
     """The phase's emails in send order: by send offset, then by their place in the phase."""
     return [tp for tp in sorted(phase.touchpoints, key=lambda t: (t.send_offset_days, t.position)) if tp.is_email]
+
+
+def phase_captures(phase: Phase) -> list[Touchpoint]:
+    """The phase's capture touchpoints (forms and landing pages), in their place in the phase."""
+    return [tp for tp in phase.touchpoints if not tp.is_email]
 
 
 def sequence(campaign: Campaign) -> list[Touchpoint]:

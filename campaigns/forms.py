@@ -64,7 +64,7 @@ class CampaignForm(ServiceForm):
 
 
 class CampaignEditForm(CampaignForm):
-    framework = None  # chosen at creation only
+    framework = None  # switched on its own page, with a mapping of the phases (campaigns.framework_switch)
 
 
 class PhaseForm(ServiceForm):

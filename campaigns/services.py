@@ -54,7 +54,7 @@ CAMPAIGN_FIELDS = {
     "locale": Pattern(r"[a-z]{2}_[A-Z]{2}", "en_US (language_COUNTRY)", "en_US"),
     "sample_data": JSONObject(),  # default merge-tag values for previews
 }
-# The framework is where a campaign started; afterwards its phases are edited directly.
+# The framework is switched with a mapping of the phases (campaigns.framework_switch), never as a plain field.
 CAMPAIGN_UPDATE_FIELDS = {k: v for k, v in CAMPAIGN_FIELDS.items() if k != "framework"}
 
 PHASE_FIELDS = {
@@ -145,7 +145,7 @@ def create_campaign(data: Mapping[str, Any], *, from_form: bool = False) -> Camp
 
 def update_campaign(campaign: Campaign, data: Mapping[str, Any], *, from_form: bool = False) -> Campaign:
     if isinstance(data, Mapping) and "framework" in data:
-        raise ValidationError({"framework": "The framework is chosen when the campaign is created; edit the phases instead."})
+        raise ValidationError({"framework": "Switch the framework with a phase map (Switch framework), not as a setting."})
     values = clean(data, CAMPAIGN_UPDATE_FIELDS, partial=True, from_form=from_form)
     if "map_state" in values and values["map_state"] is None:
         values["map_state"] = campaign.map_state

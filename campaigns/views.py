@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
@@ -13,11 +14,13 @@ from journeymail.mailer import smtputf8_warning
 from journeymail.http import parse_id
 from journeymail.forms import carried_out, status_of, submit
 from journeymail.text import counted
+from journeymail.validation import ValidationError
 from segments.services import list_segments
 
 from . import services
-from .frameworks import FRAMEWORKS
-from .cells import cells, plan_or_404, sequence
+from .frameworks import FRAMEWORKS, suggested_kind
+from .cells import cells, outline_or_404, plan_or_404, sequence
+from .framework_switch import FIELD, KEEP, apply_switch, guess, plan_switch
 from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
 from .models import Campaign, Phase, Touchpoint
@@ -74,7 +77,7 @@ def edit_campaign(campaign_id: int) -> Page:
         flash("Campaign saved.", "success")
         _warn_about_sender(campaign)
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
-    return render_template("campaigns/form.html", form=form, campaign=campaign), status_of(form)
+    return render_template("campaigns/form.html", form=form, campaign=campaign, frameworks=FRAMEWORKS), status_of(form)
 
 
 def delete_campaign(campaign_id: int) -> Page:
@@ -104,6 +107,44 @@ def campaign_segments(campaign_id: int) -> Page:
             return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
     return render_template(
         "campaigns/segments.html", campaign=campaign, segments=list_segments(), form=form
+    ), status
+
+
+# --- switching the framework -----------------------------------------------------------
+
+
+def choose_framework(campaign_id: int) -> Page:
+    """Switch framework, step 1: pick the framework to switch to."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    return render_template("campaigns/framework_choose.html", campaign=campaign, frameworks=FRAMEWORKS)
+
+
+def switch_framework(campaign_id: int, framework_key: str) -> Page:
+    """Switch framework, steps 2 to 4: map each old phase to a new one (a guess to start from), preview the
+    phases that result with their touchpoints, then apply exactly the previewed mapping."""
+    campaign = outline_or_404(campaign_id)  # phases and their touchpoints; no variants to load
+    framework = FRAMEWORKS.get(framework_key) or abort(404)
+    form = FlaskForm()
+    chosen = {phase_id: str(target) for phase_id, target in guess(campaign, framework).items()}
+    switch, problem, problems, status = None, None, {}, 200
+    if form.validate_on_submit():
+        posted = {name.removeprefix("phase_map."): value for name, value in request.form.items()
+                  if name.startswith("phase_map.")}
+        chosen = {phase.id: posted.get(str(phase.id), "") for phase in campaign.phases}
+        try:
+            switch = plan_switch(campaign, framework, posted)
+        except ValidationError as error:
+            problem, problems, status = error.message, error.fields, 422
+        else:
+            if request.form.get("step") == "apply":
+                apply_switch(switch)
+                flash(f"The campaign now follows {framework.name}: {len(switch.phases)} phases.", "success")
+                return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
+    return render_template(
+        "campaigns/framework_switch.html", campaign=campaign, framework=framework, form=form, chosen=chosen,
+        switch=switch, problem=problem, problems=problems, keep=KEEP, field=FIELD, kinds=KINDS,
+        valid=[*map(str, range(len(framework.phases))), KEEP],
+        current=FRAMEWORKS.get(campaign.framework),
     ), status
 
 
@@ -153,9 +194,10 @@ def delete_phase(phase_id: int) -> Page:
 
 
 def new_touchpoint(campaign_id: int) -> Page:
-    """Place a touchpoint in a phase (?phase=ID preselects the phase, ?kind=KEY the kind)."""
+    """Place a touchpoint in a phase. ?phase=ID preselects the phase and a kind of email that fits it, ?kind=KEY
+    the kind, ?segment=ID ticks that segment in the audience (planning the email a gap is missing)."""
     campaign = db.get_or_404(Campaign, campaign_id)
-    form = TouchpointForm(phase_id=request.args.get("phase"), kind=request.args.get("kind", "welcome"))
+    form = TouchpointForm(**(prefill(campaign, request.args) if request.method == "GET" else {}))
     _phase_choices(form, campaign)
     if touchpoint := submit(form, lambda values: services.add_touchpoint(campaign, values, from_form=True)):
         flash(f'"{touchpoint.name}" added to {touchpoint.phase.name}.', "success")
@@ -214,6 +256,22 @@ def _warn_about_sender(campaign: Campaign) -> None:
     """A sender like jörg@bücher.de is valid, but few mail servers carry it: say so, without refusing it."""
     if warning := smtputf8_warning(campaign.sender_email, campaign.reply_to):
         flash(warning, "info")
+
+
+def prefill(campaign: Campaign, args: Mapping[str, str]) -> dict[str, Any]:
+    """The new-touchpoint form's first values from its query string; what does not name this campaign's phase,
+    a targeted segment or a kind is left out, never an error."""
+    phase = next((p for p in campaign.phases if p.id == parse_id(args.get("phase"))), None)
+    segment = next((s for s in campaign.segments if s.id == parse_id(args.get("segment"))), None)
+    kind = args.get("kind") if args.get("kind") in KINDS else None
+    if kind is None:
+        kind = suggested_kind(phase.name, campaign.framework) if phase else "welcome"
+    values: dict[str, Any] = {"kind": kind}
+    if phase:
+        values["phase_id"] = phase.id
+    if segment:
+        values["segment_ids"] = [segment.id]
+    return values
 
 
 def _phase_choices(form: TouchpointForm, campaign: Campaign) -> None:

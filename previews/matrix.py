@@ -49,6 +49,9 @@ def matrix_dict(campaign: Campaign) -> dict[str, Any]:
                 "segment_id": m.cell.segment.id,
                 "touchpoint_ids": [e.touchpoint.id for e in m.cell.emails],
                 "gap": m.cell.gap,
+                # No email, but the phase captures this segment's address there: not a gap.
+                "capture_only": m.cell.capture_only,
+                "capture_touchpoint_ids": [tp.id for tp in m.cell.captures],
                 "checks": m.counts,
                 "unfinished": m.unfinished,
                 "emails": [
@@ -72,12 +75,13 @@ def matrix_dict(campaign: Campaign) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Totals:
-    """What the matrix adds up: the emails segments receive, variants among them, gaps, check counts, and the
-    emails among them that are unfinished."""
+    """What the matrix adds up: the emails segments receive, variants among them, gaps, capture-only cells
+    (no email, but an address is captured there), check counts, and the emails among them that are unfinished."""
 
     emails: int
     variants: int
     gaps: int
+    capture_only: int
     errors: int
     warnings: int
     unfinished: int
@@ -88,6 +92,7 @@ class Totals:
             emails=sum(len(m.cell.emails) for m in cells),
             variants=sum(e.variant is not None for m in cells for e in m.cell.emails),
             gaps=sum(m.cell.gap for m in cells),
+            capture_only=sum(m.cell.capture_only for m in cells),
             errors=sum(s.errors for m in cells for s in m.summaries),
             warnings=sum(s.warnings for m in cells for s in m.summaries),
             unfinished=sum(m.unfinished for m in cells),
@@ -155,7 +160,7 @@ def nearby(count: int, index: int, size: int = NEARBY_SEGMENTS) -> tuple[int, in
 
 @dataclass(frozen=True, slots=True)
 class NavCell:
-    """A cell as the cell page's small matrix shows it: gap, its emails, and its checks when they are known."""
+    """A cell as the cell page's small matrix shows it: gap, capture-only, its emails, and its checks when known."""
 
     cell: Cell
     counts: dict[str, int] | None  # None: some of its emails have not been checked since they changed
@@ -164,6 +169,8 @@ class NavCell:
     def state(self) -> str:
         if self.cell.gap:
             return "gap"
+        if self.cell.capture_only:
+            return "capture"
         if self.counts is None:
             return "unchecked"
         return "error" if self.counts["error"] else ("warning" if self.counts["warning"] else "ok")

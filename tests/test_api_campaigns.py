@@ -208,15 +208,66 @@ def test_clearing_the_reply_to_address_stores_none(
     assert response.get_json()["reply_to"] is None
 
 
-def test_a_campaigns_framework_cannot_be_changed(client: FlaskClient, create_campaign: Callable[..., Campaign]) -> None:
+def test_patching_the_framework_switches_it_and_moves_the_touchpoints_with_their_phases(
+    client: FlaskClient, create_campaign: Callable[..., Campaign], create_touchpoint: Callable[..., Any]
+) -> None:
+    campaign = create_campaign()  # five-stage: Awareness, Consideration, Decision, Retention, Advocacy
+    welcome = create_touchpoint(campaign, 0, name="Welcome")
+    offer = create_touchpoint(campaign, 2, kind="offer", name="Offer")
+    ids = [p.id for p in campaign.phases]
+
+    response = client.patch(f"/api/campaigns/{campaign.id}", json={
+        "framework": "four-phase", "name": "Short journey",
+        "phase_map": {str(ids[0]): 0, str(ids[1]): 1, str(ids[2]): 2, str(ids[3]): "3", str(ids[4]): "keep"},
+    })
+
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["framework"], body["name"]) == ("four-phase", "Short journey")
+    assert [p["name"] for p in body["phases"]] == ["Awareness", "Consideration", "Decision", "Post-purchase", "Advocacy"]
+    assert [p["position"] for p in body["phases"]] == [0, 1, 2, 3, 4]
+    placed = {t["id"]: t["phase_id"] for t in body["touchpoints"]}
+    assert placed == {welcome.id: body["phases"][0]["id"], offer.id: body["phases"][2]["id"]}
+
+
+def test_patching_the_framework_without_a_phase_map_applies_the_guess(
+    client: FlaskClient, create_campaign: Callable[..., Campaign]
+) -> None:
     campaign = create_campaign()
 
-    response = client.patch(f"/api/campaigns/{campaign.id}", json={"framework": "four-phase"})
+    response = client.patch(f"/api/campaigns/{campaign.id}", json={"framework": "aida-loyalty"})
+
+    assert response.status_code == 200
+    assert [p["name"] for p in response.get_json()["phases"]] == ["Awareness", "Interest", "Decision", "Action", "Loyalty"]
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"framework": "nine-phase"}, "framework"),
+    ({"framework": "four-phase", "phase_map": []}, "phase_map"),
+    ({"framework": "four-phase", "phase_map": {}}, "phase_map.{0}"),  # every phase must be mapped
+    ({"framework": "four-phase", "phase_map": "PHASES:7"}, "phase_map.{0}"),  # index 7: four-phase has 4
+    ({"framework": "four-phase", "phase_map": "PHASES:x"}, "phase_map.{0}"),
+    ({"framework": "four-phase", "phase_map": "PHASES:true"}, "phase_map.{0}"),
+    ({"framework": "four-phase", "phase_map": "PHASES:0", "name": ""}, "name"),
+])
+def test_a_bad_framework_switch_is_refused_and_changes_nothing(
+    client: FlaskClient, create_campaign: Callable[..., Campaign], create_touchpoint: Callable[..., Any],
+    change: dict[str, Any], field: str,
+) -> None:
+    campaign = create_campaign()
+    create_touchpoint(campaign, 1, kind="newsletter", name="Tips")
+    ids = [p.id for p in campaign.phases]
+    if isinstance(change.get("phase_map"), str):
+        value = change["phase_map"].removeprefix("PHASES:")
+        value = {"true": True, "x": "x"}.get(value, value if not value.isdigit() else int(value))
+        change = {**change, "phase_map": {str(i): value for i in ids}}
+    before = database_rows()
+
+    response = client.patch(f"/api/campaigns/{campaign.id}", json=change)
 
     assert response.status_code == 422
-    assert error_of(response)["fields"] == {
-        "framework": "The framework is chosen when the campaign is created; edit the phases instead."
-    }
+    assert field.format(ids[0]) in error_of(response)["fields"]
+    assert database_rows() == before
 
 
 @pytest.mark.parametrize("body", [5, [], "framework", ["framework"]])

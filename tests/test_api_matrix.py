@@ -161,14 +161,51 @@ def test_a_phase_without_an_email_for_the_segment_is_a_gap(client: FlaskClient, 
         assert cell(matrix, phase.id, plan.students)["gap"] is True
 
 
-def test_a_phase_with_only_a_form_is_a_gap(
+def test_a_phase_with_only_a_form_is_capture_only_not_a_gap(
     client: FlaskClient, plan: Plan, create_touchpoint: Callable[..., Touchpoint]
 ) -> None:
-    create_touchpoint(plan.campaign, 2, kind="landing_page", name="Pricing page")
+    page = create_touchpoint(plan.campaign, 2, kind="landing_page", name="Pricing page")
+    form = create_touchpoint(plan.campaign, 2, kind="information_form", name="Quote request")
 
-    found = cell(matrix_of(client, plan.campaign), plan.campaign.phases[2].id, plan.founders)
+    matrix = matrix_of(client, plan.campaign)
 
-    assert (found["gap"], found["touchpoint_ids"]) == (True, [])
+    for segment in (plan.founders, plan.students):
+        found = cell(matrix, plan.campaign.phases[2].id, segment)
+        assert (found["gap"], found["capture_only"], found["touchpoint_ids"]) == (False, True, [])
+        assert found["capture_touchpoint_ids"] == [page.id, form.id]
+        assert found["emails"] == []
+    other = cell(matrix, plan.campaign.phases[3].id, plan.founders)  # nothing at all there
+    assert (other["gap"], other["capture_only"], other["capture_touchpoint_ids"]) == (True, False, [])
+
+
+def test_a_form_for_some_segments_only_leaves_a_gap_for_the_others(
+    client: FlaskClient, plan: Plan, create_touchpoint: Callable[..., Touchpoint]
+) -> None:
+    create_touchpoint(plan.campaign, 2, kind="signup_form", name="Founders' signup", segment_ids=[plan.founders.id])
+
+    matrix = matrix_of(client, plan.campaign)
+
+    assert cell(matrix, plan.campaign.phases[2].id, plan.founders)["capture_only"] is True
+    students = cell(matrix, plan.campaign.phases[2].id, plan.students)
+    assert (students["gap"], students["capture_only"]) == (True, False)
+
+
+def test_a_form_in_a_phase_that_sends_emails_to_other_segments_leaves_a_gap(
+    client: FlaskClient, plan: Plan, create_touchpoint: Callable[..., Touchpoint]
+) -> None:
+    page = create_touchpoint(plan.campaign, 1, kind="landing_page", name="Pricing page")  # beside the founders' offer
+
+    students = cell(matrix_of(client, plan.campaign), plan.campaign.phases[1].id, plan.students)
+
+    assert (students["gap"], students["capture_only"], students["capture_touchpoint_ids"]) == (True, False, [page.id])
+
+
+def test_a_cell_with_an_email_and_a_form_is_neither_gap_nor_capture_only(client: FlaskClient, plan: Plan) -> None:
+    found = cell(matrix_of(client, plan.campaign), plan.campaign.phases[0].id, plan.students)
+
+    assert (found["gap"], found["capture_only"]) == (False, False)
+    assert found["capture_touchpoint_ids"] == [plan.form.id]
+    assert plan.form.id not in found["touchpoint_ids"]  # touchpoint_ids stay the emails
 
 
 def test_opening_an_email_to_every_segment_closes_the_gap(client: FlaskClient, plan: Plan) -> None:

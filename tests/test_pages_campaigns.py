@@ -728,13 +728,13 @@ def test_map_marks_a_gap_where_a_segment_gets_no_email_in_a_phase(
     db.session.commit()
     create_touchpoint(campaign, 0, kind="welcome", name="Welcome", segment_ids=[founders.id])
     create_touchpoint(campaign, 1, kind="newsletter", name="Tips")  # every targeted segment
-    create_touchpoint(campaign, 2, kind="signup_form", name="Demo signup")  # sends no email
+    create_touchpoint(campaign, 2, kind="signup_form", name="Demo signup")  # sends no email: capture only
 
     html = page(client.get(f"/campaigns/{campaign.id}"))
 
     gaps = [lane_of(gap) for gap in html.select(class_="gap")]
-    assert gaps.count(str(founders.id)) == 3  # Decision, Retention, Advocacy
-    assert gaps.count(str(browsers.id)) == 4  # Awareness too
+    assert gaps.count(str(founders.id)) == 2  # Retention, Advocacy
+    assert gaps.count(str(browsers.id)) == 3  # Awareness too
 
 
 def test_map_marks_the_segments_that_get_their_own_variant(

@@ -166,7 +166,8 @@ def test_matrix_marks_gaps_with_a_way_to_plan_an_email(client, demo):
     assert len(gaps) == 2 * len(phases) - 5  # founders have emails in 3 phases, browsers in 2
     gap = cell(html, demo.browsers, demo.campaign, 2)
     assert "No email — gap" in gap.text()
-    assert gap.select("a", href=f"/campaigns/{demo.campaign.id}/touchpoints/new?phase={phases[2].id}")
+    assert gap.select(
+        "a", href=f"/campaigns/{demo.campaign.id}/touchpoints/new?phase={phases[2].id}&segment={demo.browsers.id}")
     assert gap.select("a", href=cell_url(demo.campaign, demo.browsers, 2))
 
 
@@ -389,7 +390,8 @@ def test_cell_preview_of_a_gap_explains_it_and_offers_to_plan_an_email(client, d
     assert not emails_in(html)
     assert "No email — gap" in html.text()
     assert f"Casual browsers hears nothing from Maya from Plannery in {phase.name}" in html.text()
-    assert html.select("a", href=f"/campaigns/{demo.campaign.id}/touchpoints/new?phase={phase.id}")
+    assert html.select(
+        "a", href=f"/campaigns/{demo.campaign.id}/touchpoints/new?phase={phase.id}&segment={demo.browsers.id}")
     assert "Case study" in html.text() and "only Busy founders" in html.text()  # an email it could get
 
 

@@ -49,6 +49,7 @@ FORM_PAGES: list[tuple[str, Callable[[World], str]]] = [
     ("campaign settings", lambda w: f"/campaigns/{w.campaign.id}/edit"),
     ("delete campaign", lambda w: f"/campaigns/{w.campaign.id}/delete"),
     ("targeted segments", lambda w: f"/campaigns/{w.campaign.id}/segments"),
+    ("switch framework", lambda w: f"/campaigns/{w.campaign.id}/framework/four-phase"),
     ("new phase", lambda w: f"/campaigns/{w.campaign.id}/phases/new"),
     ("edit phase", lambda w: f"/phases/{w.phase.id}/edit"),
     ("delete phase", lambda w: f"/phases/{w.campaign.phases[0].id}/delete"),
@@ -72,6 +73,9 @@ POSTS: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]]
     ("delete campaign", lambda w: f"/campaigns/{w.campaign.id}/delete", lambda w: {}),
     ("duplicate campaign", lambda w: f"/campaigns/{w.campaign.id}/duplicate", lambda w: {}),
     ("targeted segments", lambda w: f"/campaigns/{w.campaign.id}/segments", lambda w: {}),
+    ("switch framework", lambda w: f"/campaigns/{w.campaign.id}/framework/four-phase", lambda w: {
+        "step": "apply", **{f"phase_map.{p.id}": "0" for p in w.campaign.phases},
+    }),
     ("new phase", lambda w: f"/campaigns/{w.campaign.id}/phases/new", lambda w: {"name": "Extra"}),
     ("edit phase", lambda w: f"/phases/{w.phase.id}/edit", lambda w: {"name": "Renamed"}),
     ("move phase", lambda w: f"/phases/{w.phase.id}/move", lambda w: {"direction": "right"}),
