@@ -17,7 +17,7 @@ from journeymail.validation import ValidationError
 
 from .frameworks import FRAMEWORKS, Framework, PhaseTemplate, suggested_kind
 from .models import Campaign, Phase, Touchpoint
-from .services import limit
+from .services import limit, lock_places
 
 KEEP = "keep"  # in a phase map: the old phase stays as it is, beside the new framework's phases
 Target = int | str  # the index of a phase of the new framework, or KEEP
@@ -150,6 +150,8 @@ def apply_switch(switch: Switch) -> Campaign:
     run for every touchpoint, so the time grows with their number and the statements do not."""
     campaign = switch.campaign
     removed = switch.removed
+    # Changing places: wait for any other request changing this campaign's places (campaigns.services).
+    lock_places(campaign)
     with db.session.no_autoflush:
         rows: list[Phase] = []
         for index, new in enumerate(switch.phases):
@@ -173,6 +175,8 @@ def apply_switch(switch: Switch) -> Campaign:
     for phase in removed:  # empty now: their touchpoints have moved
         db.session.expire(phase, ["touchpoints"])  # so that deleting it reads them again: none
         campaign.phases.remove(phase)  # delete-orphan: this deletes it
+    # The removed phases go first, so that no phase takes a number one of them still holds (unique index).
+    db.session.flush()
     for index, row in enumerate(rows):
         row.position = index
     campaign.framework = switch.framework.key
