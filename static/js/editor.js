@@ -37,12 +37,15 @@
 
   // --- the code field: CodeMirror 6 over the textarea ----------------------------------------
   // The textarea stays the form's field (and the whole editor when the bundle is missing): CodeMirror
-  // mounts beside it, hides it and writes every change back into it, with an input event, so saving,
-  // the live preview and the unsaved-changes note work from the textarea as before.
+  // mounts beside it and hides it. Each change fires an input event on the textarea, so the live preview
+  // and the unsaved-changes note follow as before; the text itself is written back when it is read
+  // (bodyText: the preview request, a save), since setting a large textarea's value on every keystroke
+  // costs a tenth of a second and more for a body of a few megabytes.
 
   const CM = window.CodeMirror;
   const code = root.querySelector("[data-code-editor]");
   let dirty = false; // typed since the page loaded or was saved
+  let sourceStale = false; // the editor holds changes the textarea does not have yet
 
   function mountCodeMirror() {
     const schema = window.JourneymailMJML || { elements: [], attributes: [] };
@@ -91,7 +94,7 @@
       }),
       CM.EditorView.updateListener.of((update) => {
         if (!update.docChanged) return;
-        source.value = update.state.doc.toString();
+        sourceStale = true;
         source.dispatchEvent(new Event("input", { bubbles: true }));
       }),
     ];
@@ -146,6 +149,21 @@
   }
 
   const view = CM ? mountCodeMirror() : null;
+
+  // The body as written: the editor's text, written back into the form's textarea first.
+  function bodyText() {
+    if (view && sourceStale) {
+      source.value = view.state.doc.toString();
+      sourceStale = false;
+    }
+    return source.value;
+  }
+
+  function bodyIsEmpty() {
+    if (!view) return source.value.trim() === "";
+    for (const chunk of view.state.doc.iter()) if (/\S/.test(chunk)) return false;
+    return true;
+  }
 
   function markLines(next) {
     if (view) view.dispatch({ effects: setMarks.of(next) });
@@ -217,7 +235,8 @@
   // A variant's empty field uses the base email's value, exactly as the server does.
   function valueOf(field) {
     if (!field) return "";
-    return field.value.trim() === "" && field.dataset.inherit !== undefined ? field.dataset.inherit : field.value;
+    const value = field === source ? bodyText() : field.value;
+    return value.trim() === "" && field.dataset.inherit !== undefined ? field.dataset.inherit : value;
   }
 
   function payload() {
@@ -404,7 +423,7 @@
   // A variant whose body is empty shows the base body as a placeholder; one click makes it a copy to edit.
   const copyBase = root.querySelector("[data-copy-base]");
   function paintCopyBase() {
-    if (copyBase) copyBase.hidden = source.value.trim() !== "";
+    if (copyBase) copyBase.hidden = !bodyIsEmpty();
   }
   if (copyBase) {
     copyBase.addEventListener("click", () => {
@@ -421,10 +440,13 @@
       // its changes arrive through the textarea's input event.
       if (event.target.closest(".cm-editor")) return;
       setDirty(true);
-      paintPreheaderOverride(valueOf(preheader).trim()); // at once; the preview's answer confirms it
+      if (event.target === preheader) paintPreheaderOverride(valueOf(preheader).trim()); // the answer confirms it
       schedule();
     });
-    form.addEventListener("submit", () => setDirty(false));
+    form.addEventListener("submit", () => {
+      bodyText(); // the form posts the textarea: give it the editor's text first
+      setDirty(false);
+    });
     window.addEventListener("beforeunload", (event) => {
       if (!dirty) return;
       event.preventDefault();
