@@ -8,6 +8,7 @@
 #   make bench-full    the whole grid, then the HTTP load under gunicorn (long: see bench/__main__.py)
 #   make bench-http    the HTTP load alone
 #   make lint          ruff: unused or undefined names, syntax errors
+#   make vendor        rebuild static/vendor/codemirror.js from frontend/ (needs npm; the result is committed)
 #   make clean         remove local databases and caches (keeps .venv)
 #   make distclean     clean + remove .venv
 #
@@ -35,7 +36,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: check-python venv install install-dev run test test-sqlite test-postgres bench bench-full bench-http lint clean distclean
+.PHONY: check-python venv install install-dev run test test-sqlite test-postgres bench bench-full bench-http lint vendor clean distclean
 
 # --- virtualenv and dependency stamps ---------------------------------------
 
@@ -107,6 +108,13 @@ test-postgres: install-dev
 
 lint: install-dev
 	$(PY) -m ruff check .
+
+# --- vendored browser code -------------------------------------------------
+
+# The editor's CodeMirror bundle, from the exact versions in frontend/package-lock.json. Only needed after
+# changing frontend/: running or testing the app uses the committed static/vendor/ files, never npm.
+vendor:
+	cd frontend && npm ci --no-audit --no-fund && node build.mjs
 
 # --- benchmark --------------------------------------------------------------
 

@@ -207,8 +207,6 @@ def test_a_body_with_a_merge_tag_that_is_not_allowed_is_refused_beside_the_body(
     assert message in field_text(html, "mjml")
     assert message not in field_text(html, "subject")
     assert control(html, "mjml").text() == " ".join(body.split())  # what was typed stays
-    line = message.split(":")[0].removeprefix("Line ")
-    assert f'<span class="is-error">{line}</span>' in response.get_data(as_text=True)  # the gutter marks the line
     assert saved_email(email.id).subject != "Changed" and saved_email(email.id).mjml == BODY
 
 
@@ -464,6 +462,58 @@ def test_the_touchpoint_settings_link_to_the_email_editor(client, world, create_
 
     assert [a.text() for a in email_links] == ["Open the email editor"]
     assert signup_links == []
+
+
+# --- the preheader and a <mj-preview> in the body -------------------------------------------
+
+WITH_PREVIEW = BODY.replace("<mjml>\n", "<mjml>\n  <mj-head>\n    <mj-preview>Written in the body</mj-preview>\n  </mj-head>\n")
+
+
+def override_note(html: Element) -> Element:
+    (note,) = html.select(**{"data-preheader-override": ""})
+    return note
+
+
+def test_the_preheader_field_says_it_replaces_the_mj_preview_written_in_the_body(client, world):
+    email = world["email"]
+    services.update_touchpoint(email, {"mjml": WITH_PREVIEW})
+    db.session.commit()
+
+    html = page(client.get(editor_url(email)))
+
+    note = override_note(html)
+    assert note.get("hidden") is None
+    assert " ".join(note.text().split()) == (
+        "This preheader replaces the <mj-preview> on line 3 of the body: inboxes show the preheader, not that text."
+    )
+    srcdoc = preview_frame(html).get("srcdoc")  # what the note says is what the engine does
+    assert "Twelve pages on planning a month of posts in one afternoon." in srcdoc
+    assert "Written in the body" not in srcdoc
+
+
+def test_without_a_preheader_the_mj_preview_of_the_body_stays_and_nothing_is_said(client, world):
+    email = world["email"]
+    services.update_touchpoint(email, {"mjml": WITH_PREVIEW, "preheader": ""})
+    db.session.commit()
+
+    html = page(client.get(editor_url(email)))
+
+    assert override_note(html).get("hidden") == ""
+    assert "Written in the body" in preview_frame(html).get("srcdoc")
+
+
+def test_a_variant_is_told_when_the_base_preheader_it_inherits_replaces_its_mj_preview(client, world):
+    email, founders = world["email"], world["founders"]
+    body = "<mjml>\n<mj-head><mj-preview>Founders only</mj-preview></mj-head>" + BODY.removeprefix("<mjml>")
+    services.put_variant(email, founders, {"subject": "For founders", "mjml": body})  # its preheader is empty
+    db.session.commit()
+
+    html = page(client.get(editor_url(email, founders)))
+
+    note = override_note(html)
+    assert note.get("hidden") is None
+    assert "on line 2 of the body" in " ".join(note.text().split())
+    assert "Founders only" not in preview_frame(html).get("srcdoc")
 
 
 # --- escaping ------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
-// The email editor: a line-numbered, highlighted MJML field and a live preview through POST /api/preview.
-// The page works without this file (it is a plain form, and the server renders the first preview);
-// this adds re-rendering as you type, the error line in the gutter and jumping to a check's line.
+// The email editor: the MJML field as a CodeMirror 6 editor (static/vendor/codemirror.js: line numbers,
+// wrapping, highlighting, MJML completion, search, undo, tag matching) and a live preview through
+// POST /api/preview. The page works without this file (it is a plain form with a textarea, and the
+// server renders the first preview); this adds re-rendering as you type, the error lines in the gutter,
+// jumping to a check's line and the note when the preheader replaces the body's <mj-preview>.
 // Every text from the server or the author is set with textContent or escaped first, never as markup;
 // the email itself only ever goes into the sandboxed iframe's srcdoc.
 (function () {
@@ -10,7 +12,6 @@
   if (!root) return;
 
   const DEBOUNCE_MS = 300;
-  const HIGHLIGHT_MAX_CHARS = 150000; // beyond this, highlighting every keystroke would make typing lag
   const RENDER_CODES = /^(mjml-|merge-tag-invalid$)/;
 
   const editing = root.dataset.editing === "1";
@@ -34,161 +35,188 @@
   const inboxPreheader = root.querySelector("[data-inbox-preheader]");
   const dirtyNote = root.querySelector("[data-dirty-note]");
 
-  // --- the code field: gutter, highlighted copy, a band on the current or error line ----------
+  // --- the code field: CodeMirror 6 over the textarea ----------------------------------------
+  // The textarea stays the form's field (and the whole editor when the bundle is missing): CodeMirror
+  // mounts beside it and hides it. Each change fires an input event on the textarea, so the live preview
+  // and the unsaved-changes note follow as before; the text itself is written back when it is read
+  // (bodyText: the preview request, a save), since setting a large textarea's value on every keystroke
+  // costs a tenth of a second and more for a body of a few megabytes.
 
+  const CM = window.CodeMirror;
   const code = root.querySelector("[data-code-editor]");
-  const gutter = code.querySelector(".code-gutter");
-  const lines = code.querySelector("[data-code-lines]");
-  const highlight = code.querySelector("[data-code-highlight]");
-  const highlightBox = highlight.parentElement;
-  const band = code.querySelector("[data-code-band]");
-  const lineHeight = () => parseFloat(getComputedStyle(source).lineHeight) || 20;
-  const padTop = () => parseFloat(getComputedStyle(source).paddingTop) || 0;
-
   let dirty = false; // typed since the page loaded or was saved
-  let lineCount = 0;
-  let marked = { error: [], warning: [] };
-  let bandLine = null;
+  let sourceStale = false; // the editor holds changes the textarea does not have yet
 
-  function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  function mountCodeMirror() {
+    const schema = window.JourneymailMJML || { elements: [], attributes: [] };
+    const readonly = source.readOnly;
+    const label = document.querySelector('label[for="mjml"]');
+
+    // Merge tags stand out, so a typo in one is seen before the preview says so.
+    const mergeTags = new CM.MatchDecorator({
+      regexp: /\{\{.*?\}\}|\{%.*?%\}/g, // within a line: that is how MatchDecorator reads
+      decoration: CM.Decoration.mark({ class: "cm-merge-tag" }),
+    });
+    const mergeTagPlugin = CM.ViewPlugin.define((v) => ({
+      decorations: mergeTags.createDeco(v),
+      update(update) { this.decorations = mergeTags.updateDeco(update, this.decorations); },
+    }), { decorations: (plugin) => plugin.decorations });
+
+    const extensions = [
+      CM.lineNumbers(),
+      CM.highlightActiveLineGutter(),
+      CM.highlightActiveLine(),
+      CM.highlightSpecialChars(),
+      CM.history(),
+      CM.drawSelection(),
+      CM.dropCursor(),
+      CM.indentOnInput(),
+      CM.indentUnit.of("  "),
+      CM.EditorState.tabSize.of(2),
+      CM.syntaxHighlighting(CM.classHighlighter), // token classes, coloured by css/editor.css
+      CM.bracketMatching(), // and the matching open or close tag of the one at the cursor
+      CM.xml({ elements: schema.elements, attributes: schema.attributes }),
+      CM.autocompletion({ icons: false }),
+      CM.search({ top: true }),
+      CM.highlightSelectionMatches(),
+      CM.EditorView.lineWrapping,
+      mergeTagPlugin,
+      lineMarks,
+      CM.keymap.of([
+        ...CM.completionKeymap, ...CM.searchKeymap, ...CM.historyKeymap, ...CM.defaultKeymap, CM.indentWithTab,
+      ]),
+      CM.EditorState.readOnly.of(readonly),
+      CM.EditorView.contentAttributes.of({
+        "aria-label": label ? label.textContent.trim() : "Email body (MJML)",
+        "aria-describedby": source.getAttribute("aria-describedby") + " mjml-keys",
+        "aria-invalid": source.getAttribute("aria-invalid") || "false",
+        spellcheck: "false", autocapitalize: "off", autocorrect: "off",
+      }),
+      CM.EditorView.updateListener.of((update) => {
+        if (!update.docChanged) return;
+        sourceStale = true;
+        source.dispatchEvent(new Event("input", { bubbles: true }));
+      }),
+    ];
+    if (source.placeholder) extensions.push(CM.placeholder(source.placeholder));
+
+    const editor = new CM.EditorView({ doc: source.value, extensions, parent: code });
+    source.hidden = true;
+    code.classList.add("is-mounted");
+    const keys = document.getElementById("mjml-keys");
+    if (keys) keys.hidden = false;
+    if (label) label.addEventListener("click", () => editor.focus());
+    return editor;
   }
 
-  function span(kind, text) {
-    return '<span class="tok-' + kind + '">' + escapeHtml(text) + "</span>";
-  }
+  // The error and warning lines of the last preview (or of a refused save), marked in the gutter and on the line.
+  const setMarks = CM ? CM.StateEffect.define() : null;
+  const lineMarks = CM ? CM.StateField.define({
+    create: () => ({ gutter: CM.RangeSet.empty, lines: CM.Decoration.none }),
+    update(value, tr) {
+      for (const effect of tr.effects) if (effect.is(setMarks)) return marksFor(tr.state.doc, effect.value);
+      return tr.docChanged ? { gutter: value.gutter.map(tr.changes), lines: value.lines.map(tr.changes) } : value;
+    },
+    provide: (field) => [
+      CM.gutterLineClass.from(field, (value) => value.gutter),
+      CM.EditorView.decorations.from(field, (value) => value.lines),
+    ],
+  }) : null;
 
-  // Merge tags inside a stretch of text or an attribute value.
-  function withMergeTags(text, kind) {
-    let out = "";
-    let last = 0;
-    const tags = /\{\{[\s\S]*?(?:\}\}|$)|\{%[\s\S]*?(?:%\}|$)/g;
-    for (let m; (m = tags.exec(text)); ) {
-      if (!m[0]) break;
-      out += kind ? span(kind, text.slice(last, m.index)) : escapeHtml(text.slice(last, m.index));
-      out += span("merge", m[0]);
-      last = tags.lastIndex;
+  function marksFor(doc, next) {
+    const severity = new Map();
+    for (const n of next.warning) severity.set(n, "warning");
+    for (const n of next.error) severity.set(n, "error");
+    const gutter = new CM.RangeSetBuilder();
+    const lines = new CM.RangeSetBuilder();
+    for (const n of [...severity.keys()].sort((a, b) => a - b)) {
+      if (n < 1 || n > doc.lines) continue;
+      const from = doc.line(n).from;
+      gutter.add(from, from, new LineClass("is-" + severity.get(n)));
+      lines.add(from, from, CM.Decoration.line({ class: "cm-line-" + severity.get(n) }));
     }
-    const rest = text.slice(last);
-    return out + (kind ? span(kind, rest) : escapeHtml(rest));
+    return { gutter: gutter.finish(), lines: lines.finish() };
   }
 
-  function highlightTag(name, attrs, end) {
-    let out = span(/^<\/?(mjml|mj-)/i.test(name) ? "mj" : "tag", name);
-    const parts = /(\s+)|([^\s=]+)(\s*=\s*)?("[^"]*"?|'[^']*'?|[^\s"']+)?/g;
-    for (let m; (m = parts.exec(attrs)); ) {
-      if (!m[0]) break;
-      if (m[1]) { out += m[1]; continue; }
-      out += span("attr", m[2]);
-      if (m[3]) out += escapeHtml(m[3]);
-      if (m[4]) out += withMergeTags(m[4], "value");
+  class LineClass extends (CM ? CM.GutterMarker : Object) {
+    constructor(name) {
+      super();
+      this.elementClass = name;
     }
-    return out + (end ? span(/^<\/?(mjml|mj-)/i.test(name) ? "mj" : "tag", end) : "");
-  }
-
-  // MJML/HTML to escaped, coloured markup: comments, tags with attributes, merge tags, entities.
-  function toHtml(text) {
-    const tokens = /(<!--[\s\S]*?(?:-->|$))|(<\/?[A-Za-z][\w:.-]*)((?:[^>"']|"[^"]*"|'[^']*'|["'])*?)(\/?>|$)|(&[#\w]+;)/g;
-    let out = "";
-    let last = 0;
-    for (let m; (m = tokens.exec(text)); ) {
-      if (!m[0]) { tokens.lastIndex++; continue; }
-      out += withMergeTags(text.slice(last, m.index), null);
-      if (m[1]) out += span("comment", m[1]);
-      else if (m[2]) out += highlightTag(m[2], m[3] || "", m[4] || "");
-      else out += span("entity", m[5]);
-      last = tokens.lastIndex;
+    eq(other) {
+      return other.elementClass === this.elementClass;
     }
-    out += withMergeTags(text.slice(last), null);
-    return out + (text.endsWith("\n") ? " " : "");
   }
 
-  function paintCode() {
-    const text = source.value;
-    const count = text.split("\n").length;
-    if (count !== lineCount) {
-      const numbers = [];
-      for (let n = 1; n <= count; n++) numbers.push("<span>" + n + "</span>");
-      lines.innerHTML = numbers.join("");
-      lineCount = count;
-      markLines(marked);
+  const view = CM ? mountCodeMirror() : null;
+
+  // The body as written: the editor's text, written back into the form's textarea first.
+  function bodyText() {
+    if (view && sourceStale) {
+      source.value = view.state.doc.toString();
+      sourceStale = false;
     }
-    const on = text.length <= HIGHLIGHT_MAX_CHARS && text.length > 0;
-    code.classList.toggle("is-highlighted", on);
-    highlight.innerHTML = on ? toHtml(text) : "";
-    syncScroll();
+    return source.value;
   }
 
-  function syncScroll() {
-    const top = source.scrollTop;
-    lines.style.transform = "translateY(" + -top + "px)";
-    highlight.style.transform = "translate(" + -source.scrollLeft + "px," + -top + "px)";
-    if (bandLine !== null) placeBand();
-  }
-
-  function lineSpan(n) {
-    return lines.children[n - 1] || null;
+  function bodyIsEmpty() {
+    if (!view) return source.value.trim() === "";
+    for (const chunk of view.state.doc.iter()) if (/\S/.test(chunk)) return false;
+    return true;
   }
 
   function markLines(next) {
-    lines.querySelectorAll(".is-error, .is-warning").forEach((el) => el.classList.remove("is-error", "is-warning"));
-    marked = next;
-    next.warning.forEach((n) => lineSpan(n) && lineSpan(n).classList.add("is-warning"));
-    next.error.forEach((n) => lineSpan(n) && lineSpan(n).classList.add("is-error"));
+    if (view) view.dispatch({ effects: setMarks.of(next) });
   }
 
-  function placeBand() {
-    band.style.top = padTop() + (bandLine - 1) * lineHeight() - source.scrollTop + "px";
-  }
-
-  function showBand(n, isError) {
-    bandLine = n;
-    band.hidden = false;
-    band.classList.toggle("is-error", isError);
-    placeBand();
-    lines.querySelectorAll(".is-current").forEach((el) => el.classList.remove("is-current"));
-    if (lineSpan(n)) lineSpan(n).classList.add("is-current");
-  }
-
-  // Put the cursor at the start of line n, select the line, scroll it into view and mark it.
-  function goToLine(n) {
-    const text = source.value;
-    let start = 0;
-    for (let i = 1; i < n; i++) {
-      const next = text.indexOf("\n", start);
-      if (next < 0) break;
-      start = next + 1;
+  function setSource(text) {
+    if (view) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+    else {
+      source.value = text;
+      source.dispatchEvent(new Event("input", { bubbles: true }));
     }
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    source.focus({ preventScroll: true });
-    source.setSelectionRange(start, end);
-    const y = padTop() + (n - 1) * lineHeight();
-    source.scrollTop = Math.max(0, y - source.clientHeight / 3);
-    source.scrollLeft = 0;
-    source.scrollIntoView({ block: "nearest" });
-    showBand(n, marked.error.includes(n));
-    syncScroll();
   }
 
-  function currentLine() {
-    return source.value.slice(0, source.selectionStart).split("\n").length;
+  // Put the cursor on line n, select the line, scroll it into view.
+  function goToLine(n) {
+    if (!view) {
+      const starts = [0];
+      for (let i = source.value.indexOf("\n"); i >= 0; i = source.value.indexOf("\n", i + 1)) starts.push(i + 1);
+      const start = starts[Math.min(n, starts.length) - 1];
+      const end = source.value.indexOf("\n", start);
+      source.focus();
+      source.setSelectionRange(start, end < 0 ? source.value.length : end);
+      return;
+    }
+    const line = view.state.doc.line(Math.max(1, Math.min(n, view.state.doc.lines)));
+    view.dispatch({
+      selection: { anchor: line.from, head: line.to },
+      effects: CM.EditorView.scrollIntoView(line.from, { y: "center" }),
+    });
+    view.focus();
+    code.scrollIntoView({ block: "nearest" });
   }
-
-  source.addEventListener("scroll", syncScroll);
-  for (const type of ["keyup", "click", "focus"]) {
-    source.addEventListener(type, () => showBand(currentLine(), false));
-  }
-  source.addEventListener("blur", () => {
-    band.hidden = true;
-    bandLine = null;
-  });
-  new ResizeObserver(syncScroll).observe(source);
 
   root.addEventListener("click", (event) => {
     const link = event.target.closest("[data-line]");
     if (link) goToLine(parseInt(link.dataset.line, 10));
   });
+
+  // --- the preheader replaces a <mj-preview> written in the body (emails/render.py, with_preheader) ---
+
+  const PREVIEW_ELEMENT = /(<mj-preview\b[^>]*>)([\s\S]*?)(<\/mj-preview\s*>)/i;
+  const overrideNote = root.querySelector("[data-preheader-override]");
+
+  function paintPreheaderOverride(shownPreheader) {
+    if (!overrideNote) return;
+    const body = valueOf(source);
+    const written = PREVIEW_ELEMENT.exec(body);
+    overrideNote.hidden = !(written && shownPreheader.trim());
+    if (written) {
+      overrideNote.querySelector("[data-preheader-override-line]").textContent =
+        String(body.slice(0, written.index).split("\n").length);
+    }
+  }
 
   // --- character counts: of the subject and preheader as the reader sees them, merge tags filled ---
 
@@ -207,7 +235,8 @@
   // A variant's empty field uses the base email's value, exactly as the server does.
   function valueOf(field) {
     if (!field) return "";
-    return field.value.trim() === "" && field.dataset.inherit !== undefined ? field.dataset.inherit : field.value;
+    const value = field === source ? bodyText() : field.value;
+    return value.trim() === "" && field.dataset.inherit !== undefined ? field.dataset.inherit : value;
   }
 
   function payload() {
@@ -297,6 +326,7 @@
     inboxPreheader.textContent = data.preheader || "";
     paintCounts(data);
     paintChecks(data.checks);
+    paintPreheaderOverride(data.preheader || "");
     if (data.html !== null) {
       if (data.html !== lastGood) frame.srcdoc = data.html;
       lastGood = data.html;
@@ -393,24 +423,30 @@
   // A variant whose body is empty shows the base body as a placeholder; one click makes it a copy to edit.
   const copyBase = root.querySelector("[data-copy-base]");
   function paintCopyBase() {
-    if (copyBase) copyBase.hidden = source.value.trim() !== "";
+    if (copyBase) copyBase.hidden = !bodyIsEmpty();
   }
   if (copyBase) {
     copyBase.addEventListener("click", () => {
-      source.value = source.dataset.inherit;
-      source.dispatchEvent(new Event("input", { bubbles: true }));
-      source.focus();
+      setSource(source.dataset.inherit);
+      if (view) view.focus();
+      else source.focus();
     });
   }
 
   if (editing && form) {
     source.addEventListener("input", paintCopyBase);
-    form.addEventListener("input", () => {
+    form.addEventListener("input", (event) => {
+      // CodeMirror's own input events (and its search panel's fields) are not edits of the email:
+      // its changes arrive through the textarea's input event.
+      if (event.target.closest(".cm-editor")) return;
       setDirty(true);
+      if (event.target === preheader) paintPreheaderOverride(valueOf(preheader).trim()); // the answer confirms it
       schedule();
     });
-    source.addEventListener("input", paintCode);
-    form.addEventListener("submit", () => setDirty(false));
+    form.addEventListener("submit", () => {
+      bodyText(); // the form posts the textarea: give it the editor's text first
+      setDirty(false);
+    });
     window.addEventListener("beforeunload", (event) => {
       if (!dirty) return;
       event.preventDefault();
@@ -425,7 +461,6 @@
     });
   }
 
-  paintCode();
   paintCopyBase();
   setDirty(editing && root.dataset.unsaved === "1"); // a refused save is shown again, still unsaved
   const serverMarks = Array.from(document.querySelectorAll("#mjml-error")).map((el) => /^Line (\d+):/.exec(el.textContent)).filter(Boolean);

@@ -66,8 +66,8 @@ def test_copywriter_previews_a_cell_writes_a_variant_and_sends_a_test(
     page.get_by_role("button", name="Create a variant for Casual browsers").click()
 
     # Edit the variant's body; the live preview follows the typing.
-    body = page.locator("textarea#mjml")
-    body.fill(body.input_value().replace("Three posts that worked this month", "Plannery Weekly"))
+    body = page.locator(".code-editor .cm-content")  # CodeMirror, over the form's textarea#mjml
+    body.fill(page.locator("textarea#mjml").input_value().replace("Three posts that worked this month", "Plannery Weekly"))
     preview = page.frame_locator("iframe[data-preview-frame]")
     expect(preview.locator("body")).to_contain_text("Plannery Weekly", timeout=30_000)  # a busy machine may take a while
     page.locator("input#subject").fill("Jonas, the three posts of the month")
