@@ -438,19 +438,15 @@ def test_a_refused_save_marks_the_line_it_names_in_the_gutter(live_server, page,
     assert saved(Touchpoint, world["email_id"]).mjml == BODY
 
 
-def test_a_variant_with_an_empty_body_shows_the_base_body_and_copies_it_into_the_editor(live_server, page, world):
+def test_a_variant_that_follows_the_base_body_shows_it_in_the_editor_to_change(live_server, page, world):
     email = db.session.get_one(Touchpoint, world["email_id"])
     services.put_variant(email, db.session.get_one(Segment, world["founders_id"]), {"subject": "Only for founders"})
     db.session.commit()
     page.goto(editor(live_server, world, world["founders_id"]))
-    expect(page.locator(".code-editor .cm-placeholder")).to_contain_text("Read the guide")  # the base body, greyed
-    expect(page.locator("#mjml")).to_have_value("")
+    expect(page.locator("#mjml-source")).to_have_text("From the base email")
+    expect(page.locator("#mjml")).to_have_value(BODY)  # the base's body, to edit from
+    expect(body(page)).to_contain_text("Read the guide")
 
-    page.get_by_role("button", name="Copy the base body here to change it").click()
-
-    expect(page.locator("#mjml")).to_have_value(BODY)
-    expect(body(page)).to_be_focused()
-    expect(page.get_by_role("button", name="Copy the base body here to change it")).to_be_hidden()
     end_of_line(page, 5)
     for _ in "</mj-text>":
         page.keyboard.press("ArrowLeft")
