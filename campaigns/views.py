@@ -15,10 +15,11 @@ from segments.services import list_segments
 
 from . import services
 from .frameworks import FRAMEWORKS
-from .cells import cells, plan_or_404, sequence
+from .cells import cells, plan_or_404, sequence, timeline
 from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
 from .models import Campaign, Phase, Touchpoint
+from .timing import chain_of
 
 Page = Any
 
@@ -57,6 +58,7 @@ def journey_map(campaign_id: int) -> Page:
         campaign=campaign,
         cells=cells(campaign),
         sequence=sequence(campaign),
+        timeline=timeline(campaign),
         kinds=KINDS,
         framework=FRAMEWORKS.get(campaign.framework),
         csrf_form=FlaskForm(),
@@ -150,6 +152,7 @@ def new_touchpoint(campaign_id: int) -> Page:
     campaign = db.get_or_404(Campaign, campaign_id)
     form = TouchpointForm(phase_id=request.args.get("phase"), kind=request.args.get("kind", "welcome"))
     _phase_choices(form, campaign)
+    _follows_choices(form, campaign, None)
     if touchpoint := submit(form, lambda values: services.add_touchpoint(campaign, values, from_form=True)):
         flash(f'"{touchpoint.name}" added to {touchpoint.phase.name}.', "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id, _anchor=f"touchpoint-{touchpoint.id}"))
@@ -161,6 +164,7 @@ def edit_touchpoint(touchpoint_id: int) -> Page:
     touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
     form = TouchpointForm(obj=touchpoint)
     _phase_choices(form, touchpoint.campaign)
+    _follows_choices(form, touchpoint.campaign, touchpoint)
     if submit(form, lambda values: services.update_touchpoint(touchpoint, values, from_form=True)):
         flash(f'"{touchpoint.name}" saved.', "success")
         return redirect(
@@ -200,7 +204,9 @@ def delete_touchpoint(touchpoint_id: int) -> Page:
         services.delete_touchpoint(touchpoint)
         flash(f'"{name}" deleted.', "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
-    return render_template("campaigns/touchpoint_delete.html", touchpoint=touchpoint, form=form)
+    return render_template(
+        "campaigns/touchpoint_delete.html", touchpoint=touchpoint, form=form, followers=services.followers_of(touchpoint)
+    )
 
 
 def _phase_choices(form: TouchpointForm, campaign: Campaign) -> None:
@@ -208,3 +214,16 @@ def _phase_choices(form: TouchpointForm, campaign: Campaign) -> None:
     if form.phase_id.data is not None:
         form.phase_id.data = str(form.phase_id.data)
 
+
+
+def _follows_choices(form: TouchpointForm, campaign: Campaign, touchpoint: Touchpoint | None) -> None:
+    """"Sends after": its trigger, or a touchpoint of the campaign, by phase; never itself or one that sends
+    after it (the service refuses those too)."""
+    choices = [SelectChoice("", "Its trigger (days count from the trigger)")]
+    for phase in campaign.phases:
+        choices += [
+            SelectChoice(str(tp.id), tp.name, optgroup=phase.name) for tp in phase.touchpoints
+            if touchpoint is None or touchpoint not in chain_of(tp)
+        ]
+    form.follows_id.choices = choices
+    form.follows_id.data = "" if form.follows_id.data is None else str(form.follows_id.data)
