@@ -8,7 +8,6 @@ from . import api, views
 from . import audiences  # noqa: F401  (registers what the plan holds of a segment)
 from .cells import cell_counts
 from .kinds import KINDS
-from .timing import day_from_trigger, root_of
 
 bp = Blueprint("campaigns", __name__)
 api_bp = Blueprint("campaigns_api", __name__, url_prefix="/api")
@@ -58,8 +57,6 @@ api_bp.add_url_rule("/touchpoints/<int:touchpoint_id>/variants/<int:segment_id>"
 api_bp.add_url_rule("/touchpoints/<int:touchpoint_id>/variants/<int:segment_id>", view_func=api.delete_variant, methods=["DELETE"])
 # --- what every page may use ----------------------------------------------------------------
 bp.add_app_template_global(cell_counts)  # check counts per cell, for the journey map's segment lanes
-bp.add_app_template_global(day_from_trigger)  # a touchpoint's day from its chain's trigger
-bp.add_app_template_global(root_of)  # the first touchpoint of its chain, whose trigger starts the clock
 
 
 @bp.app_context_processor

@@ -14,7 +14,7 @@ from segments.models import Segment
 
 from .content import EmailSummary, Summarizer
 from .models import Campaign, Phase, Touchpoint, Variant, campaign_segments
-from .timing import TriggerGroup, day_from_trigger, trigger_groups
+from .timing import TriggerGroup, placed, trigger_groups
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,8 @@ def variants_of(campaign: Campaign, segments: list[Segment] | None = None) -> di
 def phase_emails(phase: Phase) -> list[Touchpoint]:
     """The phase's emails in send order: by day from their trigger (offsets added up along a chain), then by
     their place in the phase."""
-    return [tp for tp in sorted(phase.touchpoints, key=lambda t: (day_from_trigger(t), t.position)) if tp.is_email]
+    known: dict[int, Any] = {}
+    return [tp for tp in sorted(phase.touchpoints, key=lambda t: (placed(t, known)[1], t.position)) if tp.is_email]
 
 
 def timeline(campaign: Campaign) -> list[TriggerGroup]:

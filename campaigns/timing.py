@@ -26,14 +26,20 @@ def chain_of(touchpoint: Touchpoint) -> list[Touchpoint]:
     return chain
 
 
-def root_of(touchpoint: Touchpoint) -> Touchpoint:
-    """The first touchpoint of the chain: the one whose trigger starts the clock."""
-    return chain_of(touchpoint)[-1]
-
-
-def day_from_trigger(touchpoint: Touchpoint) -> int:
-    """Days from the root's trigger to this touchpoint: every send offset along the chain added up."""
-    return sum(tp.send_offset_days for tp in chain_of(touchpoint))
+def sent_after(touchpoint: Touchpoint, touchpoints: Iterable[Touchpoint]) -> set[int]:
+    """The IDs of those of `touchpoints` that send after `touchpoint`, directly or further down its chains."""
+    after: dict[int, list[int]] = {}
+    for tp in touchpoints:
+        if tp.follows_id is not None:
+            after.setdefault(tp.follows_id, []).append(tp.id)
+    found: set[int] = set()
+    waiting = [touchpoint.id]
+    while waiting:
+        for follower in after.get(waiting.pop(), []):
+            if follower not in found:
+                found.add(follower)
+                waiting.append(follower)
+    return found
 
 
 def trigger_key(trigger: str) -> str:
@@ -69,15 +75,34 @@ def trigger_groups(touchpoints: Iterable[Touchpoint]) -> list[TriggerGroup]:
     by phase, then day, then place in the phase, which is the order of a campaign without chains."""
     groups: dict[tuple[str, object], TriggerGroup] = {}
     starts: dict[tuple[str, object], tuple[int, int, int]] = {}
+    known: dict[int, tuple[Touchpoint, int, int]] = {}  # id(touchpoint) -> (root, day, depth): long chains walk once
     for touchpoint in touchpoints:
-        chain = chain_of(touchpoint)
-        root = chain[-1]
+        root, day, depth = placed(touchpoint, known)
         key: tuple[str, object] = ("trigger", trigger_key(root.trigger)) if root.trigger.strip() else ("root", id(root))
         start = (root.phase.position, root.send_offset_days, root.position)
         group = groups.setdefault(key, TriggerGroup(root.trigger.strip()))
         if key not in starts or start < starts[key]:
             starts[key], group.trigger = start, root.trigger.strip()
-        group.steps.append(Step(touchpoint, sum(tp.send_offset_days for tp in chain), len(chain) - 1))
+        group.steps.append(Step(touchpoint, day, depth))
     for group in groups.values():
         group.steps.sort(key=lambda s: (s.day, s.depth, s.touchpoint.phase.position, s.touchpoint.position))
     return [groups[key] for key in sorted(groups, key=lambda k: starts[k])]
+
+
+def placed(touchpoint: Touchpoint, known: dict[int, tuple[Touchpoint, int, int]]) -> tuple[Touchpoint, int, int]:
+    """The root, day from the root's trigger and depth of a touchpoint. `known` remembers those of its chain, so
+    placing many touchpoints walks each chain once; share one dict across calls (and no longer than a request)."""
+    chain = [touchpoint]
+    seen = {id(touchpoint)}
+    while id(chain[-1]) not in known and (before := chain[-1].follows) is not None and id(before) not in seen:
+        chain.append(before)
+        seen.add(id(before))
+    if id(chain[-1]) in known:
+        root, day, depth = known[id(chain[-1])]
+        chain.pop()
+    else:
+        root, day, depth = chain[-1], 0, -1
+    for tp in reversed(chain):
+        day, depth = day + tp.send_offset_days, depth + 1
+        known[id(tp)] = (root, day, depth)
+    return known[id(touchpoint)]

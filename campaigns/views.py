@@ -19,7 +19,7 @@ from .cells import cells, plan_or_404, sequence, timeline
 from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
 from .models import Campaign, Phase, Touchpoint
-from .timing import chain_of
+from .timing import sent_after
 
 Page = Any
 
@@ -219,11 +219,11 @@ def _phase_choices(form: TouchpointForm, campaign: Campaign) -> None:
 def _follows_choices(form: TouchpointForm, campaign: Campaign, touchpoint: Touchpoint | None) -> None:
     """"Sends after": its trigger, or a touchpoint of the campaign, by phase; never itself or one that sends
     after it (the service refuses those too)."""
+    barred = {touchpoint.id, *sent_after(touchpoint, campaign.touchpoints)} if touchpoint else set()
     choices = [SelectChoice("", "Its trigger (days count from the trigger)")]
     for phase in campaign.phases:
         choices += [
-            SelectChoice(str(tp.id), tp.name, optgroup=phase.name) for tp in phase.touchpoints
-            if touchpoint is None or touchpoint not in chain_of(tp)
+            SelectChoice(str(tp.id), tp.name, optgroup=phase.name) for tp in phase.touchpoints if tp.id not in barred
         ]
     form.follows_id.choices = choices
     form.follows_id.data = "" if form.follows_id.data is None else str(form.follows_id.data)

@@ -19,7 +19,6 @@ from emails.checks import Check, summary
 from campaigns.cells import timeline
 from campaigns.content import Content, preview_touchpoint
 from campaigns.models import Campaign, Touchpoint
-from campaigns.timing import root_of
 from journeymail.spreadsheet import csv_bytes
 from journeymail.validation import ValidationError
 from segments.models import Segment
@@ -57,6 +56,7 @@ class PlanRow:
     step: int
     touchpoint: Touchpoint
     day: int  # from the trigger of the touchpoint's chain
+    counted_from: str  # that trigger ("" when its chain's first touchpoint has none)
     segment: Segment
     content: Content | None  # None: a form or landing page sends no email
     checks: list[Check] = field(default_factory=list)
@@ -75,24 +75,25 @@ class PlanRow:
             "" if content is None else content.subject,
             "" if content is None else content.preheader,
             tp.send_offset_days, tp.trigger, tp.cta, counts["error"], counts["warning"],
-            tp.follows.name if tp.follows else "", root_of(tp).trigger, self.day,
+            tp.follows.name if tp.follows else "", self.counted_from, self.day,
         ]
 
 
 def plan_rows(campaign: Campaign) -> list[PlanRow]:
     """Every touchpoint × targeted segment it reaches, in send order, each email previewed and checked."""
     rows = []
-    steps = [step for group in timeline(campaign) for step in group.steps]
-    for number, step in enumerate(steps, start=1):
+    steps = [(step, group.trigger) for group in timeline(campaign) for step in group.steps]
+    for number, (step, trigger) in enumerate(steps, start=1):
         touchpoint = step.touchpoint
         for segment in campaign.segments:
             if not touchpoint.reaches(segment):
                 continue
             if touchpoint.is_email:
                 checks = preview_touchpoint(touchpoint, segment).checks  # cached by content
-                rows.append(PlanRow(number, touchpoint, step.day, segment, Content.of(touchpoint, segment), checks))
+                content = Content.of(touchpoint, segment)
+                rows.append(PlanRow(number, touchpoint, step.day, trigger, segment, content, checks))
             else:
-                rows.append(PlanRow(number, touchpoint, step.day, segment, None))
+                rows.append(PlanRow(number, touchpoint, step.day, trigger, segment, None))
     return rows
 
 
