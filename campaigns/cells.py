@@ -18,6 +18,7 @@ from segments.models import Segment
 
 from .content import EmailSummary, Summarizer
 from .models import Campaign, Phase, Touchpoint, Variant, campaign_segments
+from .timing import TriggerGroup, placed, trigger_groups
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,16 @@ def variants_of(campaign: Campaign, segments: list[Segment] | None = None) -> di
 
 
 def phase_emails(phase: Phase) -> list[Touchpoint]:
-    """The phase's emails in send order: by send offset, then by their place in the phase."""
-    return [tp for tp in sorted(phase.touchpoints, key=lambda t: (t.send_offset_days, t.position)) if tp.is_email]
+    """The phase's emails in send order: by day from their trigger (offsets added up along a chain), then by
+    their place in the phase."""
+    known: dict[int, Any] = {}
+    return [tp for tp in sorted(phase.touchpoints, key=lambda t: (placed(t, known)[1], t.position)) if tp.is_email]
+
+
+def timeline(campaign: Campaign) -> list[TriggerGroup]:
+    """The timeline: touchpoints grouped by the trigger their chain starts from, each group in day order
+    (campaigns.timing); unrelated triggers are separate groups."""
+    return trigger_groups(campaign.touchpoints)
 
 
 def phase_captures(phase: Phase) -> list[Touchpoint]:
@@ -96,11 +105,8 @@ def phase_captures(phase: Phase) -> list[Touchpoint]:
 
 
 def sequence(campaign: Campaign) -> list[Touchpoint]:
-    """The timeline: touchpoints by phase, then by send offset, then by their place in the phase."""
-    return sorted(
-        campaign.touchpoints,
-        key=lambda t: (t.phase.position, t.send_offset_days, t.position),
-    )
+    """Every touchpoint in send order: the timeline's groups one after the other."""
+    return [step.touchpoint for group in timeline(campaign) for step in group.steps]
 
 
 def plan_or_404(campaign_id: int) -> Campaign:

@@ -82,6 +82,11 @@ AUDIENCES = {
     "Refer a team": ["Engaged evaluators", "Casual browsers"],
 }
 
+# Touchpoints that send after another one (listed before them): their days count from that one's send.
+FOLLOWS = {
+    "Refer a team": "Review on a software directory",  # 7 days after the review request: day +67
+}
+
 # Segment versions of an email: (touchpoint name, segment name) -> the fields that differ.
 VARIANTS = {
     ("Three months free trial", "Casual browsers"): {
@@ -135,6 +140,8 @@ def create_demo() -> Campaign:
             "cta": cta,
             "segment_ids": [chosen[n].id for n in AUDIENCES.get(name, [])],
         }
+        if name in FOLLOWS:
+            data["follows_id"] = added[FOLLOWS[name]].id
         if subject:
             data.update(subject=subject, preheader=preheader, mjml=EMAILS[name])
         added[name] = campaigns.add_touchpoint(campaign, data)

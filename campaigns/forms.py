@@ -87,10 +87,18 @@ class TouchpointForm(ServiceForm):
         validate_choice=False,
     )
     name = StringField("Name")
-    trigger = StringField("Trigger", description='What the contact did, e.g. "signs up".')
+    trigger = StringField(
+        "Trigger",
+        description='What the contact did, e.g. "signs up". When it sends after another touchpoint, '
+                    'a condition, e.g. "left a good review".',
+    )
+    follows_id = SelectField(
+        "Sends after", validate_choice=False,
+        description="Its trigger, or another touchpoint: then its days count from when that one is sent.",
+    )  # choices: the view's
     send_offset_days = IntegerField(
         "Send after (days)", default=0, widget=NumberInput(min=0, max=3650),
-        description="Days after the trigger; 0 sends at once.",
+        description="Days after the trigger, or after the touchpoint it sends after; 0 sends at once.",
     )
     cta = StringField("Call to action", description='What the reader should do, e.g. "Book a demo".')
     segment_ids = SelectMultipleField("Sent to", coerce=int, validate_choice=False)  # rendered as checkboxes

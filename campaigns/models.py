@@ -111,11 +111,15 @@ class Touchpoint(db.Model):
     preheader: Mapped[str | None] = mapped_column(String(200))
     mjml: Mapped[str | None] = mapped_column(Text)
     text_override: Mapped[str | None] = mapped_column(Text)  # hand-written plain-text part
+    # The touchpoint this one sends after: its days count from that one's send, so timing adds up along the
+    # chain; none counts from its own trigger. Deleting the followed one re-attaches the chain (services).
+    follows_id: Mapped[int | None] = mapped_column(ForeignKey("touchpoints.id", ondelete="SET NULL"), index=True)
 
     campaign: Mapped[Campaign] = relationship(back_populates="touchpoints")
     phase: Mapped[Phase] = relationship(back_populates="touchpoints")
     variants: Mapped[list[Variant]] = relationship(back_populates="touchpoint", cascade="all, delete-orphan")
     audience: Mapped[list[Segment]] = relationship(secondary=touchpoint_segments, order_by="Segment.name")
+    follows: Mapped[Touchpoint | None] = relationship(remote_side=[id])
 
     @property
     def kind_info(self) -> Kind:

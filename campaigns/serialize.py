@@ -65,6 +65,7 @@ def touchpoint_dict(touchpoint: Touchpoint) -> dict[str, Any]:
         "name": touchpoint.name,
         "trigger": touchpoint.trigger,
         "send_offset_days": touchpoint.send_offset_days,
+        "follows_id": touchpoint.follows_id,  # the touchpoint it sends after; null: it counts from its trigger
         "cta": touchpoint.cta,
         "subject": touchpoint.subject,
         "preheader": touchpoint.preheader,

@@ -37,9 +37,11 @@ from segments.models import Segment, name_key
 from .frameworks import FRAMEWORKS
 from .kinds import KINDS
 from .models import MAP_STATES, Campaign, Phase, Touchpoint, Variant, campaign_segments, touchpoint_segments
+from .timing import chain_of
 
 MJML_MAX_CHARS = 500_000
 MAX_POSITION = 10_000
+MAX_OFFSET_DAYS = 3650
 
 CAMPAIGN_NAME_MAX = 120
 CAMPAIGN_FIELDS = {
@@ -78,11 +80,13 @@ TOUCHPOINT_FIELDS = {
     "kind": Choice(lambda: KINDS),
     "name": Text(120, required=True, multiline=False),
     "trigger": Text(200, multiline=False),
-    "send_offset_days": Integer(0, 3650, default=0),
+    "send_offset_days": Integer(0, MAX_OFFSET_DAYS, default=0),
     "cta": Text(200, multiline=False),
     **CONTENT_FIELDS,
     "text_override": MergeText(MJML_MAX_CHARS, nullable=True),
     "segment_ids": IdList(),  # the audience; empty means every segment the campaign targets
+    # The touchpoint of the campaign this one sends after (its days count from that one); none: its trigger.
+    "follows_id": Integer(1, 2**31 - 1, required=False),
 }
 
 M = TypeVar("M")
@@ -246,6 +250,7 @@ def add_touchpoint(campaign: Campaign, data: Mapping[str, Any], *, from_form: bo
     phase = _phase_of(campaign, values.pop("phase_id"))
     values["audience"] = _audience_of(campaign, values.pop("segment_ids") or [])
     position = values.pop("position")
+    values["follows"] = _follows_of(campaign, None, values.pop("follows_id"))
     _check_content_fits_kind(values["kind"], values)
     if KINDS[values["kind"]].email and not values["mjml"]:
         values["mjml"] = starter_mjml(values["kind"])
@@ -266,6 +271,8 @@ def update_touchpoint(touchpoint: Touchpoint, data: Mapping[str, Any], *, from_f
     target = _phase_of(touchpoint.campaign, values.pop("phase_id")) if "phase_id" in values else touchpoint.phase
     if "segment_ids" in values:
         values["audience"] = _audience_of(touchpoint.campaign, values.pop("segment_ids"))
+    if "follows_id" in values:
+        values["follows"] = _follows_of(touchpoint.campaign, touchpoint, values.pop("follows_id"))
     position = values.pop("position", None)
     kind = values.get("kind", touchpoint.kind)
     _check_content_fits_kind(kind, values)
@@ -296,12 +303,38 @@ def move_touchpoint(touchpoint: Touchpoint, phase: Phase, position: int | None) 
 
 def delete_touchpoint(touchpoint: Touchpoint) -> None:
     lock_places(touchpoint.campaign)
+    _reattach_followers(touchpoint)
     siblings = touchpoint.phase.touchpoints
     # Leaving the phase's list nulls phase_id; loading campaign.touchpoints must not flush that half-done state.
     with db.session.no_autoflush:
         siblings.remove(touchpoint)
         touchpoint.campaign.touchpoints.remove(touchpoint)  # delete-orphan: this deletes it and its variants
     _settle(siblings)
+
+
+def followers_of(touchpoint: Touchpoint) -> list[Touchpoint]:
+    """The touchpoints that send after this one, in journey order."""
+    query = db.select(Touchpoint).join(Phase).where(Touchpoint.follows_id == touchpoint.id)
+    return list(db.session.scalars(query.order_by(Phase.position, Touchpoint.position)))
+
+
+def _reattach_followers(touchpoint: Touchpoint) -> None:
+    """Before a touchpoint goes, what sends after it keeps its day: it sends after what this one sent after
+    (the touchpoint it followed, or its trigger, which it then takes), this one's days added to its own.
+    409 when that would be more days than a touchpoint can wait; nothing is changed then."""
+    followers = followers_of(touchpoint)
+    for follower in followers:
+        if (days := touchpoint.send_offset_days + follower.send_offset_days) > MAX_OFFSET_DAYS:
+            raise Conflict(
+                f'"{follower.name}" sends {follower.send_offset_days} days after "{touchpoint.name}"; without it, '
+                f"it would wait {days} days, more than the {MAX_OFFSET_DAYS} a touchpoint can. "
+                f'Change "{follower.name}" first.'
+            )
+    for follower in followers:
+        follower.send_offset_days += touchpoint.send_offset_days
+        follower.follows = touchpoint.follows
+        if touchpoint.follows is None:
+            follower.trigger = touchpoint.trigger
 
 
 # --- variants ----------------------------------------------------------------------------
@@ -361,9 +394,10 @@ class NewTouchpoint:
     """A touchpoint of a whole campaign to create: its fields, its phase and segments by index."""
 
     phase: int  # an index into the phases
-    values: Mapping[str, Any]  # TOUCHPOINT_FIELDS, cleaned, but phase_id, position and segment_ids
+    values: Mapping[str, Any]  # TOUCHPOINT_FIELDS, cleaned, but phase_id, position, segment_ids and follows_id
     audience: Sequence[int] = ()  # indexes into the segments
     variants: Sequence[tuple[int, Mapping[str, Any]]] = ()  # (index into the segments, CONTENT_FIELDS)
+    follows: int | None = None  # the index of the touchpoint it sends after, in the touchpoints; no loops
 
 
 def create_whole_campaign(
@@ -421,6 +455,10 @@ def create_whole_campaign(
         ).tuples()
     }
     ids = [touchpoint_ids[(row["phase_id"], row["position"])] for row in rows]
+    follows = [{"id": touchpoint_id, "follows_id": ids[entry.follows]}
+               for touchpoint_id, entry in zip(ids, touchpoints) if entry.follows is not None]
+    if follows:  # one UPDATE by primary key for all of them, once every touchpoint has its ID
+        db.session.execute(db.update(Touchpoint), follows)
     _insert(Variant, [
         {**_columns(Variant, content), "touchpoint_id": touchpoint_id, "segment_id": segment_ids[index]}
         for touchpoint_id, entry in zip(ids, touchpoints) for index, content in entry.variants
@@ -480,6 +518,30 @@ def _phase_of(campaign: Campaign, phase_id: int) -> Phase:
     if phase is None or phase.campaign_id != campaign.id:
         raise ValidationError({"phase_id": f"The campaign has no phase with ID {phase_id}."})
     return phase
+
+
+def _follows_of(campaign: Campaign, touchpoint: Touchpoint | None, follows_id: int | None) -> Touchpoint | None:
+    """The touchpoint `touchpoint` (None: a new one) is to send after: one of the same campaign, and not
+    itself or one that sends after it, which would make a loop."""
+    if follows_id is None:
+        return None
+    target = db.session.get(Touchpoint, follows_id)
+    if target is None or target.campaign_id != campaign.id:
+        raise ValidationError({"follows_id": f"The campaign has no touchpoint with ID {follows_id}."})
+    if touchpoint is None:
+        return target
+    if target is touchpoint:
+        raise ValidationError({"follows_id": f'"{touchpoint.name}" cannot send after itself. '
+                                             "Choose another touchpoint, or its trigger."})
+    _ = campaign.touchpoints  # one query for all of them, so walking the chain asks nothing more
+    chain = chain_of(target)
+    if touchpoint in chain:
+        loop = " → ".join(f'"{tp.name}"' for tp in chain[: chain.index(touchpoint) + 1])
+        raise ValidationError({"follows_id": (
+            f'"{target.name}" already sends after "{touchpoint.name}" ({loop}), so "{touchpoint.name}" cannot send '
+            "after it: the chain would go round in a loop. Choose another touchpoint, or its trigger."
+        )})
+    return target
 
 
 def _audience_of(campaign: Campaign, segment_ids: list[int]) -> list[Segment]:

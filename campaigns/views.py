@@ -19,11 +19,12 @@ from segments.services import list_segments
 
 from . import services
 from .frameworks import FRAMEWORKS, suggested_kind
-from .cells import cells, outline_or_404, plan_or_404, sequence
+from .cells import cells, outline_or_404, plan_or_404, sequence, timeline
 from .framework_switch import FIELD, KEEP, apply_switch, guess, plan_switch
 from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
 from .models import Campaign, Phase, Touchpoint
+from .timing import sent_after
 
 Page = Any
 
@@ -63,6 +64,7 @@ def journey_map(campaign_id: int) -> Page:
         campaign=campaign,
         cells=cells(campaign),
         sequence=sequence(campaign),
+        timeline=timeline(campaign),
         kinds=KINDS,
         framework=FRAMEWORKS.get(campaign.framework),
         csrf_form=FlaskForm(),
@@ -199,6 +201,7 @@ def new_touchpoint(campaign_id: int) -> Page:
     campaign = db.get_or_404(Campaign, campaign_id)
     form = TouchpointForm(**(prefill(campaign, request.args) if request.method == "GET" else {}))
     _phase_choices(form, campaign)
+    _follows_choices(form, campaign, None)
     if touchpoint := submit(form, lambda values: services.add_touchpoint(campaign, values, from_form=True)):
         flash(f'"{touchpoint.name}" added to {touchpoint.phase.name}.', "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id, _anchor=f"touchpoint-{touchpoint.id}"))
@@ -210,6 +213,7 @@ def edit_touchpoint(touchpoint_id: int) -> Page:
     touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
     form = TouchpointForm(obj=touchpoint)
     _phase_choices(form, touchpoint.campaign)
+    _follows_choices(form, touchpoint.campaign, touchpoint)
     if submit(form, lambda values: services.update_touchpoint(touchpoint, values, from_form=True)):
         flash(f'"{touchpoint.name}" saved.', "success")
         return redirect(
@@ -249,7 +253,9 @@ def delete_touchpoint(touchpoint_id: int) -> Page:
         services.delete_touchpoint(touchpoint)
         flash(f'"{name}" deleted.', "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
-    return render_template("campaigns/touchpoint_delete.html", touchpoint=touchpoint, form=form)
+    return render_template(
+        "campaigns/touchpoint_delete.html", touchpoint=touchpoint, form=form, followers=services.followers_of(touchpoint)
+    )
 
 
 def _warn_about_sender(campaign: Campaign) -> None:
@@ -279,3 +285,16 @@ def _phase_choices(form: TouchpointForm, campaign: Campaign) -> None:
     if form.phase_id.data is not None:
         form.phase_id.data = str(form.phase_id.data)
 
+
+
+def _follows_choices(form: TouchpointForm, campaign: Campaign, touchpoint: Touchpoint | None) -> None:
+    """"Sends after": its trigger, or a touchpoint of the campaign, by phase; never itself or one that sends
+    after it (the service refuses those too)."""
+    barred = {touchpoint.id, *sent_after(touchpoint, campaign.touchpoints)} if touchpoint else set()
+    choices = [SelectChoice("", "Its trigger (days count from the trigger)")]
+    for phase in campaign.phases:
+        choices += [
+            SelectChoice(str(tp.id), tp.name, optgroup=phase.name) for tp in phase.touchpoints if tp.id not in barred
+        ]
+    form.follows_id.choices = choices
+    form.follows_id.data = "" if form.follows_id.data is None else str(form.follows_id.data)

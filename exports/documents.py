@@ -6,12 +6,17 @@
      "segments": [{name, description, motivation, action, obstacle, opportunity, sample_data, targeted}],
      "phases": [{name, description, emotion, pain_points, opportunities}],
      "touchpoints": [{phase, kind, name, trigger, send_offset_days, cta, subject, preheader, mjml,
-                      text_override, segments: [name, ...], variants: [{segment, subject, preheader, mjml}]}]}
+                      text_override, segments: [name, ...], variants: [{segment, subject, preheader, mjml}],
+                      follows?}]}
 
 Inside the document things refer to each other by position and name, never by database ID: a
 touchpoint's "phase" is an index into "phases" (from 0), its "segments" (the audience; empty means every
-targeted segment) and a variant's "segment" are names from "segments". Phases and touchpoints are listed
-in journey order, which is their order on import. "segments" holds the segments the campaign targets;
+targeted segment) and a variant's "segment" are names from "segments"; "follows", the touchpoint it sends
+after, is an index into "touchpoints" (from 0), present only when it sends after one. Phases and
+touchpoints are listed in journey order, which is their order on import. "follows" came after version 1
+was first written: a document without it (every older one) is read as before, so the version stayed 1;
+a Journeymail that predates it refuses a document that uses it by name ("Unknown field"), rather than
+dropping the chain. "segments" holds the segments the campaign targets;
 one with "targeted": false is only named by a leftover audience or variant (a segment the campaign
 stopped targeting keeps them), and is listed so the import can rebuild exactly that.
 
@@ -56,7 +61,8 @@ CAMPAIGN_SPEC = services.CAMPAIGN_FIELDS
 SEGMENT_SPEC = segment_services.SEGMENT_FIELDS
 PHASE_SPEC = {k: v for k, v in services.PHASE_FIELDS.items() if k != "position"}
 TOUCHPOINT_SPEC = {
-    k: v for k, v in services.TOUCHPOINT_FIELDS.items() if k not in ("phase_id", "position", "segment_ids")
+    k: v for k, v in services.TOUCHPOINT_FIELDS.items()
+    if k not in ("phase_id", "position", "segment_ids", "follows_id")
 }
 VARIANT_SPEC = services.CONTENT_FIELDS
 TOP_LEVEL = ("format", "version", "exported_at", "campaign", "segments", "phases", "touchpoints")
@@ -77,6 +83,7 @@ def export_document(campaign: Campaign) -> dict[str, Any]:
     segments = [*targeted, *sorted(leftovers.values(), key=lambda s: s.name.casefold())]
     names = {s.id: s.name for s in segments}
     phase_index = {phase["id"]: index for index, phase in enumerate(detail["phases"])}
+    touchpoint_index = {tp["id"]: index for index, tp in enumerate(detail["touchpoints"])}
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -93,6 +100,7 @@ def export_document(campaign: Campaign) -> dict[str, Any]:
                     ({"segment": names[v["segment_id"]], **_fields(v, VARIANT_SPEC)} for v in tp["variants"]),
                     key=lambda v: v["segment"].casefold(),
                 ),
+                **({"follows": touchpoint_index[tp["follows_id"]]} if tp["follows_id"] is not None else {}),
             }
             for tp in detail["touchpoints"]
         ],
@@ -155,6 +163,7 @@ class TouchpointEntry:
     values: dict[str, Any]
     audience: list[str]  # segment keys (casefolded names)
     variants: list[tuple[str, dict[str, Any]]]  # (segment key, content)
+    follows: int | None = None  # the index of the touchpoint it sends after
 
 
 @dataclass
@@ -238,10 +247,12 @@ def read_document(data: Any) -> Plan:
     ]
     phase_count = len(data["phases"]) if isinstance(data.get("phases"), list) else None
     known = {entry.key for entry in segments}
+    touchpoint_count = len(data["touchpoints"]) if isinstance(data.get("touchpoints"), list) else 0
     touchpoints = [
         entry for path, item in problems.items("touchpoints", data.get("touchpoints"))
-        if (entry := _read_touchpoint(problems, path, item, phase_count, known)) is not None
+        if (entry := _read_touchpoint(problems, path, item, phase_count, known, touchpoint_count)) is not None
     ]
+    _check_chains(problems, data.get("touchpoints"))
     if problems.fields:
         raise problems.refusal()
     assert campaign is not None
@@ -292,14 +303,16 @@ def _read_segments(problems: _Problems, data: Any) -> list[SegmentEntry]:
 
 
 def _read_touchpoint(
-    problems: _Problems, path: str, item: Any, phase_count: int | None, known: set[str]
+    problems: _Problems, path: str, item: Any, phase_count: int | None, known: set[str], touchpoint_count: int
 ) -> TouchpointEntry | None:
     if not isinstance(item, dict):
         problems.add(path, "Must be an object.")
         return None
-    values = problems.clean(path, {k: v for k, v in item.items() if k not in ("phase", "segments", "variants")},
-                            TOUCHPOINT_SPEC)
+    values = problems.clean(
+        path, {k: v for k, v in item.items() if k not in ("phase", "segments", "variants", "follows")}, TOUCHPOINT_SPEC
+    )
     phase = _phase_reference(problems, f"{path}.phase", item.get("phase"), phase_count)
+    follows = _follows_reference(problems, path, item.get("follows"), touchpoint_count)
     audience = list(dict.fromkeys(_segment_names(problems, f"{path}.segments", item.get("segments", []), known)))
     variants = _read_variants(problems, f"{path}.variants", item.get("variants", []), known)
     if values is None or phase is None:
@@ -311,7 +324,49 @@ def _read_touchpoint(
                 problems.add(f"{path}.{name}", f"{kind.with_article.capitalize()} sends no email; leave this empty.")
         if variants:
             problems.add(f"{path}.variants", f"{kind.with_article.capitalize()} sends no email, so it has no variants.")
-    return TouchpointEntry(phase, values, audience, variants)
+    return TouchpointEntry(phase, values, audience, variants, follows)
+
+
+def _follows_reference(problems: _Problems, path: str, value: Any, count: int) -> int | None:
+    """The index of the touchpoint this one sends after, or None (no "follows", or null: its trigger)."""
+    if value is None:
+        return None
+    index = int(path[path.rindex("[") + 1:-1])
+    if type(value) is not int:
+        problems.add(f"{path}.follows", "Must be the index of another touchpoint in touchpoints (a whole number "
+                                        "from 0), or null when it counts from its own trigger.")
+    elif not 0 <= value < count:
+        listed = "the only touchpoint is 0" if count == 1 else f"the touchpoints are numbered 0 to {count - 1}"
+        problems.add(f"{path}.follows", f"No touchpoint {value}: {listed}.")
+    elif value == index:
+        problems.add(f"{path}.follows", "A touchpoint cannot send after itself.")
+    else:
+        return value
+    return None
+
+
+def _check_chains(problems: _Problems, data: Any) -> None:
+    """A problem for each touchpoint whose "follows" leads round in a loop (one per loop, at its first entry)."""
+    if not isinstance(data, list):
+        return
+    follows = {
+        index: item["follows"] for index, item in enumerate(data)
+        if isinstance(item, dict) and type(item.get("follows")) is int and 0 <= item["follows"] < len(data)
+        and item["follows"] != index
+    }
+    reported: set[int] = set()
+    for start in follows:
+        path, index = [start], follows[start]
+        while index in follows and index not in path and index not in reported:
+            path.append(index)
+            index = follows[index]
+        if index in path:  # came back round: the loop is the part of the path from `index` on
+            loop = path[path.index(index):]
+            reported.update(loop)
+            shown = " → ".join(f"touchpoints[{i}]" for i in [*loop, index])
+            problems.add(f"touchpoints[{min(loop)}].follows", f"The touchpoints send after each other in a loop: "
+                                                             f"{shown}. Let one of them count from its trigger.")
+        reported.update(path)
 
 
 def _phase_reference(problems: _Problems, path: str, value: Any, phase_count: int | None) -> int | None:
@@ -399,7 +454,7 @@ def import_document(data: Any, *, if_taken: str = "imported") -> Imported:
         touchpoints=[
             services.NewTouchpoint(
                 entry.phase, entry.values, [index[key] for key in entry.audience],
-                [(index[key], content) for key, content in entry.variants],
+                [(index[key], content) for key, content in entry.variants], entry.follows,
             )
             for entry in plan.touchpoints
         ],

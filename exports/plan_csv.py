@@ -1,12 +1,13 @@
 """The plan CSV: the campaign as a spreadsheet, one row per touchpoint × targeted segment it reaches.
 
-Rows follow the send order of the journey map's timeline (campaigns.cells.sequence: phase, then
-send offset, then place in the phase); within a touchpoint, segments by name. A touchpoint limited to
+Rows follow the send order of the journey map's timeline (campaigns.cells.timeline): grouped by the
+trigger a touchpoint's chain starts from, each group by day from that trigger (the send offsets along
+the chain added up); within a touchpoint, segments by name. The last columns make the chains visible. A touchpoint limited to
 some segments has rows for those only (Touchpoint.reaches, as on the map). Forms and landing pages
 are part of the plan too: their email columns stay empty and their counts are 0.
 
 Every text cell passes the formula guard of journeymail.spreadsheet; the numbers the app itself
-writes (step, send offset, counts) are plain numbers.
+writes (step, send offset, counts, day from trigger) are plain numbers.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from emails.checks import Check, summary
-from campaigns.cells import sequence
+from campaigns.cells import timeline
 from campaigns.content import Content, preview_touchpoint
 from campaigns.models import Campaign, Touchpoint
 from journeymail.spreadsheet import csv_bytes
@@ -33,11 +34,16 @@ COLUMNS: tuple[tuple[str, str], ...] = (
                 "touchpoint's own; empty for forms and landing pages, which send no email."),
     ("Subject", "The subject this segment receives, merge tags as written."),
     ("Preheader", "The preheader this segment receives, merge tags as written."),
-    ("Send offset (days)", "Days after the trigger, as a number."),
-    ("Trigger", "What the contact does that starts the touchpoint."),
+    ("Send offset (days)", "Days after the trigger, or after the touchpoint in Sends after, as a number."),
+    ("Trigger", "What the contact does that starts the touchpoint (for one that sends after another: its condition)."),
     ("Call to action", "What the reader should do."),
     ("Errors", "Checks that block a clean export, for this email as this segment receives it."),
     ("Warnings", "Checks that deserve a look."),
+    # Added after the columns above, so that files read by column position keep working.
+    ("Sends after", "The touchpoint this one sends after; empty when its days count from its own trigger."),
+    ("Counted from", "The trigger its chain starts from: the clock of Day from trigger. Rows with different "
+                     "triggers are not on one clock."),
+    ("Day from trigger", "Days from that trigger: the send offsets along the chain added up, as a number."),
 )
 
 DELIMITERS = {"comma": ",", "semicolon": ";"}
@@ -49,6 +55,8 @@ class PlanRow:
 
     step: int
     touchpoint: Touchpoint
+    day: int  # from the trigger of the touchpoint's chain
+    counted_from: str  # that trigger ("" when its chain's first touchpoint has none)
     segment: Segment
     content: Content | None  # None: a form or landing page sends no email
     checks: list[Check] = field(default_factory=list)
@@ -67,21 +75,25 @@ class PlanRow:
             "" if content is None else content.subject,
             "" if content is None else content.preheader,
             tp.send_offset_days, tp.trigger, tp.cta, counts["error"], counts["warning"],
+            tp.follows.name if tp.follows else "", self.counted_from, self.day,
         ]
 
 
 def plan_rows(campaign: Campaign) -> list[PlanRow]:
     """Every touchpoint × targeted segment it reaches, in send order, each email previewed and checked."""
     rows = []
-    for step, touchpoint in enumerate(sequence(campaign), start=1):
+    steps = [(step, group.trigger) for group in timeline(campaign) for step in group.steps]
+    for number, (step, trigger) in enumerate(steps, start=1):
+        touchpoint = step.touchpoint
         for segment in campaign.segments:
             if not touchpoint.reaches(segment):
                 continue
             if touchpoint.is_email:
                 checks = preview_touchpoint(touchpoint, segment).checks  # cached by content
-                rows.append(PlanRow(step, touchpoint, segment, Content.of(touchpoint, segment), checks))
+                content = Content.of(touchpoint, segment)
+                rows.append(PlanRow(number, touchpoint, step.day, trigger, segment, content, checks))
             else:
-                rows.append(PlanRow(step, touchpoint, segment, None))
+                rows.append(PlanRow(number, touchpoint, step.day, trigger, segment, None))
     return rows
 
 

@@ -223,7 +223,7 @@ def test_no_value_in_any_field_makes_the_server_fail(
         "name", "goal", "framework", "sender_name", "sender_email", "reply_to", "locale", "map_state", "description",
         "segment_ids", "position", "emotion", "pain_points", "opportunities", "phase_id", "kind", "trigger",
         "send_offset_days", "cta", "subject", "preheader", "mjml", "text_override", "motivation", "action",
-        "obstacle", "opportunity", "sample_data",
+        "obstacle", "opportunity", "sample_data", "follows_id",
     ]
     failures = []
     for field in fields:

@@ -67,6 +67,7 @@ def test_adding_a_touchpoint_answers_201_with_it(client: FlaskClient, create_cam
         "name": "Welcome",
         "trigger": "signs up",
         "send_offset_days": 1,
+        "follows_id": None,
         "cta": "Start your trial",
         "subject": "Welcome aboard",
         "preheader": "Three things to try in your first week",

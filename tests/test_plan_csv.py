@@ -27,7 +27,7 @@ from journeymail.extensions import db
 from segments.models import Segment
 
 HEADER = [header for header, _ in COLUMNS]
-NUMERIC = {"Step", "Send offset (days)", "Errors", "Warnings"}
+NUMERIC = {"Step", "Send offset (days)", "Errors", "Warnings", "Day from trigger"}
 BOM = b"\xef\xbb\xbf"
 SUBJECT = 'Hi {{ firstname | default("there") }}, your plan'
 PREHEADER = "Everything you need for the first week, in one place."
@@ -99,6 +99,7 @@ def test_every_cell_says_what_the_segment_gets(client: FlaskClient, planned: Cam
         "Phase": phases[0], "Step": "1", "Touchpoint": "Trial signup", "Kind": "Signup form", "Segment": "Agencies",
         "Content": "", "Subject": "", "Preheader": "", "Send offset (days)": "0", "Trigger": "visits the site",
         "Call to action": "Sign up", "Errors": "0", "Warnings": "0",
+        "Sends after": "", "Counted from": "visits the site", "Day from trigger": "0",
     }
     welcome_agencies, welcome_founders = rows[2], rows[3]
     assert welcome_agencies["Content"] == "variant" and welcome_agencies["Subject"] == "Agencies: your plan"

@@ -2,7 +2,7 @@
 
 Revision ID: 0004_position_name_constraints (the file's name shortened: alembic_version holds at most
 32 characters, and PostgreSQL refuses a longer one)
-Revises: 0002_campaign_sample_data
+Revises: 0003_touchpoint_follows
 
 Before the indexes go on, the data is made to fit them: each campaign's phases and each phase's
 touchpoints are numbered 0..n-1 again in their order (position, then ID), so duplicates and gaps
@@ -16,7 +16,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0004_position_name_constraints"
-down_revision = "0002_campaign_sample_data"
+down_revision = "0003_touchpoint_follows"
 branch_labels = None
 depends_on = None
 
