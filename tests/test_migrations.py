@@ -160,3 +160,36 @@ def test_upgrading_renumbers_places_and_frees_segment_names_before_making_them_u
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM variants")).scalar() == 1
         assert connection.execute(text("SELECT count(*) FROM segments")).scalar() == 4
+
+
+def test_a_migration_keeps_rows_that_reference_a_rebuilt_table_and_leaves_foreign_keys_on(
+    flask_db: Callable[..., Any],
+) -> None:
+    """SQLite rebuilds a table to change it (batch mode); with foreign keys on, dropping the old table would delete
+    every variant and audience row of its touchpoints (ON DELETE CASCADE). 0003 rebuilds `touchpoints`."""
+    flask_db("upgrade", "0002_campaign_sample_data")
+    now = "2026-12-01 10:00:00"
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO campaigns (id, name, goal, description, framework, map_state, sender_name, sender_email, "
+            "locale, sample_data, created_at, updated_at) VALUES (1, 'C', 'G', '', 'five-stage', 'future', 'M', "
+            f"'m@example.com', 'en_US', '{{}}', '{now}', '{now}')"))
+        connection.execute(text(
+            "INSERT INTO phases (id, campaign_id, position, name, description, emotion, pain_points, opportunities) "
+            "VALUES (1, 1, 0, 'P', '', 0, '', '')"))
+        connection.execute(text(
+            "INSERT INTO touchpoints (id, campaign_id, phase_id, position, kind, name, trigger, send_offset_days, cta) "
+            "VALUES (1, 1, 1, 0, 'welcome', 'T', '', 0, '')"))
+        connection.execute(text(
+            "INSERT INTO segments (id, name, description, motivation, action, obstacle, opportunity, sample_data) "
+            "VALUES (1, 'S', '', 'm', 'a', 'o', '', '{}')"))
+        connection.execute(text("INSERT INTO variants (touchpoint_id, segment_id, subject) VALUES (1, 1, 'Hi')"))
+        connection.execute(text("INSERT INTO touchpoint_segments (touchpoint_id, segment_id) VALUES (1, 1)"))
+
+    flask_db("upgrade", "0003_touchpoint_follows")
+
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT subject FROM variants")).scalars().all() == ["Hi"]
+        assert connection.execute(text("SELECT segment_id FROM touchpoint_segments")).scalars().all() == [1]
+        if connection.dialect.name == "sqlite":  # the pooled connection enforces foreign keys again
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
