@@ -193,3 +193,33 @@ def test_a_migration_keeps_rows_that_reference_a_rebuilt_table_and_leaves_foreig
         assert connection.execute(text("SELECT segment_id FROM touchpoint_segments")).scalars().all() == [1]
         if connection.dialect.name == "sqlite":  # the pooled connection enforces foreign keys again
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_upgrading_lets_variant_fields_that_copy_the_base_follow_it_again(flask_db: Callable[..., Any]) -> None:
+    """Variants made before 0005 were whole copies of the base; the copied fields inherit again, changed ones stay."""
+    flask_db("upgrade", "0004_position_name_constraints")
+    now = "2026-12-01 10:00:00"
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO campaigns (id, name, goal, description, framework, map_state, sender_name, sender_email, "
+            "locale, sample_data, created_at, updated_at) VALUES (1, 'C', 'G', '', 'five-stage', 'future', 'M', "
+            f"'m@example.com', 'en_US', '{{}}', '{now}', '{now}')"))
+        connection.execute(text(
+            "INSERT INTO phases (id, campaign_id, position, name, description, emotion, pain_points, opportunities) "
+            "VALUES (1, 1, 0, 'P', '', 0, '', '')"))
+        connection.execute(text(
+            "INSERT INTO touchpoints (id, campaign_id, phase_id, position, kind, name, trigger, send_offset_days, cta, "
+            "subject, preheader, mjml) VALUES (1, 1, 1, 0, 'welcome', 'T', '', 0, '', 'Base subject', 'Base pre', "
+            "'<mjml><mj-body></mj-body></mjml>')"))
+        connection.execute(text(
+            "INSERT INTO segments (id, name, name_key, description, motivation, action, obstacle, opportunity, "
+            "sample_data) VALUES (1, 'S', 's', '', 'm', 'a', 'o', '', '{}')"))
+        connection.execute(text(
+            "INSERT INTO variants (touchpoint_id, segment_id, subject, preheader, mjml) VALUES "
+            "(1, 1, 'Own subject', 'Base pre ', '<mjml><mj-body></mj-body></mjml>')"))
+
+    flask_db("upgrade")
+
+    with db.engine.connect() as connection:
+        row = connection.execute(text("SELECT subject, preheader, mjml FROM variants")).one()
+    assert tuple(row) == ("Own subject", None, None)
