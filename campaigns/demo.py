@@ -53,9 +53,9 @@ TOUCHPOINTS = [
     (0, "welcome", "E-book delivery and welcome", "downloads the e-book", 0, "Read the e-book",
      'Your e-book is here, {{ firstname | default("there") }}',
      "Twelve pages on planning a month of social posts in one afternoon."),
-    (1, "newsletter", "Monthly planning tips", "is subscribed", 7, "Read this month's tips",
+    (1, "newsletter", "Monthly planning tips", "", 7, "Read this month's tips",
      "Three posts that worked this month", "What we learned from 200 agencies' calendars, in five minutes."),
-    (2, "follow_up", "Case study: agency saves 6 hours a week", "downloaded the e-book", 3, "Read the case study",
+    (2, "follow_up", "Case study: agency saves 6 hours a week", "", 3, "Read the case study",
      "How Brightside plans a month in a morning", "Six hours a week back for a five-person social team."),
     (2, "signup_form", "Demo webinar registration", "wants to see the product", 0, "Save my seat", None, None),
     (2, "reminder", "Webinar reminder", "registered for the webinar", 1, "Join the webinar",
@@ -64,11 +64,11 @@ TOUCHPOINTS = [
      "Your three free months are ready", "No card needed. Invite your team and plan your first week."),
     (4, "welcome", "Trial started", "starts the trial", 0, "Plan your first post",
      'Welcome aboard, {{ firstname | default("there") }}', "Your workspace is ready: here are the first three steps."),
-    (5, "onboarding", "Week one: connect your channels", "started the trial", 2, "Connect a channel",
+    (5, "onboarding", "Week one: connect your channels", "", 2, "Connect a channel",
      "Connect your first channel in two minutes", "Teams that connect a channel on day two plan twice as much."),
-    (5, "onboarding", "Insights from your first month", "ordered", 30, "See your insights",
+    (5, "onboarding", "Insights from your first month", "", 30, "See your insights",
      "Your first month in numbers", "Posts planned, hours saved and what to try next."),
-    (6, "review_request", "Review on a software directory", "has used it for 60 days", 60, "Write a review",
+    (6, "review_request", "Review on a software directory", "is still active", 60, "Write a review",
      "Would you recommend us to a colleague?", "Two minutes of your time helps other teams decide."),
     (6, "referral", "Refer a team", "left a good review", 7, "Invite a team",
      "Give a team three months, get one free", "Share your link; we thank you for every team that joins."),
@@ -83,7 +83,13 @@ AUDIENCES = {
 }
 
 # Touchpoints that send after another one (listed before them): their days count from that one's send.
+# Three chains: from the e-book download, from the trial's start (day 0, 2, 30, 60, 67), and the webinar's.
 FOLLOWS = {
+    "Case study: agency saves 6 hours a week": "E-book delivery and welcome",  # day +3 after the download
+    "Monthly planning tips": "E-book delivery and welcome",  # day +7
+    "Week one: connect your channels": "Trial started",  # day +2 of the trial
+    "Insights from your first month": "Trial started",  # day +30
+    "Review on a software directory": "Trial started",  # day +60, if still active
     "Refer a team": "Review on a software directory",  # 7 days after the review request: day +67
 }
 

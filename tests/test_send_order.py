@@ -71,7 +71,9 @@ def chain(create_campaign: Callable[..., Campaign], create_touchpoint: Callable[
 def test_demo_sequence_sends_the_referral_7_days_after_the_review_request(client: FlaskClient, demo: Campaign) -> None:
     groups = dict(timeline_groups(client, demo.id))
 
-    assert groups["After: has used it for 60 days"] == [("Day +60", REVIEW), ("Day +67", REFERRAL)]
+    trial = groups["After: starts the trial"]
+    assert trial[-2:] == [("Day +60", REVIEW), ("Day +67", REFERRAL)]
+    assert [day for day, _name in trial] == ["Day 0", "Day +2", "Day +30", "Day +60", "Day +67"]
 
 
 def test_demo_plan_csv_lists_the_review_request_before_the_referral_with_their_days(
@@ -84,9 +86,9 @@ def test_demo_plan_csv_lists_the_review_request_before_the_referral_with_their_d
     referral = next(r for r in rows if r["Touchpoint"] == REFERRAL)
     review = next(r for r in rows if r["Touchpoint"] == REVIEW)
     assert (review["Sends after"], review["Counted from"], review["Day from trigger"]) == (
-        "", "has used it for 60 days", "60")
+        "Trial started", "starts the trial", "60")
     assert (referral["Sends after"], referral["Counted from"], referral["Day from trigger"]) == (
-        REVIEW, "has used it for 60 days", "67")
+        REVIEW, "starts the trial", "67")
     assert referral["Send offset (days)"] == "7" and int(referral["Step"]) == int(review["Step"]) + 1
 
 
