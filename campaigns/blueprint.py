@@ -8,6 +8,7 @@ from . import api, views
 from . import audiences  # noqa: F401  (registers what the plan holds of a segment)
 from .cells import cell_counts
 from .kinds import KINDS
+from .timing import when_sent
 
 bp = Blueprint("campaigns", __name__)
 api_bp = Blueprint("campaigns_api", __name__, url_prefix="/api")
@@ -60,6 +61,7 @@ api_bp.add_url_rule("/touchpoints/<int:touchpoint_id>/variants/<int:segment_id>"
 api_bp.add_url_rule("/touchpoints/<int:touchpoint_id>/variants/<int:segment_id>", view_func=api.delete_variant, methods=["DELETE"])
 # --- what every page may use ----------------------------------------------------------------
 bp.add_app_template_global(cell_counts)  # check counts per cell, for the journey map's segment lanes
+bp.add_app_template_global(when_sent)  # when a touchpoint sends, along its chain, in words
 
 
 @bp.app_context_processor

@@ -106,3 +106,24 @@ def placed(touchpoint: Touchpoint, known: dict[int, tuple[Touchpoint, int, int]]
         day, depth = day + tp.send_offset_days, depth + 1
         known[id(tp)] = (root, day, depth)
     return known[id(touchpoint)]
+
+
+def when_sent(touchpoint: Touchpoint) -> str:
+    """When it sends, in words, for the headers of the editor and the cell page: "7 days after “Review request”
+    (day +67 after the contact starts the trial), when left a good review", or "3 days after the contact signs up"."""
+    chain = chain_of(touchpoint)
+    offset = touchpoint.send_offset_days
+    own = f"{offset} day{'' if offset == 1 else 's'}" if offset else ""
+    if touchpoint.follows is None:
+        trigger = touchpoint.trigger.strip()
+        if not trigger:
+            return f"{own} after its trigger" if own else "when it is triggered"
+        return f"{own} after the contact {trigger}" if own else f"when the contact {trigger}"
+    root = chain[-1]
+    day = sum(tp.send_offset_days for tp in chain)
+    counted_from = f"after the contact {root.trigger.strip()}" if root.trigger.strip() else "from its trigger"
+    text = f"{own} after “{touchpoint.follows.name}”" if own else f"with “{touchpoint.follows.name}”"
+    text += f" (day {day:+d} {counted_from})" if day else f" (day 0 {counted_from})"
+    if touchpoint.trigger.strip():
+        text += f", when {touchpoint.trigger.strip()}"
+    return text

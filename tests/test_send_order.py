@@ -410,3 +410,17 @@ def test_a_document_with_a_broken_chain_is_refused_by_path_and_writes_nothing(
     assert response.status_code == 422
     assert error_of(response)["fields"][path].startswith(message)
     assert database_rows() == before
+
+
+def test_the_editor_and_the_cell_page_say_the_referral_sends_7_days_after_the_review_request_on_day_67(
+    client: FlaskClient, demo: Campaign
+) -> None:
+    referral = next(tp for tp in demo.touchpoints if tp.name == REFERRAL)
+    said = f"7 days after “{REVIEW}” (day +67 after the contact starts the trial), when left a good review"
+
+    editor = page(client.get(f"/touchpoints/{referral.id}/email"))
+    assert said in " ".join(editor.text().split())
+
+    segment = referral.audience[0]
+    cell = page(client.get(f"/campaigns/{demo.id}/preview?segment={segment.id}&phase={referral.phase_id}"))
+    assert said in " ".join(cell.by_id(f"email-{referral.id}-name").parent.text().split())
