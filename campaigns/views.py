@@ -176,6 +176,7 @@ def move_phase(phase_id: int) -> Page:
     phase = db.get_or_404(Phase, phase_id)
     step = {"left": -1, "right": 1}.get(request.form.get("direction", ""))
     if step:
+        services.lock_places(phase.campaign)  # the step counts from where the phase is now, not from a stale read
         services.update_phase(phase, {"position": max(0, phase.position + step)})
     return redirect(url_for("campaigns.journey_map", campaign_id=phase.campaign_id, _anchor=f"phase-{phase.id}"))
 
@@ -227,9 +228,11 @@ def edit_touchpoint(touchpoint_id: int) -> Page:
 def move_touchpoint(touchpoint_id: int) -> Page:
     """Move a touchpoint up or down within its phase, or to the neighbouring phase (buttons on the map)."""
     touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    direction = request.form.get("direction")
+    if direction in ("up", "down", "left", "right"):
+        services.lock_places(touchpoint.campaign)  # the step counts from where it is now, not from a stale read
     phases = touchpoint.campaign.phases
     index = phases.index(touchpoint.phase)
-    direction = request.form.get("direction")
     change: dict[str, int] = {}
     if direction == "up":
         change = {"position": max(0, touchpoint.position - 1)}

@@ -25,7 +25,7 @@ from flask import Flask
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.serving import make_server
 
-from api_support import error_of, saved_rows
+from api_support import error_of, saved, saved_rows
 from campaigns import services
 from campaigns.models import Campaign, Phase, Touchpoint
 from journeymail.extensions import db
@@ -192,6 +192,24 @@ def test_concurrent_arrow_buttons_keep_places_numbered(server: str, campaign: Ca
     statuses = storm(server, work, threads=16)
 
     assert statuses[302] > 0
+    assert_numbered(campaign.id)
+
+
+def test_concurrent_clicks_on_one_arrow_each_move_one_step(server: str, campaign: Campaign) -> None:
+    """Four people press "down" on the first email of a phase at once: it ends four places down, as each
+    step counts from where the email is when that click is carried out, not from what the page read before."""
+    first = campaign.phases[0].touchpoints[0].id
+    map_page = f"/campaigns/{campaign.id}"
+
+    def work(client: Client, _rng: random.Random, _n: int) -> None:
+        token = client.csrf_token(map_page)
+        status, _page = client.request("POST", f"/touchpoints/{first}/move", form={"direction": "down",
+                                                                                "csrf_token": token})
+        assert status == 302, status
+
+    storm(server, work, threads=4)
+
+    assert saved(Touchpoint, first).position == 4
     assert_numbered(campaign.id)
 
 
