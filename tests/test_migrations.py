@@ -112,22 +112,31 @@ def test_every_migration_can_be_undone_and_redone(flask_db: Callable[..., Any]) 
     assert schema_differences() == []
 
 
+def insert_campaign(connection: Any) -> None:
+    """Campaign 1, written with SQL as an older schema holds it (the models describe the newest)."""
+    now = "2026-12-01 10:00:00"
+    connection.execute(text(
+        "INSERT INTO campaigns (id, name, goal, description, framework, map_state, sender_name, sender_email, "
+        "locale, sample_data, created_at, updated_at) VALUES (1, 'C', 'G', '', 'five-stage', 'future', 'M', "
+        f"'m@example.com', 'en_US', '{{}}', '{now}', '{now}')"))
+
+
+def insert_phase(connection: Any, id: int, position: int) -> None:
+    connection.execute(text(
+        "INSERT INTO phases (id, campaign_id, position, name, description, emotion, pain_points, opportunities) "
+        f"VALUES ({id}, 1, {position}, 'P{id}', '', 0, '', '')"))
+
+
 def test_upgrading_renumbers_places_and_frees_segment_names_before_making_them_unique(
     flask_db: Callable[..., Any],
 ) -> None:
     """Databases that concurrent edits left with shared places and near-duplicate names upgrade, keeping
     every row: places become 0..n-1 in their order (position, then ID), the later name gets a suffix."""
     flask_db("upgrade", "0002_campaign_sample_data")
-    now = "2026-12-01 10:00:00"
     with db.engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO campaigns (id, name, goal, description, framework, map_state, sender_name, sender_email, "
-            "locale, sample_data, created_at, updated_at) VALUES (1, 'C', 'G', '', 'five-stage', 'future', 'M', "
-            f"'m@example.com', 'en_US', '{{}}', '{now}', '{now}')"))
+        insert_campaign(connection)
         for id, position in [(1, 0), (2, 1), (3, 2), (4, 2), (5, 4)]:  # a duplicate and a gap
-            connection.execute(text(
-                "INSERT INTO phases (id, campaign_id, position, name, description, emotion, pain_points, "
-                f"opportunities) VALUES ({id}, 1, {position}, 'P{id}', '', 0, '', '')"))
+            insert_phase(connection, id, position)
         for id, position in [(1, 1), (2, 1), (3, 3), (4, 5)]:
             connection.execute(text(
                 "INSERT INTO touchpoints (id, campaign_id, phase_id, position, kind, name, trigger, "
@@ -168,15 +177,9 @@ def test_a_migration_keeps_rows_that_reference_a_rebuilt_table_and_leaves_foreig
     """SQLite rebuilds a table to change it (batch mode); with foreign keys on, dropping the old table would delete
     every variant and audience row of its touchpoints (ON DELETE CASCADE). 0003 rebuilds `touchpoints`."""
     flask_db("upgrade", "0002_campaign_sample_data")
-    now = "2026-12-01 10:00:00"
     with db.engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO campaigns (id, name, goal, description, framework, map_state, sender_name, sender_email, "
-            "locale, sample_data, created_at, updated_at) VALUES (1, 'C', 'G', '', 'five-stage', 'future', 'M', "
-            f"'m@example.com', 'en_US', '{{}}', '{now}', '{now}')"))
-        connection.execute(text(
-            "INSERT INTO phases (id, campaign_id, position, name, description, emotion, pain_points, opportunities) "
-            "VALUES (1, 1, 0, 'P', '', 0, '', '')"))
+        insert_campaign(connection)
+        insert_phase(connection, 1, 0)
         connection.execute(text(
             "INSERT INTO touchpoints (id, campaign_id, phase_id, position, kind, name, trigger, send_offset_days, cta) "
             "VALUES (1, 1, 1, 0, 'welcome', 'T', '', 0, '')"))
@@ -198,15 +201,9 @@ def test_a_migration_keeps_rows_that_reference_a_rebuilt_table_and_leaves_foreig
 def test_upgrading_lets_variant_fields_that_copy_the_base_follow_it_again(flask_db: Callable[..., Any]) -> None:
     """Variants made before 0005 were whole copies of the base; the copied fields inherit again, changed ones stay."""
     flask_db("upgrade", "0004_position_name_constraints")
-    now = "2026-12-01 10:00:00"
     with db.engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO campaigns (id, name, goal, description, framework, map_state, sender_name, sender_email, "
-            "locale, sample_data, created_at, updated_at) VALUES (1, 'C', 'G', '', 'five-stage', 'future', 'M', "
-            f"'m@example.com', 'en_US', '{{}}', '{now}', '{now}')"))
-        connection.execute(text(
-            "INSERT INTO phases (id, campaign_id, position, name, description, emotion, pain_points, opportunities) "
-            "VALUES (1, 1, 0, 'P', '', 0, '', '')"))
+        insert_campaign(connection)
+        insert_phase(connection, 1, 0)
         connection.execute(text(
             "INSERT INTO touchpoints (id, campaign_id, phase_id, position, kind, name, trigger, send_offset_days, cta, "
             "subject, preheader, mjml) VALUES (1, 1, 1, 0, 'welcome', 'T', '', 0, '', 'Base subject', 'Base pre', "
