@@ -12,7 +12,6 @@ following it, and "Use the base's ..." gives one field back.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -109,7 +108,6 @@ def email_editor(touchpoint_id: int) -> Page:
         tabs=_tabs(touchpoint),
         values=preview_values(touchpoint.campaign, segment),
         preview=_preview(form, touchpoint, segment),
-        error_lines=_error_lines(form),
         action_form=FlaskForm(),
         has_test_send=_template_exists(TEST_SEND_TEMPLATE),
         next_url=_editor_url(touchpoint, segment),
@@ -249,11 +247,6 @@ def _preview(form: ServiceForm, touchpoint: Touchpoint, segment: Segment | None)
         values=preview_values(touchpoint.campaign, segment),
         text_override=(text_override or "").strip() or None,
     )
-
-
-def _error_lines(form: ServiceForm) -> list[int]:
-    """Lines of the body the save refused ("Line 3: ..."), to mark in the editor's gutter."""
-    return [int(m.group(1)) for message in form.mjml.errors if (m := re.match(r"Line (\d+):", message))]
 
 
 def _template_exists(name: str) -> bool:
