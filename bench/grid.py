@@ -98,7 +98,7 @@ def build_key() -> str:
     from journeymail.extensions import db
 
     digest = hashlib.blake2b(digest_size=6)
-    for part in (KINDS, Plan, make_campaign, body, describe):
+    for part in (KINDS, Plan, make_owner, make_campaign, body, describe):
         digest.update((repr(part) if isinstance(part, tuple) else inspect.getsource(part)).encode())
     for starter in sorted(STARTERS.glob("*.mjml")):
         digest.update(starter.read_bytes())
@@ -133,6 +133,7 @@ def build(point: Point, database: Path, plan_path: Path) -> Plan:
     app = create_app(config_for(partial))
     with app.app_context():
         db.create_all()
+        make_owner()
         campaign = make_campaign(point)
         db.session.commit()
         plan = describe(campaign, point, str(database))
@@ -144,6 +145,32 @@ def build(point: Point, database: Path, plan_path: Path) -> Plan:
 
 
 # --- the campaign ------------------------------------------------------------------------------
+
+
+BENCH_EMAIL = "bench@journeymail.example"
+BENCH_PASSWORD = "bench-password-for-signing-in"
+
+
+def make_owner() -> None:
+    """The workspace the campaign goes into, and its owner, whom the bench signs in as."""
+    from accounts import current, services
+
+    workspace = services.create_workspace("Bench")
+    user = services.create_user(BENCH_EMAIL, "Bench Owner", BENCH_PASSWORD)
+    services.add_member(workspace, user, "owner")
+    current.use_workspace(workspace, "owner", user)
+
+
+def sign_in(client: Any) -> None:
+    """Sign the test client in through the sign-in form, as a user does (its CSRF token included)."""
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    response = client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD,
+                                           "csrf_token": token.group(1) if token else ""})
+    if response.status_code != 302:
+        raise RuntimeError(f"The bench could not sign in: {response.status_code}")
 
 
 def make_campaign(point: Point) -> Any:

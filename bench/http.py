@@ -40,20 +40,27 @@ def free_port() -> int:
 def server_env(folder: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
     env.update(DATABASE_URL=f"sqlite:///{folder}/http.db", SECRET_KEY=secrets.token_hex(32),
-               JOURNEYMAIL_ENV="production", PYTHONPATH=str(ROOT))
+               JOURNEYMAIL_ENV="production", PYTHONPATH=str(ROOT), DEMO_PASSWORD=secrets.token_urlsafe(16))
     return env
+
+
+# Every request signs in with the demo owner's API token, which seed() creates.
+HEADERS: dict[str, str] = {}
 
 
 def seed(env: dict[str, str]) -> None:
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     for command in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run([*flask, *command], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    token = subprocess.run([*flask, "tokens", "create", "demo@journeymail.example", "--name", "bench"], cwd=ROOT,
+                           env=env, check=True, capture_output=True, text=True).stdout.strip()
+    HEADERS["Authorization"] = f"Bearer {token}"
 
 
 def get(port: int, path: str, timeout: float = 60.0) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers=HEADERS)
         response = connection.getresponse()
         return response.status, response.read()
     finally:
@@ -87,7 +94,7 @@ def load(port: int, path: str, connections: int, seconds: float) -> dict[str, An
             try:
                 if connection is None:
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                connection.request("GET", path)
+                connection.request("GET", path, headers=HEADERS)
                 response = connection.getresponse()
                 response.read()
                 if response.will_close:

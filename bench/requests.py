@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from bench.grid import ROOT, Plan, config_for
+from bench.grid import ROOT, Plan, config_for, sign_in
 
 SAMPLE_SOURCES = 200  # distinct sources compiled again to price one bare compile
 WARM_BUDGET_S = 6.0  # stop repeating a warm request after this much wall time (but after one repeat at least)
@@ -207,6 +207,7 @@ def measure(spec: dict[str, Any]) -> dict[str, Any]:
         with app.app_context():
             statements = StatementCounter(db.engine)
         client = app.test_client()
+        sign_in(client)
         memory = PeakMemory()
         url = request.url(plan)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts import current
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,7 +39,7 @@ def frameworks() -> Any:
 
 
 def list_campaigns() -> Any:
-    campaigns = db.session.scalars(db.select(Campaign).order_by(Campaign.updated_at.desc(), Campaign.id.desc()))
+    campaigns = db.session.scalars(current.scoped(Campaign).order_by(Campaign.updated_at.desc(), Campaign.id.desc()))
     return jsonify([campaign_summary(c) for c in campaigns])
 
 
@@ -48,12 +49,12 @@ def create_campaign() -> Reply:
 
 
 def get_campaign(campaign_id: int) -> Any:
-    return jsonify(campaign_detail(db.get_or_404(Campaign, campaign_id)))
+    return jsonify(campaign_detail(current.get_or_404(Campaign, campaign_id)))
 
 
 def update_campaign(campaign_id: int) -> Reply:
     """Edit a campaign's settings; {framework, phase_map?} switches its framework (campaigns.framework_switch)."""
-    campaign, body = db.get_or_404(Campaign, campaign_id), json_body()
+    campaign, body = current.get_or_404(Campaign, campaign_id), json_body()
     if isinstance(body, Mapping) and "framework" in body:
         switch_framework(campaign, body)
         body = {k: v for k, v in body.items() if k not in ("framework", "phase_map")}
@@ -62,12 +63,12 @@ def update_campaign(campaign_id: int) -> Reply:
 
 
 def delete_campaign(campaign_id: int) -> Reply:
-    services.delete_campaign(db.get_or_404(Campaign, campaign_id))
+    services.delete_campaign(current.get_or_404(Campaign, campaign_id))
     return _no_content()
 
 
 def set_segments(campaign_id: int) -> Reply:
-    campaign = services.set_segments(db.get_or_404(Campaign, campaign_id), json_body())
+    campaign = services.set_segments(current.get_or_404(Campaign, campaign_id), json_body())
     return _done({"segment_ids": [s.id for s in campaign.segments]})
 
 
@@ -75,17 +76,17 @@ def set_segments(campaign_id: int) -> Reply:
 
 
 def add_phase(campaign_id: int) -> Reply:
-    phase = services.add_phase(db.get_or_404(Campaign, campaign_id), json_body())
+    phase = services.add_phase(current.get_or_404(Campaign, campaign_id), json_body())
     return _done(phase_dict(phase), 201)
 
 
 def update_phase(phase_id: int) -> Reply:
-    phase = services.update_phase(db.get_or_404(Phase, phase_id), json_body())
+    phase = services.update_phase(current.get_or_404(Phase, phase_id), json_body())
     return _done(phase_dict(phase))
 
 
 def delete_phase(phase_id: int) -> Reply:
-    services.delete_phase(db.get_or_404(Phase, phase_id))
+    services.delete_phase(current.get_or_404(Phase, phase_id))
     return _no_content()
 
 
@@ -93,30 +94,30 @@ def delete_phase(phase_id: int) -> Reply:
 
 
 def add_touchpoint(campaign_id: int) -> Reply:
-    touchpoint = services.add_touchpoint(db.get_or_404(Campaign, campaign_id), json_body())
+    touchpoint = services.add_touchpoint(current.get_or_404(Campaign, campaign_id), json_body())
     return _done(touchpoint_dict(touchpoint), 201)
 
 
 def update_touchpoint(touchpoint_id: int) -> Reply:
-    touchpoint = services.update_touchpoint(db.get_or_404(Touchpoint, touchpoint_id), json_body())
+    touchpoint = services.update_touchpoint(current.get_or_404(Touchpoint, touchpoint_id), json_body())
     return _done(touchpoint_dict(touchpoint))
 
 
 def delete_touchpoint(touchpoint_id: int) -> Reply:
-    services.delete_touchpoint(db.get_or_404(Touchpoint, touchpoint_id))
+    services.delete_touchpoint(current.get_or_404(Touchpoint, touchpoint_id))
     return _no_content()
 
 
 def put_variant(touchpoint_id: int, segment_id: int) -> Reply:
-    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
-    segment = db.get_or_404(Segment, segment_id)
+    touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
+    segment = current.get_or_404(Segment, segment_id)
     created = touchpoint.variant_for(segment_id) is None
     variant = services.put_variant(touchpoint, segment, json_body())
     return _done(variant_dict(variant), 201 if created else 200)
 
 
 def delete_variant(touchpoint_id: int, segment_id: int) -> Reply:
-    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
     variant = touchpoint.variant_for(segment_id)
     if variant is None:
         return jsonify(error={"message": "This touchpoint has no variant for that segment.", "fields": {}}), 404

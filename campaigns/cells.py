@@ -6,6 +6,7 @@ an email is not what is missing. A phase that sends emails to other segments onl
 
 from __future__ import annotations
 
+from accounts import current
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,7 +117,7 @@ def plan_or_404(campaign_id: int) -> Campaign:
     handful of queries instead of one per touchpoint and segment.
     """
     touchpoints = selectinload(Campaign.phases).selectinload(Phase.touchpoints)
-    return db.get_or_404(
+    return current.get_or_404(
         Campaign,
         campaign_id,
         options=[
@@ -135,7 +136,7 @@ def outline_or_404(campaign_id: int, *, segments: bool = False) -> Campaign:
     options = [selectinload(Campaign.phases).selectinload(Phase.touchpoints).selectinload(Touchpoint.audience)]
     if segments:
         options.append(selectinload(Campaign.segments))
-    return db.get_or_404(Campaign, campaign_id, options=options)
+    return current.get_or_404(Campaign, campaign_id, options=options)
 
 
 def segment_names(campaign: Campaign) -> list[Row[tuple[int, str]]]:
@@ -148,7 +149,7 @@ def segment_names(campaign: Campaign) -> list[Row[tuple[int, str]]]:
 
 def segments_by_id(ids: list[int]) -> list[Segment]:
     """These segments, in this order: one query."""
-    found = {s.id: s for s in db.session.scalars(db.select(Segment).where(Segment.id.in_(ids)))}
+    found = {s.id: s for s in db.session.scalars(current.scoped(Segment).where(Segment.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
 
 

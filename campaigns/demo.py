@@ -6,11 +6,10 @@ themselves are written out in demo_emails: all finished but one, left unfinished
 
 from __future__ import annotations
 
-from sqlalchemy import func
-
+from accounts import current
 from journeymail.extensions import db
 from segments import services as segments
-from segments.models import Segment
+from segments.models import Segment, name_key
 
 from . import services as campaigns
 from .demo_emails import EMAILS
@@ -158,5 +157,5 @@ def create_demo() -> Campaign:
 
 def _segment(data: dict) -> Segment:
     # Segment names are unique regardless of case, so look them up that way too.
-    existing = db.session.scalar(db.select(Segment).where(func.lower(Segment.name) == data["name"].lower()))
+    existing = db.session.scalar(current.scoped(Segment).where(Segment.name_key == name_key(data["name"])))
     return existing or segments.create_segment(data)

@@ -14,6 +14,7 @@ from journeymail.extensions import db
 from .kinds import KINDS, Kind
 
 if TYPE_CHECKING:
+    from accounts.models import Workspace
     from segments.models import Segment
 
 
@@ -44,6 +45,7 @@ class Campaign(db.Model):
     __tablename__ = "campaigns"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     goal: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -65,6 +67,7 @@ class Campaign(db.Model):
         back_populates="campaign", cascade="all, delete-orphan", order_by="Touchpoint.id"
     )
     segments: Mapped[list[Segment]] = relationship(secondary=campaign_segments, order_by="Segment.name")
+    workspace: Mapped[Workspace] = relationship()
 
     def touchpoints_in_order(self) -> list[Touchpoint]:
         """Every touchpoint in journey order: by phase, then position within the phase."""
@@ -73,6 +76,7 @@ class Campaign(db.Model):
 
 class Phase(db.Model):
     __tablename__ = "phases"
+    __scoped_through__ = "campaign"  # in the workspace of its campaign (accounts.current)
     __table_args__ = (
         CheckConstraint("emotion BETWEEN -2 AND 2", name="emotion_range"),
         # Two phases never share a place; campaigns.services renumbers without a moment of overlap.
@@ -96,6 +100,7 @@ class Phase(db.Model):
 
 class Touchpoint(db.Model):
     __tablename__ = "touchpoints"
+    __scoped_through__ = "campaign"
     __table_args__ = (Index("uq_touchpoints_phase_id_position", "phase_id", "position", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +146,7 @@ class Variant(db.Model):
     """A touchpoint's content for one segment; empty fields inherit the touchpoint's own."""
 
     __tablename__ = "variants"
+    __scoped_through__ = "touchpoint"
     __table_args__ = (UniqueConstraint("touchpoint_id", "segment_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

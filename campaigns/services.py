@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func
 from sqlalchemy import inspect as sa_inspect
 
+from accounts import current
 from emails.starters import starter_mjml
 from journeymail.extensions import db
 from journeymail.text import counted
@@ -139,7 +140,7 @@ def create_campaign(data: Mapping[str, Any], *, from_form: bool = False) -> Camp
     """Create a campaign with a copy of its framework's phases."""
     values = clean(data, CAMPAIGN_FIELDS, from_form=from_form)
     values["map_state"] = values["map_state"] or "future"
-    campaign = Campaign(**values)
+    campaign = Campaign(**values, workspace_id=current.workspace_id())
     for position, template in enumerate(FRAMEWORKS[values["framework"]].phases):
         campaign.phases.append(Phase(position=position, name=template.name, description=template.description))
     db.session.add(campaign)
@@ -161,7 +162,7 @@ def update_campaign(campaign: Campaign, data: Mapping[str, Any], *, from_form: b
 def free_campaign_name(name: str, label: str) -> str:
     """`name` when no campaign is called so (in any case), else "<name> (<label>)", then "<name> (<label> 2)" and
     on; the name is shortened (…) where name and label together would pass the 120 characters a name holds."""
-    taken = {existing.casefold() for existing in db.session.scalars(db.select(Campaign.name))}
+    taken = {existing.casefold() for existing in db.session.scalars(current.scoped(Campaign, Campaign.name))}
     if name.casefold() not in taken:
         return name
     for number in itertools.count(1):
@@ -185,7 +186,7 @@ def set_segments(campaign: Campaign, data: Mapping[str, Any]) -> Campaign:
     if len(ids) > (most := limit("segments")):
         message = f"A campaign targets at most {most:,} segments; these are {len(ids):,}."
         raise ValidationError({"segment_ids": message}, message)
-    found = {s.id: s for s in db.session.scalars(db.select(Segment).where(Segment.id.in_(ids)))} if ids else {}
+    found = {s.id: s for s in db.session.scalars(current.scoped(Segment).where(Segment.id.in_(ids)))} if ids else {}
     missing = [i for i in ids if i not in found]
     if missing:
         raise ValidationError({"segment_ids": "No segment with ID " + ", ".join(map(str, missing)) + "."})
@@ -428,7 +429,7 @@ def create_whole_campaign(
         _check_content_fits_kind(kind, entry.values)
         if entry.variants and not KINDS[kind].email:
             raise ValidationError({"variants": f"{KINDS[kind].with_article.capitalize()} sends no email, so it has no variants."})
-    campaign = Campaign(**{**values, "map_state": values.get("map_state") or "future"})
+    campaign = Campaign(**{**values, "map_state": values.get("map_state") or "future"}, workspace_id=current.workspace_id())
     db.session.add(campaign)
     db.session.flush()
     # Each table's rows in one statement; the IDs come back by what is unique about each row.
@@ -476,12 +477,14 @@ def create_whole_campaign(
 
 def _insert_segments(segments: Sequence[Segment | Mapping[str, Any]]) -> list[int]:
     """The ID of each segment, inserting those given as values (their names are free)."""
-    new = [{**_columns(Segment, s), "name_key": name_key(s["name"])} for s in segments if not isinstance(s, Segment)]
+    workspace_id = current.workspace_id()
+    new = [{**_columns(Segment, s), "name_key": name_key(s["name"]), "workspace_id": workspace_id}
+           for s in segments if not isinstance(s, Segment)]
     _insert(Segment, new)
     names = [row["name"] for row in new]
     created: dict[str, int] = {}
     for start in range(0, len(names), 500):  # well below any database's limit of bound parameters
-        query = db.select(Segment.name, Segment.id).where(Segment.name.in_(names[start:start + 500]))
+        query = current.scoped(Segment, Segment.name, Segment.id).where(Segment.name.in_(names[start:start + 500]))
         created.update(db.session.execute(query).tuples().all())
     return [s.id if isinstance(s, Segment) else created[s["name"]] for s in segments]
 

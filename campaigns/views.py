@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts import current
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,7 +42,7 @@ def index() -> Page:
 
 def list_campaigns() -> Page:
     """All campaigns, most recently changed first."""
-    campaigns = db.session.scalars(db.select(Campaign).order_by(Campaign.updated_at.desc(), Campaign.id.desc())).all()
+    campaigns = db.session.scalars(current.scoped(Campaign).order_by(Campaign.updated_at.desc(), Campaign.id.desc())).all()
     return render_template("campaigns/list.html", campaigns=campaigns, frameworks=FRAMEWORKS)
 
 
@@ -73,7 +74,7 @@ def journey_map(campaign_id: int) -> Page:
 
 def edit_campaign(campaign_id: int) -> Page:
     """Campaign settings: name, goal, sender, locale, map state."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = current.get_or_404(Campaign, campaign_id)
     form = CampaignEditForm(obj=campaign)
     if submit(form, lambda values: services.update_campaign(campaign, values, from_form=True)):
         flash("Campaign saved.", "success")
@@ -84,7 +85,7 @@ def edit_campaign(campaign_id: int) -> Page:
 
 def delete_campaign(campaign_id: int) -> Page:
     """Ask before deleting a campaign with everything in it."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = current.get_or_404(Campaign, campaign_id)
     form = FlaskForm()
     if form.validate_on_submit():
         name = campaign.name
@@ -96,7 +97,7 @@ def delete_campaign(campaign_id: int) -> Page:
 
 def campaign_segments(campaign_id: int) -> Page:
     """Choose which segments the campaign targets."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = current.get_or_404(Campaign, campaign_id)
     form = FlaskForm()
     status = 200
     if form.validate_on_submit():
@@ -117,7 +118,7 @@ def campaign_segments(campaign_id: int) -> Page:
 
 def choose_framework(campaign_id: int) -> Page:
     """Switch framework, step 1: pick the framework to switch to."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = current.get_or_404(Campaign, campaign_id)
     return render_template("campaigns/framework_choose.html", campaign=campaign, frameworks=FRAMEWORKS)
 
 
@@ -154,7 +155,7 @@ def switch_framework(campaign_id: int, framework_key: str) -> Page:
 
 
 def new_phase(campaign_id: int) -> Page:
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = current.get_or_404(Campaign, campaign_id)
     form = PhaseForm()
     if phase := submit(form, lambda values: services.add_phase(campaign, values, from_form=True)):
         flash(f'Phase "{phase.name}" added.', "success")
@@ -163,7 +164,7 @@ def new_phase(campaign_id: int) -> Page:
 
 
 def edit_phase(phase_id: int) -> Page:
-    phase = db.get_or_404(Phase, phase_id)
+    phase = current.get_or_404(Phase, phase_id)
     form = PhaseForm(obj=phase)
     if submit(form, lambda values: services.update_phase(phase, values, from_form=True)):
         flash(f'Phase "{phase.name}" saved.', "success")
@@ -173,7 +174,7 @@ def edit_phase(phase_id: int) -> Page:
 
 def move_phase(phase_id: int) -> Page:
     """Move a phase one place left or right (buttons on the map)."""
-    phase = db.get_or_404(Phase, phase_id)
+    phase = current.get_or_404(Phase, phase_id)
     step = {"left": -1, "right": 1}.get(request.form.get("direction", ""))
     if step:
         services.lock_places(phase.campaign)  # the step counts from where the phase is now, not from a stale read
@@ -183,7 +184,7 @@ def move_phase(phase_id: int) -> Page:
 
 def delete_phase(phase_id: int) -> Page:
     """Ask before deleting a phase: a POST deletes only when sent from this page's button (confirm=yes)."""
-    phase = db.get_or_404(Phase, phase_id)
+    phase = current.get_or_404(Phase, phase_id)
     form = FlaskForm()
     if form.validate_on_submit() and request.form.get("confirm") == "yes":
         campaign_id, name = phase.campaign_id, phase.name
@@ -199,7 +200,7 @@ def delete_phase(phase_id: int) -> Page:
 def new_touchpoint(campaign_id: int) -> Page:
     """Place a touchpoint in a phase. ?phase=ID preselects the phase and a kind of email that fits it, ?kind=KEY
     the kind, ?segment=ID ticks that segment in the audience (planning the email a gap is missing)."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = current.get_or_404(Campaign, campaign_id)
     form = TouchpointForm(**(prefill(campaign, request.args) if request.method == "GET" else {}))
     _phase_choices(form, campaign)
     _follows_choices(form, campaign, None)
@@ -211,7 +212,7 @@ def new_touchpoint(campaign_id: int) -> Page:
 
 def edit_touchpoint(touchpoint_id: int) -> Page:
     """Edit a touchpoint; choosing another phase moves it there (the form fallback for drag and drop)."""
-    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
     form = TouchpointForm(obj=touchpoint)
     _phase_choices(form, touchpoint.campaign)
     _follows_choices(form, touchpoint.campaign, touchpoint)
@@ -227,7 +228,7 @@ def edit_touchpoint(touchpoint_id: int) -> Page:
 
 def move_touchpoint(touchpoint_id: int) -> Page:
     """Move a touchpoint up or down within its phase, or to the neighbouring phase (buttons on the map)."""
-    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
     direction = request.form.get("direction")
     if direction in ("up", "down", "left", "right"):
         services.lock_places(touchpoint.campaign)  # the step counts from where it is now, not from a stale read
@@ -249,7 +250,7 @@ def move_touchpoint(touchpoint_id: int) -> Page:
 
 def delete_touchpoint(touchpoint_id: int) -> Page:
     """Ask before deleting a touchpoint and its variants."""
-    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
     form = FlaskForm()
     if form.validate_on_submit():
         campaign_id, name = touchpoint.campaign_id, touchpoint.name

@@ -13,6 +13,8 @@ from flask import Flask, abort, current_app
 from flask.cli import AppGroup
 from werkzeug.exceptions import NotFound
 
+from accounts import current, services as accounts
+from accounts.models import Workspace
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign
 from journeymail.extensions import db
@@ -55,9 +57,14 @@ def export_mailjet(campaign_id: int, output: str) -> None:
 
 
 def _plan(campaign_id: int) -> Campaign:
-    """The campaign with everything an export reads loaded up front (campaigns.cells.plan_or_404)."""
+    """The campaign with everything an export reads loaded up front (campaigns.cells.plan_or_404). Commands
+    are run by whoever runs the server: they work in the campaign's own workspace."""
     try:
-        return plan_or_404(campaign_id) if 1 <= campaign_id <= MAX_ID else abort(404)
+        found = db.session.get(Campaign, campaign_id) if 1 <= campaign_id <= MAX_ID else None
+        if found is None:
+            abort(404)
+        current.use_workspace(found.workspace, "owner")
+        return plan_or_404(campaign_id)
     except NotFound:
         raise click.ClickException(f"There is no campaign with ID {campaign_id}.") from None
 
@@ -113,6 +120,19 @@ def _read(path: str) -> bytes:
 # --- campaign JSON: `export campaign ID -o FILE` and `import campaign FILE` -----------------
 # (the document of exports/documents.py, the same as GET /campaigns/<id>/export/campaign.json)
 
+def _workspace(name: str | None) -> Workspace:
+    if name:
+        found = accounts.workspace_named(name)
+        if found is None:
+            raise click.ClickException(f"There is no workspace named {name!r}.")
+        return found
+    every = list(db.session.scalars(db.select(Workspace).order_by(Workspace.name).limit(2)))
+    if len(every) != 1:
+        raise click.ClickException("Name the workspace to import into with --workspace NAME." if every else
+                                   "There is no workspace yet: create a user first (flask --app wsgi users create).")
+    return every[0]
+
+
 import_group = AppGroup("import", help="Import a campaign document (campaign.json) as a new campaign.")
 
 
@@ -134,9 +154,11 @@ def export_campaign(campaign_id: int, output: str) -> None:
 
 @import_group.command("campaign")
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-def import_campaign(path: str) -> None:
+@click.option("--workspace", help="The workspace to import into (its name); needed when there are several.")
+def import_campaign(path: str, workspace: str | None) -> None:
     """Create a new campaign from the campaign document FILE (- reads standard input); a refused one writes nothing."""
 
+    current.use_workspace(_workspace(workspace), "owner")
     try:
         imported = documents.import_document(documents.parse_file(_read(path)))
     except documents.UnreadableFile as error:

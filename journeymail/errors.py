@@ -18,6 +18,8 @@ from .validation import ServiceError
 
 MESSAGES = {
     400: "The request could not be understood.",
+    401: "Sign in first.",
+    403: "Your role in this workspace does not allow this. Ask an owner of the workspace.",
     404: "There is nothing at this address. It may have been deleted.",
     405: "This address does not accept that method.",
     409: "That change clashes with existing data.",
@@ -65,7 +67,7 @@ def register_error_handlers(app: Flask) -> None:
         if status == 413:
             limit = app.config["MAX_CONTENT_LENGTH"] // 1024
             message = f"The request is larger than the {limit} KB this server accepts."
-        elif status in (400, 404) and getattr(error, "description", None) and error.description not in (
+        elif status in (400, 401, 403, 404, 429) and getattr(error, "description", None) and error.description not in (
             type(error).description,
         ):
             message = error.description  # a specific message set where the error was raised

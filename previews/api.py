@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts import current
 from typing import Any
 
 from flask import jsonify, request
@@ -11,7 +12,7 @@ from campaigns.cells import outline_or_404
 from campaigns.content import Content, preview_touchpoint, preview_values
 from campaigns.models import Campaign
 from emails import preview_source as render_preview
-from journeymail.extensions import db, reads_only
+from journeymail.extensions import reads_only
 from journeymail.http import json_body
 from journeymail.validation import MAX_ID, Integer, JSONObject, Text, clean
 from segments.models import Segment
@@ -38,8 +39,8 @@ PREVIEW_FIELDS = {
 def preview_source() -> Any:
     """Render MJML as it is being written (the editor's live preview); render problems come back as checks."""
     values = clean(json_body(), PREVIEW_FIELDS)
-    campaign = db.get_or_404(Campaign, values["campaign_id"]) if values["campaign_id"] else None
-    segment = db.get_or_404(Segment, values["segment_id"]) if values["segment_id"] else None
+    campaign = current.get_or_404(Campaign, values["campaign_id"]) if values["campaign_id"] else None
+    segment = current.get_or_404(Segment, values["segment_id"]) if values["segment_id"] else None
     preview = render_preview(
         mjml=values["mjml"], subject=values["subject"], preheader=values["preheader"],
         values={**preview_values(campaign, segment), **values["sample_data"]},
@@ -50,7 +51,7 @@ def preview_source() -> Any:
 
 def preview_cell_email(campaign_id: int) -> Any:
     """One email of the campaign as a segment receives it (?touchpoint=ID&segment=ID; no segment: the base)."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = current.get_or_404(Campaign, campaign_id)
     touchpoint, segment = lookup(campaign, request.args.get("touchpoint"), request.args.get("segment"))
     return jsonify({
         "touchpoint_id": touchpoint.id,
@@ -72,5 +73,5 @@ def matrix(campaign_id: int) -> Any:
 @reads_only  # sent by POST, writes nothing: no write lock while it renders or talks to a server
 def test_send(campaign_id: int) -> Any:
     """Send one email of the campaign, as a segment receives it, to a few addresses over SMTP."""
-    sent = sending.send_test_request(db.get_or_404(Campaign, campaign_id), json_body())
+    sent = sending.send_test_request(current.get_or_404(Campaign, campaign_id), json_body())
     return jsonify({"sent_to": sent.sent_to, "subject": sent.subject})

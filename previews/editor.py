@@ -11,6 +11,7 @@ following it, and "Use the base's ..." gives one field back.
 
 from __future__ import annotations
 
+from accounts import current
 import hashlib
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -24,7 +25,6 @@ from campaigns import services
 from campaigns.content import preview_values
 from campaigns.models import Touchpoint, Variant
 from emails.preview import Preview, preview_source
-from journeymail.extensions import db
 from journeymail.forms import ServiceForm, carried_out, status_of, submit
 from journeymail.http import MAX_ID, parse_id
 from segments.models import Segment
@@ -118,7 +118,7 @@ def email_editor(touchpoint_id: int) -> Page:
 def create_variant(touchpoint_id: int, segment_id: int) -> Page:
     """Start a segment's variant that changes nothing yet: every field follows the base email until changed."""
     touchpoint = _email_touchpoint(touchpoint_id)
-    segment = db.get_or_404(Segment, segment_id)
+    segment = current.get_or_404(Segment, segment_id)
     if touchpoint.variant_for(segment.id) is not None:
         flash(f'"{segment.name}" already has a variant of this email.', "info")
         return redirect(_editor_url(touchpoint, segment))
@@ -132,7 +132,7 @@ def create_variant(touchpoint_id: int, segment_id: int) -> Page:
 def reset_variant(touchpoint_id: int, segment_id: int) -> Page:
     """Delete a segment's variant, so the segment gets the base email again."""
     touchpoint = _email_touchpoint(touchpoint_id)
-    segment = db.get_or_404(Segment, segment_id)
+    segment = current.get_or_404(Segment, segment_id)
     variant = touchpoint.variant_for(segment.id)
     if variant is None:
         flash(f'"{segment.name}" already gets the base email.', "info")
@@ -147,7 +147,7 @@ def reset_variant(touchpoint_id: int, segment_id: int) -> Page:
 
 def _email_touchpoint(touchpoint_id: int) -> Touchpoint:
     """The touchpoint, or a 404 page when there is none or it sends no email (a form or landing page)."""
-    touchpoint = db.get_or_404(Touchpoint, touchpoint_id)
+    touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
     if not touchpoint.is_email:
         abort(404, description=(
             f'"{touchpoint.name}" is {touchpoint.kind_info.with_article}: it sends no email, '
@@ -164,7 +164,7 @@ def _segment_arg(touchpoint: Touchpoint) -> Segment | None:
     segment_id = parse_id(value)
     if segment_id is None or segment_id > MAX_ID:
         abort(404, description=f'"{value}" is not a segment ID.')
-    segment = db.session.get(Segment, segment_id)
+    segment = current.get(Segment, segment_id)
     if segment is None:
         abort(404, description=f"There is no segment with ID {value}. It may have been deleted.")
     return segment

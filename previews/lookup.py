@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accounts import current
 from collections.abc import Collection
 
 from campaigns.models import Campaign, Phase, Touchpoint
@@ -26,7 +27,7 @@ def lookup(campaign: Campaign, touchpoint_arg: str | None, segment_arg: str | No
 def targeted_segment(campaign: Campaign, segment_id: int, targeted: Collection[int] | None = None) -> Segment:
     """A segment the campaign targets: 404 when there is no such segment, 422 when it is not targeted.
     `targeted`: the IDs of the segments the campaign targets, when the caller has them (else campaign.segments)."""
-    segment = db.session.get(Segment, segment_id)
+    segment = current.get(Segment, segment_id)
     if segment is None:
         raise NotFound(f"There is no segment with ID {segment_id}.")
     if (segment not in campaign.segments) if targeted is None else (segment.id not in targeted):

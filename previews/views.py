@@ -3,6 +3,7 @@ and the test-send form beside them."""
 
 from __future__ import annotations
 
+from accounts import current
 from typing import Any
 
 from flask import Response, flash, make_response, redirect, render_template, request, url_for
@@ -12,7 +13,7 @@ from campaigns.content import Content, EmailSummary, preview_content, preview_to
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign
 from emails.checks import UNFINISHED, is_unfinished, summary
-from journeymail.extensions import db, reads_only
+from journeymail.extensions import reads_only
 from journeymail.forms import carried_out
 from journeymail.http import local_url, parse_id
 from journeymail.security import EMAIL_POLICY
@@ -114,7 +115,7 @@ def cell_preview(campaign_id: int) -> Page:
 
 def email_frame(campaign_id: int) -> Page:
     """One rendered email as a document of its own (?touchpoint=ID&segment=ID), for sandboxed iframes."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = current.get_or_404(Campaign, campaign_id)
     touchpoint, segment = lookup(campaign, request.args.get("touchpoint"), request.args.get("segment"))
     preview = preview_touchpoint(touchpoint, segment)
     body = preview.rendered.html
@@ -132,7 +133,7 @@ def email_frame(campaign_id: int) -> Page:
 def download_eml(campaign_id: int) -> Response:
     """One email as a segment receives it (?touchpoint=ID&segment=ID), as an .eml file a mail program opens: the
     message a test send builds, without its [Test] marks, so the email can be looked at without SMTP."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = current.get_or_404(Campaign, campaign_id)
     touchpoint, segment = lookup(campaign, request.args.get("touchpoint"), request.args.get("segment"))
     message = email_message(campaign, rendered_email(touchpoint, segment, "there is no message to download"), [],
                             test=False)
@@ -151,7 +152,7 @@ def download_eml(campaign_id: int) -> Response:
 @reads_only  # sent by POST, writes nothing: no write lock while it renders or talks to a server
 def test_send(campaign_id: int) -> Page:
     """Send a test from the form in templates/previews/_test_send.html, then go back to its page."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+    campaign = current.get_or_404(Campaign, campaign_id)
     back = local_url(request.form.get("next"), url_for("campaigns.journey_map", campaign_id=campaign.id))
     sent = []
 

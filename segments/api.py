@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from accounts import current
 from typing import Any
 
 from flask import jsonify
 
-from journeymail.extensions import db
 from journeymail.http import json_body
 
 from . import services
@@ -24,14 +24,14 @@ def create_segment() -> tuple[Any, int]:
 
 
 def get_segment(segment_id: int) -> Any:
-    return jsonify(segment_dict(db.get_or_404(Segment, segment_id)))
+    return jsonify(segment_dict(current.get_or_404(Segment, segment_id)))
 
 
 def update_segment(segment_id: int) -> Any:
-    segment = services.update_segment(db.get_or_404(Segment, segment_id), json_body())
+    segment = services.update_segment(current.get_or_404(Segment, segment_id), json_body())
     return jsonify(segment_dict(segment))
 
 
 def delete_segment(segment_id: int) -> tuple[str, int]:
-    services.delete_segment(db.get_or_404(Segment, segment_id))
+    services.delete_segment(current.get_or_404(Segment, segment_id))
     return "", 204

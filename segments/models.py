@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from journeymail.extensions import db
@@ -23,11 +23,13 @@ def name_key(name: str) -> str:
 
 class Segment(db.Model):
     __tablename__ = "segments"
-    __table_args__ = (Index("uq_segments_name_key", "name_key", unique=True),)
+    __table_args__ = (Index("uq_segments_workspace_id_name_key", "workspace_id", "name_key", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    # name_key(name), set with the name; unique, so two requests cannot both create "Ärzte" and "ÄRZTE".
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    # name_key(name), set with the name; unique in the workspace, so two requests cannot both create
+    # "Ärzte" and "ÄRZTE" there.
     name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH), server_default="")
     description: Mapped[str] = mapped_column(Text, default="")
     motivation: Mapped[str] = mapped_column(String(300))  # why they read us

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func
 
+from accounts import current
 from journeymail.extensions import db
 from journeymail.validation import Conflict, JSONObject, Text, clean
 
@@ -43,14 +44,14 @@ SUGGESTIONS = {
 
 
 def list_segments() -> list[Segment]:
-    """Every segment, by name."""
-    return list(db.session.scalars(db.select(Segment).order_by(func.lower(Segment.name))))
+    """Every segment of the workspace, by name."""
+    return list(db.session.scalars(current.scoped(Segment).order_by(func.lower(Segment.name))))
 
 
 def create_segment(data: Mapping[str, Any], *, from_form: bool = False) -> Segment:
     values = clean(data, SEGMENT_FIELDS, from_form=from_form)
     _check_name_free(values["name"])
-    segment = Segment(**values)
+    segment = Segment(**values, workspace_id=current.workspace_id())
     db.session.add(segment)
     db.session.flush()
     return segment
@@ -103,7 +104,7 @@ def _check_name_free(name: str, own_id: int | None = None) -> None:
     would both get in). The key's unique index refuses a name another request saved after this check,
     which the request answers with 409 (journeymail.http).
     """
-    query = db.select(Segment.id).where(Segment.name_key == name_key(name))
+    query = current.scoped(Segment, Segment.id).where(Segment.name_key == name_key(name))
     if own_id is not None:
         query = query.where(Segment.id != own_id)
     if db.session.scalar(query.limit(1)) is not None:

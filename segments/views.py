@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from accounts import current
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 
-from journeymail.extensions import db
 from journeymail.forms import carried_out, status_of, submit
 
 from . import services
@@ -31,7 +31,7 @@ def new_segment() -> Page:
 
 
 def edit_segment(segment_id: int) -> Page:
-    segment = db.get_or_404(Segment, segment_id)
+    segment = current.get_or_404(Segment, segment_id)
     form = SegmentForm(obj=segment)
     if submit(form, lambda values: services.update_segment(segment, values, from_form=True)):
         flash(f'Segment "{segment.name}" saved.', "success")
@@ -43,7 +43,7 @@ def edit_segment(segment_id: int) -> Page:
 
 def delete_segment(segment_id: int) -> Page:
     """Ask before deleting: campaigns stop targeting the segment and its variants are removed."""
-    segment = db.get_or_404(Segment, segment_id)
+    segment = current.get_or_404(Segment, segment_id)
     form = FlaskForm()
     if form.validate_on_submit():
         name = segment.name

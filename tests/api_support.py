@@ -67,3 +67,23 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "the page has no CSRF token field"
     return match.group(1)
+
+
+def sign_in(client: Any, user: Any) -> None:
+    """Sign `client` in as `user` the way Flask-Login's session does, without typing the password (the
+    sign-in form itself has its own tests): the session holds the user's ID and key, and the identifier
+    of this client's address and browser that strong session protection checks."""
+    from flask_login.utils import _create_identifier
+
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["_id"] = identifier
+        if user.memberships:
+            session["workspace_id"] = user.memberships[0].workspace_id
+
+
+def auth_headers(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}

@@ -11,10 +11,13 @@ from typing import Any
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.security import generate_password_hash
 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Touchpoint
-from api_support import csrf_token_from
+from accounts import current
+from accounts.models import Membership, User, Workspace
+from api_support import csrf_token_from, sign_in
 from config import TestConfig
 from journeymail import create_app
 from journeymail.extensions import db
@@ -35,7 +38,12 @@ class RequestClient(FlaskClient):
     def open(self, *args: Any, **kwargs: Any) -> Any:
         if has_app_context():
             db.session.commit()
-        return super().open(*args, **kwargs)
+        # A request gets an app context of its own, as in production: what it keeps in flask.g (the
+        # signed-in user, the workspace) never leaks into the test's context or the next request. The
+        # response is read to its end inside it, so a streamed download runs in its own request too.
+        kwargs.setdefault("buffered", True)
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -71,9 +79,73 @@ def _clean_database(app: Flask) -> Iterator[None]:
                 connection.execute(table.delete())
 
 
+# --- a workspace, its owner, and clients signed in as users ---------------------------------
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """TEST_PASSWORD hashed once: scrypt is slow on purpose, and most tests sign in without typing it."""
+    return generate_password_hash(TEST_PASSWORD, method="scrypt")
+
+
+@pytest.fixture(autouse=True)
+def workspace(_clean_database: None, password_hash: str) -> Workspace:
+    """The workspace every test works in, with its owner; the test's own code (factories) works in it too."""
+    space = Workspace(name="Plannery team", test_send_allow_list=[])
+    owner = User(email="owner@plannery.example", name="Olga Owner", password_hash=password_hash)
+    db.session.add_all([space, owner, Membership(user=owner, workspace=space, role="owner")])
+    db.session.commit()
+    current.use_workspace(space, "owner", owner)
+    return space
+
+
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def owner(workspace: Workspace) -> User:
+    return workspace.memberships[0].user
+
+
+@pytest.fixture
+def client(app: Flask, owner: User) -> FlaskClient:
+    """A browser signed in as the workspace's owner."""
+    signed_in = app.test_client()
+    sign_in(signed_in, owner)
+    return signed_in
+
+
+@pytest.fixture
+def anonymous_client(app: Flask) -> FlaskClient:
+    """A browser nobody signed in with."""
     return app.test_client()
+
+
+@pytest.fixture
+def make_member(workspace: Workspace, password_hash: str) -> Callable[..., User]:
+    """A user with `role` in `workspace` (default: the test's), whose password is TEST_PASSWORD."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "editor", space: Workspace | None = None, email: str | None = None) -> User:
+        number = next(counter)
+        user = User(email=email or f"{role}{number}@plannery.example", name=f"{role.title()} {number}",
+                    password_hash=password_hash)
+        db.session.add_all([user, Membership(user=user, workspace=space or workspace, role=role)])
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_as(app: Flask, make_member: Callable[..., User]) -> Callable[..., FlaskClient]:
+    """A new browser signed in as a new member with `role` (of `space`, default the test's workspace)."""
+
+    def make(role: str, space: Workspace | None = None) -> FlaskClient:
+        browser = app.test_client()
+        sign_in(browser, make_member(role, space))
+        return browser
+
+    return make
 
 
 @pytest.fixture

@@ -1,0 +1,118 @@
+"""The workspace a request works in, and every query scoped to it.
+
+A request's workspace and role are set by `accounts.access` from the signed-in user (or the API token);
+a command or a test sets them with `use_workspace`. Queries go through `scoped` and `get_or_404`: a row
+of another workspace is simply not there (404), never a 403 and never its data.
+
+A model is scoped either by its own `workspace_id` column (campaigns, segments) or through the
+relationship named by its `__scoped_through__` ("campaign" for phases and touchpoints).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import abort, g
+from sqlalchemy import Select
+
+from journeymail.extensions import db
+
+from .models import User, Workspace
+from journeymail.text import with_article
+
+from .roles import ACTIONS, ROLE_NAMES, may
+
+T = TypeVar("T")
+
+
+class NoWorkspace(RuntimeError):
+    """Code that needs a workspace ran where none was chosen (a command or test without use_workspace)."""
+
+
+def use_workspace(workspace: Workspace, role: str = "owner", user: User | None = None) -> None:
+    """Work in `workspace` with `role` for the rest of this app context (commands, tests, jobs)."""
+    g.workspace = workspace
+    g.workspace_id = workspace.id
+    g.role = role
+    g.acting_user = user
+
+
+def workspace() -> Workspace:
+    found = g.get("workspace")
+    if found is None:
+        raise NoWorkspace("No workspace chosen: sign in, or call accounts.current.use_workspace first.")
+    return found
+
+
+def workspace_id() -> int:
+    found = g.get("workspace_id")
+    if found is None:
+        raise NoWorkspace("No workspace chosen: sign in, or call accounts.current.use_workspace first.")
+    return found
+
+
+def role() -> str | None:
+    return g.get("role")
+
+
+def user() -> User | None:
+    """Who is acting: the signed-in user, the token's user, or the user a command acts as."""
+    return g.get("acting_user")
+
+
+def allowed(action: str) -> bool:
+    return may(role(), action)
+
+
+def require(action: str) -> None:
+    """Refuse with 403 unless the current role may do `action` (accounts.roles)."""
+    if not allowed(action):
+        abort(403, description=refusal(action))
+
+
+def refusal(action: str) -> str:
+    """Why the current role may not do `action`, and who may."""
+    needed = ROLE_NAMES[ACTIONS[action]].lower()
+    have = ROLE_NAMES.get(role() or "", "no member").lower()
+    where = f" of {g.workspace.name}" if g.get("workspace") is not None else ""
+    return (f"You are {with_article(have)}{where}; this needs the role {needed} or higher. "
+            "Ask an owner of the workspace.")
+
+
+def _scope(query: Select[Any], model: type) -> Select[Any]:
+    if hasattr(model, "workspace_id"):
+        return query.where(model.workspace_id == workspace_id())  # type: ignore[attr-defined]
+    through = getattr(model, "__scoped_through__", None)
+    if through is None:
+        raise TypeError(f"{model.__name__} names no workspace: give it workspace_id or __scoped_through__")
+    relationship = getattr(model, through)
+    parent = relationship.property.mapper.class_
+    return _scope(query.join(relationship), parent)
+
+
+def scoped(model: type[T], *columns: Any) -> Select[Any]:
+    """SELECT `model` (or the given columns of it) in the current workspace."""
+    return _scope(db.select(*(columns or (model,))), model)
+
+
+def where_scoped(query: Select[Any], model: type) -> Select[Any]:
+    """`query`, which selects from `model`, limited to the current workspace."""
+    return _scope(query, model)
+
+
+def get(model: type[T], id: int | None, *, options: Any = ()) -> T | None:
+    """The row of `model` with this ID in the current workspace, or None."""
+    if id is None:
+        return None
+    query = scoped(model).where(model.id == id)  # type: ignore[attr-defined]
+    if options:
+        query = query.options(*options)
+    return db.session.scalar(query)
+
+
+def get_or_404(model: type[T], id: int | None, *, options: Any = ()) -> T:
+    """The row of `model` with this ID in the current workspace; 404 when there is none here."""
+    found = get(model, id, options=options)
+    if found is None:
+        abort(404)
+    return found

@@ -1,0 +1,48 @@
+"""What each role may do: the one table every view and API handler asks, through `current.require`.
+
+Roles rank owner > editor > copywriter > viewer; each may do what the roles below it may.
+"""
+
+from __future__ import annotations
+
+ROLES = ("viewer", "copywriter", "editor", "owner")  # lowest first
+RANK = {role: rank for rank, role in enumerate(ROLES)}
+
+ROLE_NAMES = {
+    "owner": "Owner",
+    "editor": "Editor",
+    "copywriter": "Copywriter",
+    "viewer": "Viewer",
+}
+ROLE_DESCRIPTIONS = {
+    "owner": "Everything, and members, settings and deleting campaigns and segments.",
+    "editor": "The whole plan: campaigns, phases, touchpoints, segments; exports and pushes.",
+    "copywriter": "Emails and their variants, previews and test sends; not the plan's structure.",
+    "viewer": "Reads the plan, previews emails and downloads exports.",
+}
+
+# action -> the lowest role that may do it
+ACTIONS = {
+    "read": "viewer",  # every page and API read, previews and frames
+    "download": "viewer",  # exports: plan CSV, campaign JSON, Mailjet bundle, .eml
+    "own_tokens": "viewer",  # one's own API tokens and password
+    "write_emails": "copywriter",  # subjects, preheaders, bodies of emails, and their variants
+    "test_send": "copywriter",
+    "edit_plan": "editor",  # campaigns, phases, touchpoints, segments, imports, duplicates, frameworks
+    "push": "editor",  # to an email service provider
+    "delete": "owner",  # whole campaigns and segments
+    "manage_members": "owner",  # invitations, roles, removing members, resetting their passwords
+    "manage_settings": "owner",  # the workspace's name and its test-send allow-list
+    "read_audit": "owner",
+}
+
+
+def may(role: str | None, action: str) -> bool:
+    """Whether `role` may do `action`. An unknown action is a programming error, never a yes."""
+    needed = ACTIONS[action]
+    return role in RANK and RANK[role] >= RANK[needed]
+
+
+def at_most(role: str, ceiling: str) -> bool:
+    """Whether `role` is no higher than `ceiling` (a token's role against its user's)."""
+    return role in RANK and ceiling in RANK and RANK[role] <= RANK[ceiling]
