@@ -79,6 +79,7 @@ run: export JOURNEYMAIL_ENV := development
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	@echo "==> Open http://$(HOST):$(PORT)/login and sign in with the address and password above."
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # --- tests ------------------------------------------------------------------

@@ -15,13 +15,14 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, redirect, request, session
 from flask_login import LoginManager, current_user
+from sqlalchemy.orm import joinedload
 
 from journeymail.extensions import db
 from journeymail.http import error_response, wants_json
 
 from . import services
 from .current import NoWorkspace, use_workspace
-from .models import User, Workspace, utcnow, aware
+from .models import Membership, User, Workspace, aware, utcnow
 from .roles import RANK
 
 login_manager = LoginManager()
@@ -46,7 +47,11 @@ def load_user(user_id: str) -> User | None:
     number, _, key = user_id.partition(":")
     if not number.isdigit() or not key:
         return None
-    user = db.session.get(User, int(number))
+    if len(number) > 10:
+        return None
+    query = db.select(User).where(User.id == int(number)).options(  # who, where and with which role: one query
+        joinedload(User.memberships).joinedload(Membership.workspace))
+    user = db.session.scalars(query).unique().one_or_none()
     return user if user is not None and user.session_key == key else None
 
 
@@ -105,6 +110,14 @@ def register(app: Flask) -> None:
     @app.before_request
     def who_is_asking() -> Any:
         g.workspace = g.workspace_id = g.role = g.acting_user = None
+        try:
+            return _identify()
+        except Exception:
+            # The database failed us (busy, gone): the error page must not try to load the user again.
+            g._login_user = login_manager.anonymous_user()
+            raise
+
+    def _identify() -> Any:
         secret = _bearer()
         if secret is not None:
             if _from_token(secret):

@@ -41,4 +41,4 @@ def register(app: Flask) -> None:
             )
         db.session.commit()
         click.echo(f"Sign in as {user.email} with the password {password}" if password else
-                   f"Sign in as {user.email} with the password DEMO_PASSWORD gave (or the one you set since).")
+                   f"Sign in as {user.email} with the password you gave it (set DEMO_PASSWORD and run seed-demo to set another).")

@@ -18,6 +18,7 @@ from journeymail.extensions import db
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 TOO_BIG_ID = 2**31  # one past the largest INTEGER primary key
 NOT_FOUND = "There is nothing at this address. It may have been deleted."
+TEST_PASSWORD = "correct horse battery staple"  # the password of every user the fixtures make
 
 
 def error_of(response: TestResponse) -> dict[str, Any]:

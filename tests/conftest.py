@@ -17,7 +17,7 @@ from campaigns import services as campaign_services
 from campaigns.models import Campaign, Touchpoint
 from accounts import current
 from accounts.models import Membership, User, Workspace
-from api_support import csrf_token_from, sign_in
+from api_support import TEST_PASSWORD, csrf_token_from, sign_in
 from config import TestConfig
 from journeymail import create_app
 from journeymail.extensions import db
@@ -80,9 +80,6 @@ def _clean_database(app: Flask) -> Iterator[None]:
 
 
 # --- a workspace, its owner, and clients signed in as users ---------------------------------
-
-TEST_PASSWORD = "correct horse battery staple"
-
 
 @pytest.fixture(scope="session")
 def password_hash() -> str:

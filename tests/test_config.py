@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 import config
 import journeymail
+from accounts.access import public
 from journeymail import create_app
 from journeymail.extensions import db
 
@@ -122,6 +123,7 @@ def test_make_run_says_once_that_the_secret_key_is_a_throwaway_one(tmp_path):
     said.append(server_start_output(flask_command("run"), environment))
 
     assert [THROWAWAY_KEY_WARNING in output for output in said] == [False, False, True], said
+    assert "Sign in as demo@journeymail.example with the password " in said[1]  # what `make run` prints
 
 
 def test_the_debug_server_and_its_reloader_say_it_once(tmp_path):
@@ -188,7 +190,8 @@ def test_without_database_url_the_app_uses_its_own_sqlite_file(monkeypatch):
 
 def test_the_session_cookie_is_same_site_lax_and_secure_in_production():
     app = create_app(config_class(SECRET_KEY="k", SESSION_COOKIE_SECURE=config.Config.SESSION_COOKIE_SECURE))
-    app.add_url_rule("/_touch_session", "touch", lambda: (__import__("flask").session.update(seen=1), "")[1])
+    touch = public(lambda: (__import__("flask").session.update(seen=1), "")[1])
+    app.add_url_rule("/_touch_session", "touch", touch)
 
     cookie = app.test_client().get("/_touch_session", base_url="https://plan.example.com").headers["Set-Cookie"]
 
@@ -231,8 +234,9 @@ def test_a_request_for_another_host_is_a_400(path):
     with app.app_context():
         db.create_all()
         try:
-            assert client.get(path, base_url="http://plan.example.com").status_code == 200
-            assert client.get(path, base_url="http://team.example.org").status_code == 200
+            assert client.get("/login", base_url="http://plan.example.com").status_code == 200
+            assert client.get(path, base_url="http://plan.example.com").status_code in (302, 401)  # sign in first
+            assert client.get(path, base_url="http://team.example.org").status_code in (302, 401)
             refused = client.get(path, base_url="http://evil.example.net")
         finally:
             db.session.remove()

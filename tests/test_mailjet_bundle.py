@@ -693,7 +693,7 @@ def test_download_is_the_bundle_as_an_attachment(client: FlaskClient, plan: Plan
 
 
 def test_the_download_is_compact_json_streamed_a_request_at_a_time(client: FlaskClient, demo: Campaign) -> None:
-    response = client.get(f"/campaigns/{demo.id}/export/mailjet.json")
+    response = client.get(f"/campaigns/{demo.id}/export/mailjet.json", buffered=False)  # as it arrives
 
     assert response.status_code == 200 and response.is_streamed
     assert "Content-Length" not in response.headers

@@ -398,7 +398,7 @@ def test_deleting_a_phase_asks_first_and_says_what_goes_with_it(client, create_c
     said = " ".join(html.by_id("phase-deletes").text().split())
     assert said == ("The phase leaves the journey of “Trial journey”, and with it its customer goal and its 2 pain "
                     "points. The 3 phases after it move one place to the left. This cannot be undone.")
-    (form,) = [f for f in html.select("form") if f.get("method") == "post"]
+    (form,) = [f for f in html.select("main")[0].select("form") if f.get("method") == "post"]
     assert form.get("action") == f"/phases/{phase.id}/delete"
     assert control(form, "confirm").get("value") == "yes" and control(form, "csrf_token").get("value")
     assert saved(Phase, phase.id) is not None
@@ -443,7 +443,7 @@ def test_the_confirmation_of_a_phase_with_touchpoints_lists_them_and_offers_no_d
     assert "“Awareness” still holds 2 touchpoints, so it cannot be deleted yet." in blocked.text()
     assert [a.text() for a in blocked.select("a")] == ["Welcome", "Lead form"]
     assert blocked.select("a")[0].get("href") == f"/touchpoints/{welcome.id}/edit"
-    assert not [f for f in html.select("form") if f.get("method") == "post"]
+    assert not [f for f in html.select("main")[0].select("form") if f.get("method") == "post"]
 
 
 def test_deleting_a_phase_that_holds_touchpoints_is_refused_with_a_message(

@@ -85,7 +85,9 @@ def preview_frame(html: Element) -> Element:
 
 
 def posting_forms(html: Element) -> list[Element]:
-    return [f for f in html.select("form") if (f.get("method") or "").lower() == "post"]
+    """The page's own forms that post (not the header's: workspace, sign out)."""
+    (main,) = html.select("main")
+    return [f for f in main.select("form") if (f.get("method") or "").lower() == "post"]
 
 
 # --- the base email ------------------------------------------------------------------------

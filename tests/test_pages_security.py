@@ -170,8 +170,8 @@ def test_a_post_without_csrf_token_is_refused_and_writes_nothing(client, world, 
     assert everything_saved() == before
 
 
-def test_a_token_from_another_browser_session_is_refused(app, client, world):
-    stranger = app.test_client()
+def test_a_token_from_another_browser_session_is_refused(app, client, client_as, world):
+    stranger = client_as("editor")  # a colleague signed in on another browser
     token = page(stranger.get("/segments/new")).select("input", name="csrf_token")[0].get("value")
     client.get("/segments/new")  # this browser has a session of its own
 

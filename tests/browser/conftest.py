@@ -11,6 +11,9 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
+from accounts.models import User
+from api_support import TEST_PASSWORD
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -52,8 +55,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A new browser context and page for every test, closed afterwards."""
+def signed_out_page(browser: Browser) -> Iterator[Page]:
+    """A new browser context and page for every test, nobody signed in; closed afterwards."""
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -62,3 +65,19 @@ def page(browser: Browser) -> Iterator[Page]:
     finally:
         page.close()
         context.close()
+
+
+def sign_in(page: Page, live_server: str, email: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the sign-in page, as a person does: type the address and password, press the button."""
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture
+def page(signed_out_page: Page, live_server: str, owner: User) -> Page:
+    """A page signed in as the test workspace's owner."""
+    sign_in(signed_out_page, live_server, owner.email)
+    return signed_out_page
