@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -74,6 +74,17 @@ def sign_in(page: Page, live_server: str, email: str, password: str = TEST_PASSW
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture
+def signed_in(live_server: str, owner: User) -> Callable[[Page], Page]:
+    """Sign a page of a context the test made itself (e.g. without JavaScript) in as the owner."""
+
+    def sign(page: Page) -> Page:
+        sign_in(page, live_server, owner.email)
+        return page
+
+    return sign
 
 
 @pytest.fixture

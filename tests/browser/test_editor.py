@@ -302,10 +302,10 @@ def test_resetting_a_variant_from_the_editor_gives_the_segment_the_base_email(li
     expect(page.locator("[data-inbox-subject]")).to_have_text("Your guide, Ada")
 
 
-def test_the_editor_saves_without_javascript(live_server, browser, world):
+def test_the_editor_saves_without_javascript(live_server, browser, world, signed_in):
     context = browser.new_context(java_script_enabled=False)
     try:
-        page = context.new_page()
+        page = signed_in(context.new_page())
         page.goto(editor(live_server, world))
         expect(page.locator("[data-inbox-subject]")).to_have_text("Your guide, friend")  # rendered by the server
         expect(page.locator(".cm-editor")).to_have_count(0)  # no CodeMirror: the plain textarea is the field

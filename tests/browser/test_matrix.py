@@ -148,9 +148,9 @@ def test_thumbnails_are_sandboxed_frames_made_as_their_cards_come_into_view(
 
 
 @pytest.mark.browser
-def test_without_javascript_each_thumbnail_links_to_its_email(browser, live_server: str, tall: Campaign):
+def test_without_javascript_each_thumbnail_links_to_its_email(browser, live_server: str, tall: Campaign, signed_in):
     context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+    page = signed_in(context.new_page())
     try:
         page.goto(f"{live_server}/campaigns/{tall.id}/matrix")
 

@@ -6,19 +6,19 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from campaigns.models import Campaign
 
 
 @pytest.mark.browser
 def test_a_phase_is_deleted_only_after_confirming_without_javascript(
-    live_server: str, browser: Browser, create_campaign: Callable[..., Campaign]
+    live_server: str, browser: Browser, create_campaign: Callable[..., Campaign], signed_in: Callable[..., Page]
 ):
     campaign = create_campaign()
     phase = campaign.phases[1]
     context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+    page = signed_in(context.new_page())
     page.set_default_timeout(10_000)
     try:
         page.goto(f"{live_server}/phases/{phase.id}/edit")

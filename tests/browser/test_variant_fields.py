@@ -84,10 +84,10 @@ def test_enter_saves_a_changed_subject_and_the_button_gives_it_back_to_the_base(
     expect(page.locator("#preheader")).to_have_value("Five minutes a week is enough for a founder.")
 
 
-def test_a_field_is_given_back_to_the_base_without_javascript(live_server, browser, world):
+def test_a_field_is_given_back_to_the_base_without_javascript(live_server, browser, world, signed_in):
     context = browser.new_context(java_script_enabled=False)
     try:
-        page = context.new_page()
+        page = signed_in(context.new_page())
         page.goto(variant_editor(live_server, world))
         page.get_by_role("button", name="Create a variant for Busy founders").click()
         page.locator("#subject").fill("Only for founders")
