@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 
 from journeymail.forms import ServiceForm
 
@@ -26,7 +26,7 @@ class TokenForm(ServiceForm):
 
     name = StringField("Name", description="Where the token is used, e.g. Nightly export.")
     workspace_id = SelectField("Workspace", validate_choice=False)
-    role = SelectField("Role", choices=[(role, ROLE_NAMES[role]) for role in reversed(ROLES)], validate_choice=False,
+    role = SelectField("Role", choices=[SelectChoice(role, ROLE_NAMES[role]) for role in reversed(ROLES)], validate_choice=False,
                        description="No higher than your role in that workspace.")
     expires_in_days = StringField("Expires after (days)", description="Leave empty for a token that does not expire.")
 
@@ -41,6 +41,6 @@ class NewPasswordForm(ServiceForm):
 
 
 class MemberResetForm(ServiceForm):
-    how = RadioField("How", choices=[("password", "A temporary password"), ("link", "A reset link")],
+    how = RadioField("How", choices=[SelectChoice("password", "A temporary password"), SelectChoice("link", "A reset link")],
                      default="password", validate_choice=False)
 

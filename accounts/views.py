@@ -8,6 +8,7 @@ from typing import Any
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from journeymail import mailer
 from journeymail.forms import carried_out, status_of, submit
@@ -88,7 +89,7 @@ def account() -> Page:
 def _account_page(password_form: ChangePasswordForm | None = None, token_form: TokenForm | None = None) -> Page:
     user = _me()
     token_form = token_form or TokenForm(formdata=None)
-    token_form.workspace_id.choices = [(str(space.id), space.name) for space in workspaces_of(user)]
+    token_form.workspace_id.choices = [SelectChoice(str(space.id), space.name) for space in workspaces_of(user)]
     if token_form.workspace_id.data is None and g.get("workspace_id") is not None:
         token_form.workspace_id.data = str(g.workspace_id)
     if token_form.role.data is None and g.get("role"):
