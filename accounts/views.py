@@ -100,7 +100,7 @@ def _account_page(password_form: ChangePasswordForm | None = None, token_form: T
     return render_template(
         "accounts/account.html", user=user, memberships=memberships, role_names=ROLE_NAMES,
         password_form=password_form or ChangePasswordForm(formdata=None), token_form=token_form,
-        tokens=services.tokens_of(user), expired=services.token_is_expired, revoke_form=FlaskForm(),
+        tokens=services.tokens_of(user), expired=services.token_is_expired,
     ), status
 
 
