@@ -1,4 +1,4 @@
-"""The URL table of accounts: signing in and out, and the workspace switcher."""
+"""The URL table of accounts: signing in and out, the workspace switcher, the account page, password resets."""
 
 from __future__ import annotations
 
@@ -14,3 +14,14 @@ bp.add_url_rule("/logout", view_func=views.logout, methods=["POST"])
 
 # --- the workspace one works in --------------------------------------------------------------
 bp.add_url_rule("/workspace", view_func=views.switch_workspace, methods=["POST"])
+
+# --- one's own account: password and API tokens ----------------------------------------------
+bp.add_url_rule("/account", view_func=views.account, methods=["GET"])
+bp.add_url_rule("/account/password", view_func=views.change_password, methods=["POST"])
+bp.add_url_rule("/account/tokens", view_func=views.create_token, methods=["POST"])
+bp.add_url_rule("/account/tokens/<int:token_id>/revoke", view_func=views.revoke_token, methods=["POST"])
+
+# --- password reset: by email, or by an owner for a member -----------------------------------
+bp.add_url_rule("/password/forgot", view_func=views.forgot_password, methods=["GET", "POST"])
+bp.add_url_rule("/password/reset/<secret>", view_func=views.reset_password, methods=["GET", "POST"])
+bp.add_url_rule("/members/<int:user_id>/reset-password", view_func=views.reset_member_password, methods=["POST"])

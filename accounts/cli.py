@@ -1,4 +1,4 @@
-"""`flask --app wsgi users create ...` and `flask --app wsgi tokens create ...` (DESIGN.md, "Accounts")."""
+"""`flask --app wsgi users create|delete ...` and `flask --app wsgi tokens create ...` (DESIGN.md, "Accounts")."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _fail(error: ServiceError) -> None:
 
 
 def register(app: Flask) -> None:
-    users = click.Group("users", help="Create users.")
+    users = click.Group("users", help="Create and delete users.")
     tokens = click.Group("tokens", help="Create API tokens.")
 
     @users.command("create")
@@ -49,6 +49,21 @@ def register(app: Flask) -> None:
         for workspace in adopted:
             click.echo(f"{user.email} is also the owner of {workspace.name}, which held the data from before accounts.",
                        err=True)
+
+    @users.command("delete")
+    @click.argument("email")
+    def delete_user(email: str) -> None:
+        """Delete a user with their tokens; their sessions end. Refused while they are a workspace's last owner."""
+        user = services.user_by_email(email)
+        if user is None:
+            raise click.ClickException(f"There is no user with the address {email}.")
+        try:
+            services.delete_user(user)
+        except ServiceError as error:
+            db.session.rollback()
+            _fail(error)
+        db.session.commit()
+        click.echo(f"Deleted {email.strip().lower()}; their sessions and API tokens no longer work.", err=True)
 
     @tokens.command("create")
     @click.argument("email")

@@ -5,16 +5,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 from typing import Any
+
+from markupsafe import escape
 
 from sqlalchemy import func
 from werkzeug.security import generate_password_hash
 
+from journeymail import mailer
 from journeymail.addresses import InvalidAddress, check_address
 from journeymail.extensions import db
-from journeymail.validation import Conflict, ValidationError
+from journeymail.validation import Conflict, NotFound, ValidationError
 
-from .models import ApiToken, Membership, User, Workspace, aware, utcnow
+from .models import ApiToken, Membership, PasswordReset, User, Workspace, aware, utcnow
 from .roles import ROLES, at_most
 
 MIN_PASSWORD_LENGTH = 10
@@ -195,3 +199,163 @@ def adopt_unowned_workspaces(user: User) -> list[Workspace]:
     for workspace in unowned:
         add_member(workspace, user, "owner")
     return unowned
+
+
+# --- one's own account: password and tokens ---------------------------------------------------
+
+
+def change_password(user: User, current: Any, new: Any, again: Any) -> None:
+    """A new password for `user`, who knows the current one; every session of theirs ends (session_key)."""
+    errors: dict[str, str] = {}
+    if not isinstance(current, str) or not user.check_password(current):
+        errors["current_password"] = "That is not your current password."
+    errors.update(_new_password_errors(new, again))
+    if not errors and new == current:
+        errors["new_password"] = "Choose a password other than your current one."
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(new)
+    db.session.flush()
+
+
+def _new_password_errors(new: Any, again: Any) -> dict[str, str]:
+    try:
+        check_password(new, "new_password")
+    except ValidationError as error:
+        return error.fields
+    if new != again:
+        return {"new_password_again": "The two new passwords differ. Type the same one twice."}
+    return {}
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens that were not revoked, newest first."""
+    query = (db.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+    return list(db.session.scalars(query))
+
+
+def own_token(user: User, token_id: int) -> ApiToken | None:
+    """One of the user's own live tokens by ID; another user's token is simply not there."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        return None
+    return token
+
+
+def create_own_token(user: User, values: dict[str, Any]) -> tuple[ApiToken, str]:
+    """A token from the account page's form: the workspace must be one of the user's."""
+    wanted = values.get("workspace_id")
+    membership = user.membership_in(int(wanted)) if isinstance(wanted, str) and wanted.isdigit() \
+        and len(wanted) < 10 else None
+    if membership is None:
+        raise ValidationError({"workspace_id": "Choose one of your workspaces."})
+    return create_token(user, membership.workspace, name=values.get("name"), role=values.get("role"),
+                        expires_in_days=values.get("expires_in_days"))
+
+
+def token_is_expired(token: ApiToken, now: datetime | None = None) -> bool:
+    return token.expires_at is not None and aware(token.expires_at) <= (now or utcnow())
+
+
+# --- password reset ---------------------------------------------------------------------------
+
+RESET_LINK_LIFETIME = timedelta(hours=1)
+
+
+def start_password_reset(user: User) -> str:
+    """A new reset link's secret for `user` (its digest is stored; it expires, and works once)."""
+    secret = secrets.token_urlsafe(32)
+    db.session.add(PasswordReset(user=user, token_hash=digest(secret), expires_at=utcnow() + RESET_LINK_LIFETIME))
+    db.session.flush()
+    return secret
+
+
+def reset_for(secret: Any, now: datetime | None = None) -> PasswordReset | None:
+    """The unused, unexpired reset with this secret, else None."""
+    if not isinstance(secret, str) or not 20 <= len(secret) <= 100:
+        return None
+    reset = db.session.scalar(db.select(PasswordReset).where(PasswordReset.token_hash == digest(secret)))
+    if reset is None or reset.used_at is not None or aware(reset.expires_at) <= (now or utcnow()):
+        return None
+    return reset
+
+
+def finish_password_reset(reset: PasswordReset, new: Any, again: Any) -> User:
+    """Set the new password through a reset link: the link and every other open one of the user's are used
+    up, and all the user's sessions end."""
+    errors = _new_password_errors(new, again)
+    if errors:
+        raise ValidationError(errors)
+    user = reset.user
+    user.set_password(new)
+    now = utcnow()
+    open_resets = db.select(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+    for each in db.session.scalars(open_resets):
+        each.used_at = now
+    db.session.flush()
+    return user
+
+
+def reset_email(user: User, link: str, sender: str) -> EmailMessage:
+    """The email that carries a reset link."""
+    minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
+    text = (f"Hello {user.name},\n\nsomeone (hopefully you) asked to set a new password for your Journeymail "
+            f"account {user.email}. Open this link within {minutes} minutes to choose one:\n\n{link}\n\n"
+            "The link works once. If you did not ask for it, ignore this email: your password stays as it is.\n")
+    html = "".join(f'<p><a href="{escape(part)}">{escape(part)}</a></p>' if part == link else f"<p>{escape(part)}</p>"
+                   for part in text.split("\n\n"))
+    return mailer.build_message(sender_name="Journeymail", sender_email=sender, reply_to=None, to=[user.email],
+                                subject="Set a new Journeymail password", html=html, text=text, test=False)
+
+
+# --- an owner resets a member's password (when there is no SMTP, or the member is stuck) -------
+
+MEMBER_RESET_WAYS = ("password", "link")
+
+
+def reset_member_password(owner: User, workspace: Workspace, user_id: int, how: Any) -> tuple[User, str]:
+    """An owner's reset of a member of `workspace`: ("password") a temporary password, or ("link") a reset
+    link's secret, to hand over; shown once. A temporary password ends the member's sessions at once.
+
+    Whoever holds the new password holds the whole account, so an owner may reset it only when they own every
+    workspace the member belongs to: an owner of one workspace never gets into another one this way."""
+    user = db.session.get(User, user_id)
+    if user is None or user.membership_in(workspace.id) is None:
+        raise NotFound(f"There is no such member of {workspace.name}.")
+    if how not in MEMBER_RESET_WAYS:
+        raise ValidationError({"how": "Choose a temporary password or a reset link."})
+    elsewhere = [m.workspace.name for m in user.memberships
+                 if (mine := owner.membership_in(m.workspace_id)) is None or mine.role != "owner"]
+    if elsewhere:
+        raise Conflict(f"{user.name} is also a member of {', '.join(sorted(elsewhere))}, which you do not own, so "
+                       "only they can reset their password (with “Forgot your password?” on the sign-in page), "
+                       "or an owner of every workspace they belong to.")
+    if how == "link":
+        return user, start_password_reset(user)
+    password = secrets.token_urlsafe(12)
+    user.set_password(password)
+    db.session.flush()
+    return user, password
+
+
+# --- deleting a user (the command line) --------------------------------------------------------
+
+
+def delete_user(user: User) -> None:
+    """Delete `user` with their memberships, tokens and reset links; refused while they are the last owner of
+    a workspace. Their sessions end: the session cookie names a user who is gone."""
+    sole = [m.workspace.name for m in user.memberships if m.role == "owner" and _owners(m.workspace_id) == 1]
+    if sole:
+        raise Conflict(f"{user.email} is the last owner of {', '.join(sorted(sole))}. Make another member an "
+                       "owner first, or delete the workspace.")
+    db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.execute(db.delete(PasswordReset).where(PasswordReset.user_id == user.id))
+    db.session.delete(user)
+    db.session.flush()
+
+
+def _owners(workspace_id: int) -> int:
+    query = db.select(func.count(Membership.id)).where(Membership.workspace_id == workspace_id,
+                                                       Membership.role == "owner")
+    return db.session.scalar(query) or 0
