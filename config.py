@@ -63,6 +63,9 @@ class Config:
     SMTP_TLS = os.environ.get("SMTP_TLS", "starttls").lower()  # starttls, ssl or none
     SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", 10))  # seconds for each step of the conversation
     TEST_SEND_MAX_RECIPIENTS = int(os.environ.get("TEST_SEND_MAX_RECIPIENTS", 10))
+    # The sender of the mail Journeymail itself sends (invitations, password resets); None means
+    # journeymail@<the host the request came to>.
+    MAIL_FROM = os.environ.get("MAIL_FROM") or None
 
 
 class TestConfig(Config):

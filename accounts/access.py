@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, redirect, request, session
+from flask import Flask, current_app, g, jsonify, redirect, request, session
 from flask_login import LoginManager, current_user
 from sqlalchemy.orm import joinedload
 
@@ -97,6 +97,12 @@ def _from_session() -> bool:
 
 
 def _refuse() -> Any:
+    # A browser names HTML (or sends no Accept at all) and is sent to the sign-in page; a script that
+    # takes anything (curl's */*) or asks for JSON gets the 401 error document.
+    accepted = [value for value, _quality in request.accept_mimetypes]
+    browser = not accepted or "text/html" in accepted
+    if not browser:
+        return jsonify(error={"message": SIGN_IN_FIRST, "fields": {}}), 401
     if wants_json() or request.method != "GET":
         return error_response(401, SIGN_IN_FIRST)
     path = request.full_path.rstrip("?") if request.query_string else request.path

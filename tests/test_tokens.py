@@ -279,3 +279,15 @@ def test_a_deleted_users_sessions_and_tokens_stop_working(app, runner, token_for
     db.session.expire_all()
     assert db.session.get(User, editor.id) is None
     assert db.session.scalars(db.select(ApiToken)).all() == []
+
+
+def test_a_script_downloading_an_export_without_a_token_gets_401_not_the_sign_in_page(anonymous_client, create_campaign):
+    campaign = create_campaign()
+
+    script = anonymous_client.get(f"/campaigns/{campaign.id}/export/plan.csv", headers={"Accept": "*/*"})
+    browser = anonymous_client.get(f"/campaigns/{campaign.id}/export/plan.csv",
+                                   headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+
+    assert script.status_code == 401 and script.is_json
+    assert "Bearer" in script.get_json()["error"]["message"]
+    assert browser.status_code == 302 and browser.headers["Location"].startswith("/login?next=")
