@@ -44,10 +44,11 @@ def create_app(config_class: Any = None) -> Flask:
     csrf.init_app(app)
     _tune_sqlite(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
 
-    from . import cli, errors, http, pages, security
+    from . import cli, errors, http, i18n, pages, security
     from accounts import access as accounts_access, cli as accounts_cli
     from accounts.blueprint import bp as accounts_bp
 
+    i18n.register(app, root)  # German and English
     http.register(app)  # the ID converter, and one commit per request
     errors.register_error_handlers(app)
     cli.register(app)
