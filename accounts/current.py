@@ -67,6 +67,7 @@ def allowed(action: str) -> bool:
 
 def require(action: str) -> None:
     """Refuse with 403 unless the current role may do `action` (accounts.roles)."""
+    workspace()  # a user of no workspace is told so (NoWorkspace), not that some role is too low
     if not allowed(action):
         abort(403, description=refusal(action))
 

@@ -124,7 +124,8 @@ def update_touchpoint(touchpoint_id: int) -> Reply:
     touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
     current.require("write_emails")
     body = json_body()
-    current.require_fields(body if isinstance(body, Mapping) else (), touchpoint_field_action)
+    fields = [name for name in body if name in services.TOUCHPOINT_FIELDS] if isinstance(body, Mapping) else []
+    current.require_fields(fields, touchpoint_field_action)  # unknown fields: the service's 422
     touchpoint = services.update_touchpoint(touchpoint, body)
     return _done(touchpoint_dict(touchpoint))
 

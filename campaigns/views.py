@@ -231,7 +231,7 @@ def edit_touchpoint(touchpoint_id: int) -> Page:
     touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
     current.require("write_emails")
     if request.method == "POST":
-        current.require_fields((k for k in request.form if k != "csrf_token"), touchpoint_field_action)
+        current.require_fields((k for k in request.form if k in services.TOUCHPOINT_FIELDS), touchpoint_field_action)
     form = TouchpointForm(obj=touchpoint)
     _phase_choices(form, touchpoint.campaign)
     _follows_choices(form, touchpoint.campaign, touchpoint)

@@ -19,8 +19,10 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
+from accounts.models import User, Workspace
 from accounts.roles import ACTIONS, EMAIL_FIELDS, may, touchpoint_field_action
-from api_support import csrf_token_from, database_rows, error_of, saved
+from accounts.services import create_token
+from api_support import auth_headers, csrf_token_from, database_rows, error_of, saved, sign_in
 from campaigns.models import Campaign, Touchpoint
 from campaigns import services as campaign_services
 from journeymail.extensions import db
@@ -476,3 +478,39 @@ def test_an_editor_sees_no_delete_for_a_campaign_or_segment_an_owner_does(
     assert "Push to Mailjet" in editor.get(f"/campaigns/{plan.campaign.id}/export").get_data(as_text=True)
     assert "Delete campaign" in client.get(f"/campaigns/{plan.campaign.id}/edit").get_data(as_text=True)
     assert "Delete…" in client.get(f"/segments/{plan.segment.id}/edit").get_data(as_text=True)
+
+
+# --- tokens, and users of no workspace ---------------------------------------------------------
+
+
+def test_a_viewer_token_reads_but_changes_nothing(app: Flask, plan: Plan, owner: User, workspace: Workspace) -> None:
+    """A token's role counts, not its user's: an owner's viewer token is a viewer."""
+    _, secret = create_token(owner, workspace, name="Dashboard", role="viewer")
+    db.session.commit()
+    script = app.test_client()
+    assert script.get(f"/api/campaigns/{plan.campaign.id}", headers=auth_headers(secret)).status_code == 200
+    assert script.get(f"/campaigns/{plan.campaign.id}/export/campaign.json",
+                      headers=auth_headers(secret)).status_code == 200
+    refused = script.patch(f"/api/campaigns/{plan.campaign.id}", json={"name": "Renamed"},
+                           headers=auth_headers(secret))
+    assert refused.status_code == 403
+    assert error_of(refused)["message"].startswith("You are a viewer of Plannery team")
+    assert saved(Campaign, plan.campaign.id).name == "Trial journey"
+
+
+def test_a_copywriter_sending_an_unknown_field_hears_that_it_is_unknown(
+        plan: Plan, client_as: Callable[..., FlaskClient]) -> None:
+    answer = client_as("copywriter").patch(f"/api/touchpoints/{plan.tp.id}", json={"colour": "red"})
+    assert answer.status_code == 422  # the service's verdict, not a refusal of a field that does not exist
+
+
+def test_a_user_of_no_workspace_is_told_so(app: Flask, password_hash: str) -> None:
+    loner = User(email="loner@plannery.example", name="Lone Wolf", password_hash=password_hash)
+    db.session.add(loner)
+    db.session.commit()
+    browser = app.test_client()
+    sign_in(browser, loner)
+    page = browser.get("/campaigns")
+    assert page.status_code == 403
+    assert "You are not a member of any workspace yet." in page.get_data(as_text=True)
+    assert "not a member of any workspace" in error_of(browser.get("/api/segments"))["message"]
