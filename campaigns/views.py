@@ -235,10 +235,7 @@ def edit_touchpoint(touchpoint_id: int) -> Page:
     form = TouchpointForm(obj=touchpoint)
     _phase_choices(form, touchpoint.campaign)
     _follows_choices(form, touchpoint.campaign, touchpoint)
-    changeable = [name for name in form.values() if current.allowed(touchpoint_field_action(name))]
-    for name in form.values():
-        if name not in changeable:
-            form[name].render_kw = {**(form[name].render_kw or {}), "disabled": True}
+    changeable = _changeable_fields(form)
     if submit(form, lambda values: services.update_touchpoint(
             touchpoint, {k: v for k, v in values.items() if k in changeable}, from_form=True)):
         flash(f'"{touchpoint.name}" saved.', "success")
@@ -286,6 +283,15 @@ def delete_touchpoint(touchpoint_id: int) -> Page:
     return render_template(
         "campaigns/touchpoint_delete.html", touchpoint=touchpoint, form=form, followers=services.followers_of(touchpoint)
     )
+
+
+def _changeable_fields(form: TouchpointForm) -> set[str]:
+    """The fields the role may change (accounts.roles); the others are shown disabled, as a copywriter sees
+    the plan's fields, and a browser does not send them."""
+    changeable = {name for name in form.values() if current.allowed(touchpoint_field_action(name))}
+    for name in form.values().keys() - changeable:
+        form[name].render_kw = {**(form[name].render_kw or {}), "disabled": True}
+    return changeable
 
 
 def _warn_about_sender(campaign: Campaign) -> None:
