@@ -21,7 +21,7 @@ from journeymail.extensions import db
 from journeymail.http import error_response, wants_json
 
 from . import services
-from .current import NoWorkspace, use_workspace
+from .current import NoWorkspace, allowed, use_workspace
 from .models import Membership, User, Workspace, aware, utcnow
 from .roles import RANK
 
@@ -141,6 +141,9 @@ def register(app: Flask) -> None:
     def account_for_pages() -> dict[str, Any]:
         return {"current_workspace": g.get("workspace"), "current_role": g.get("role"),
                 "signed_in_user": g.get("acting_user")}
+
+    # may("edit_plan") in every template, imported macros too: pages show only what the role may use.
+    app.add_template_global(allowed, "may")
 
 
 def workspaces_of(user: User) -> list[Workspace]:

@@ -10,6 +10,7 @@ relationship named by its `__scoped_through__` ("campaign" for phases and touchp
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from flask import abort, g
@@ -20,7 +21,7 @@ from journeymail.extensions import db
 from .models import User, Workspace
 from journeymail.text import with_article
 
-from .roles import ACTIONS, ROLE_NAMES, may
+from .roles import ACTIONS, RANK, ROLE_NAMES, may
 
 T = TypeVar("T")
 
@@ -66,8 +67,19 @@ def allowed(action: str) -> bool:
 
 def require(action: str) -> None:
     """Refuse with 403 unless the current role may do `action` (accounts.roles)."""
+    workspace()  # a user of no workspace is told so (NoWorkspace), not that some role is too low
     if not allowed(action):
         abort(403, description=refusal(action))
+
+
+def require_fields(fields: Iterable[str], action_of: Callable[[str], str]) -> None:
+    """Refuse with 403 unless the current role may change every one of `fields`; the message names the
+    fields it may not change. `action_of` gives the action a field needs (accounts.roles)."""
+    refused = [name for name in dict.fromkeys(fields) if not allowed(action_of(name))]
+    if refused:
+        action = max((action_of(name) for name in refused), key=lambda a: RANK[ACTIONS[a]])
+        names = ", ".join(f'"{name}"' for name in refused)
+        abort(403, description=f"You may not change {names}. " + refusal(action))
 
 
 def refusal(action: str) -> str:

@@ -37,6 +37,17 @@ ACTIONS = {
 }
 
 
+# A touchpoint holds both the plan's structure and its email's content. Changing one of these fields is
+# writing the email; changing any other (name, kind, phase, trigger, sends after, days, call to action,
+# audience, place) is changing the plan. Variants hold content only.
+EMAIL_FIELDS = frozenset({"subject", "preheader", "mjml", "text_override"})
+
+
+def touchpoint_field_action(field: str) -> str:
+    """The action changing this field of a touchpoint needs."""
+    return "write_emails" if field in EMAIL_FIELDS else "edit_plan"
+
+
 def may(role: str | None, action: str) -> bool:
     """Whether `role` may do `action`. An unknown action is a programming error, never a yes."""
     needed = ACTIONS[action]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from accounts import current
+from accounts.roles import touchpoint_field_action
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,26 +36,33 @@ def _no_content() -> Reply:
 
 def frameworks() -> Any:
     """The built-in journey frameworks and their phases."""
+    current.require("read")
     return jsonify([framework_dict(f) for f in FRAMEWORKS.values()])
 
 
 def list_campaigns() -> Any:
+    current.require("read")
     campaigns = db.session.scalars(current.scoped(Campaign).order_by(Campaign.updated_at.desc(), Campaign.id.desc()))
     return jsonify([campaign_summary(c) for c in campaigns])
 
 
 def create_campaign() -> Reply:
+    current.require("edit_plan")
     campaign = services.create_campaign(json_body())
     return _done(campaign_detail(campaign), 201)
 
 
 def get_campaign(campaign_id: int) -> Any:
-    return jsonify(campaign_detail(current.get_or_404(Campaign, campaign_id)))
+    campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("read")
+    return jsonify(campaign_detail(campaign))
 
 
 def update_campaign(campaign_id: int) -> Reply:
     """Edit a campaign's settings; {framework, phase_map?} switches its framework (campaigns.framework_switch)."""
-    campaign, body = current.get_or_404(Campaign, campaign_id), json_body()
+    campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("edit_plan")
+    body = json_body()
     if isinstance(body, Mapping) and "framework" in body:
         switch_framework(campaign, body)
         body = {k: v for k, v in body.items() if k not in ("framework", "phase_map")}
@@ -63,12 +71,16 @@ def update_campaign(campaign_id: int) -> Reply:
 
 
 def delete_campaign(campaign_id: int) -> Reply:
-    services.delete_campaign(current.get_or_404(Campaign, campaign_id))
+    campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("delete")
+    services.delete_campaign(campaign)
     return _no_content()
 
 
 def set_segments(campaign_id: int) -> Reply:
-    campaign = services.set_segments(current.get_or_404(Campaign, campaign_id), json_body())
+    campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("edit_plan")
+    campaign = services.set_segments(campaign, json_body())
     return _done({"segment_ids": [s.id for s in campaign.segments]})
 
 
@@ -76,17 +88,23 @@ def set_segments(campaign_id: int) -> Reply:
 
 
 def add_phase(campaign_id: int) -> Reply:
-    phase = services.add_phase(current.get_or_404(Campaign, campaign_id), json_body())
+    campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("edit_plan")
+    phase = services.add_phase(campaign, json_body())
     return _done(phase_dict(phase), 201)
 
 
 def update_phase(phase_id: int) -> Reply:
-    phase = services.update_phase(current.get_or_404(Phase, phase_id), json_body())
+    phase = current.get_or_404(Phase, phase_id)
+    current.require("edit_plan")
+    phase = services.update_phase(phase, json_body())
     return _done(phase_dict(phase))
 
 
 def delete_phase(phase_id: int) -> Reply:
-    services.delete_phase(current.get_or_404(Phase, phase_id))
+    phase = current.get_or_404(Phase, phase_id)
+    current.require("edit_plan")
+    services.delete_phase(phase)
     return _no_content()
 
 
@@ -94,23 +112,35 @@ def delete_phase(phase_id: int) -> Reply:
 
 
 def add_touchpoint(campaign_id: int) -> Reply:
-    touchpoint = services.add_touchpoint(current.get_or_404(Campaign, campaign_id), json_body())
+    campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("edit_plan")
+    touchpoint = services.add_touchpoint(campaign, json_body())
     return _done(touchpoint_dict(touchpoint), 201)
 
 
 def update_touchpoint(touchpoint_id: int) -> Reply:
-    touchpoint = services.update_touchpoint(current.get_or_404(Touchpoint, touchpoint_id), json_body())
+    """Edit a touchpoint: a copywriter may change its email (subject, preheader, mjml, text_override),
+    not its place in the plan; a 403 names the fields it may not change (accounts.roles)."""
+    touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
+    current.require("write_emails")
+    body = json_body()
+    fields = [name for name in body if name in services.TOUCHPOINT_FIELDS] if isinstance(body, Mapping) else []
+    current.require_fields(fields, touchpoint_field_action)  # unknown fields: the service's 422
+    touchpoint = services.update_touchpoint(touchpoint, body)
     return _done(touchpoint_dict(touchpoint))
 
 
 def delete_touchpoint(touchpoint_id: int) -> Reply:
-    services.delete_touchpoint(current.get_or_404(Touchpoint, touchpoint_id))
+    touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
+    current.require("edit_plan")
+    services.delete_touchpoint(touchpoint)
     return _no_content()
 
 
 def put_variant(touchpoint_id: int, segment_id: int) -> Reply:
     touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
     segment = current.get_or_404(Segment, segment_id)
+    current.require("write_emails")
     created = touchpoint.variant_for(segment_id) is None
     variant = services.put_variant(touchpoint, segment, json_body())
     return _done(variant_dict(variant), 201 if created else 200)
@@ -118,6 +148,7 @@ def put_variant(touchpoint_id: int, segment_id: int) -> Reply:
 
 def delete_variant(touchpoint_id: int, segment_id: int) -> Reply:
     touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
+    current.require("write_emails")
     variant = touchpoint.variant_for(segment_id)
     if variant is None:
         return jsonify(error={"message": "This touchpoint has no variant for that segment.", "fields": {}}), 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from accounts import current
+from accounts.roles import touchpoint_field_action
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,7 @@ Page = Any
 
 
 def index() -> Page:
+    current.require("read")
     return redirect(url_for("campaigns.list_campaigns"))
 
 
@@ -42,12 +44,14 @@ def index() -> Page:
 
 def list_campaigns() -> Page:
     """All campaigns, most recently changed first."""
+    current.require("read")
     campaigns = db.session.scalars(current.scoped(Campaign).order_by(Campaign.updated_at.desc(), Campaign.id.desc())).all()
     return render_template("campaigns/list.html", campaigns=campaigns, frameworks=FRAMEWORKS)
 
 
 def new_campaign() -> Page:
     """Start a campaign from a journey framework."""
+    current.require("edit_plan")
     form = CampaignForm()
     campaign = submit(form, lambda values: services.create_campaign(values, from_form=True))
     if campaign:
@@ -60,6 +64,7 @@ def new_campaign() -> Page:
 def journey_map(campaign_id: int) -> Page:
     """The journey map: phases as columns, lanes for goals, touchpoints, emotion, pains, opportunities, segments."""
     campaign = plan_or_404(campaign_id)
+    current.require("read")
     return render_template(
         "campaigns/map.html",
         campaign=campaign,
@@ -75,6 +80,7 @@ def journey_map(campaign_id: int) -> Page:
 def edit_campaign(campaign_id: int) -> Page:
     """Campaign settings: name, goal, sender, locale, map state."""
     campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("edit_plan")
     form = CampaignEditForm(obj=campaign)
     if submit(form, lambda values: services.update_campaign(campaign, values, from_form=True)):
         flash("Campaign saved.", "success")
@@ -86,6 +92,7 @@ def edit_campaign(campaign_id: int) -> Page:
 def delete_campaign(campaign_id: int) -> Page:
     """Ask before deleting a campaign with everything in it."""
     campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("delete")
     form = FlaskForm()
     if form.validate_on_submit():
         name = campaign.name
@@ -98,6 +105,7 @@ def delete_campaign(campaign_id: int) -> Page:
 def campaign_segments(campaign_id: int) -> Page:
     """Choose which segments the campaign targets."""
     campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("edit_plan")
     form = FlaskForm()
     status = 200
     if form.validate_on_submit():
@@ -119,6 +127,7 @@ def campaign_segments(campaign_id: int) -> Page:
 def choose_framework(campaign_id: int) -> Page:
     """Switch framework, step 1: pick the framework to switch to."""
     campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("edit_plan")
     return render_template("campaigns/framework_choose.html", campaign=campaign, frameworks=FRAMEWORKS)
 
 
@@ -127,6 +136,7 @@ def switch_framework(campaign_id: int, framework_key: str) -> Page:
     phases that result with their touchpoints, then apply exactly the previewed mapping."""
     campaign = outline_or_404(campaign_id)  # phases and their touchpoints; no variants to load
     framework = FRAMEWORKS.get(framework_key) or abort(404)
+    current.require("edit_plan")
     form = FlaskForm()
     chosen = {phase_id: str(target) for phase_id, target in guess(campaign, framework).items()}
     switch, problem, problems, status = None, None, {}, 200
@@ -156,6 +166,7 @@ def switch_framework(campaign_id: int, framework_key: str) -> Page:
 
 def new_phase(campaign_id: int) -> Page:
     campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("edit_plan")
     form = PhaseForm()
     if phase := submit(form, lambda values: services.add_phase(campaign, values, from_form=True)):
         flash(f'Phase "{phase.name}" added.', "success")
@@ -165,6 +176,7 @@ def new_phase(campaign_id: int) -> Page:
 
 def edit_phase(phase_id: int) -> Page:
     phase = current.get_or_404(Phase, phase_id)
+    current.require("edit_plan")
     form = PhaseForm(obj=phase)
     if submit(form, lambda values: services.update_phase(phase, values, from_form=True)):
         flash(f'Phase "{phase.name}" saved.', "success")
@@ -175,6 +187,7 @@ def edit_phase(phase_id: int) -> Page:
 def move_phase(phase_id: int) -> Page:
     """Move a phase one place left or right (buttons on the map)."""
     phase = current.get_or_404(Phase, phase_id)
+    current.require("edit_plan")
     step = {"left": -1, "right": 1}.get(request.form.get("direction", ""))
     if step:
         services.lock_places(phase.campaign)  # the step counts from where the phase is now, not from a stale read
@@ -185,6 +198,7 @@ def move_phase(phase_id: int) -> Page:
 def delete_phase(phase_id: int) -> Page:
     """Ask before deleting a phase: a POST deletes only when sent from this page's button (confirm=yes)."""
     phase = current.get_or_404(Phase, phase_id)
+    current.require("edit_plan")
     form = FlaskForm()
     if form.validate_on_submit() and request.form.get("confirm") == "yes":
         campaign_id, name = phase.campaign_id, phase.name
@@ -201,6 +215,7 @@ def new_touchpoint(campaign_id: int) -> Page:
     """Place a touchpoint in a phase. ?phase=ID preselects the phase and a kind of email that fits it, ?kind=KEY
     the kind, ?segment=ID ticks that segment in the audience (planning the email a gap is missing)."""
     campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("edit_plan")
     form = TouchpointForm(**(prefill(campaign, request.args) if request.method == "GET" else {}))
     _phase_choices(form, campaign)
     _follows_choices(form, campaign, None)
@@ -211,12 +226,18 @@ def new_touchpoint(campaign_id: int) -> Page:
 
 
 def edit_touchpoint(touchpoint_id: int) -> Page:
-    """Edit a touchpoint; choosing another phase moves it there (the form fallback for drag and drop)."""
+    """Edit a touchpoint; choosing another phase moves it there (the form fallback for drag and drop).
+    A copywriter sees the plan's fields disabled and changes only the inbox line (accounts.roles)."""
     touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
+    current.require("write_emails")
+    if request.method == "POST":
+        current.require_fields((k for k in request.form if k in services.TOUCHPOINT_FIELDS), touchpoint_field_action)
     form = TouchpointForm(obj=touchpoint)
     _phase_choices(form, touchpoint.campaign)
     _follows_choices(form, touchpoint.campaign, touchpoint)
-    if submit(form, lambda values: services.update_touchpoint(touchpoint, values, from_form=True)):
+    changeable = _changeable_fields(form)
+    if submit(form, lambda values: services.update_touchpoint(
+            touchpoint, {k: v for k, v in values.items() if k in changeable}, from_form=True)):
         flash(f'"{touchpoint.name}" saved.', "success")
         return redirect(
             url_for("campaigns.journey_map", campaign_id=touchpoint.campaign_id, _anchor=f"touchpoint-{touchpoint.id}")
@@ -229,6 +250,7 @@ def edit_touchpoint(touchpoint_id: int) -> Page:
 def move_touchpoint(touchpoint_id: int) -> Page:
     """Move a touchpoint up or down within its phase, or to the neighbouring phase (buttons on the map)."""
     touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
+    current.require("edit_plan")
     direction = request.form.get("direction")
     if direction in ("up", "down", "left", "right"):
         services.lock_places(touchpoint.campaign)  # the step counts from where it is now, not from a stale read
@@ -251,6 +273,7 @@ def move_touchpoint(touchpoint_id: int) -> Page:
 def delete_touchpoint(touchpoint_id: int) -> Page:
     """Ask before deleting a touchpoint and its variants."""
     touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
+    current.require("edit_plan")
     form = FlaskForm()
     if form.validate_on_submit():
         campaign_id, name = touchpoint.campaign_id, touchpoint.name
@@ -260,6 +283,15 @@ def delete_touchpoint(touchpoint_id: int) -> Page:
     return render_template(
         "campaigns/touchpoint_delete.html", touchpoint=touchpoint, form=form, followers=services.followers_of(touchpoint)
     )
+
+
+def _changeable_fields(form: TouchpointForm) -> set[str]:
+    """The fields the role may change (accounts.roles); the others are shown disabled, as a copywriter sees
+    the plan's fields, and a browser does not send them."""
+    changeable = {name for name in form.values() if current.allowed(touchpoint_field_action(name))}
+    for name in form.values().keys() - changeable:
+        form[name].render_kw = {**(form[name].render_kw or {}), "disabled": True}
+    return changeable
 
 
 def _warn_about_sender(campaign: Campaign) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
+from accounts import current
 from campaigns.serialize import campaign_detail
 from . import documents, uploads
 
@@ -17,5 +18,6 @@ Reply = tuple[Any, int]
 def import_campaign() -> Reply:
     """A campaign document (JSON, or gzipped with Content-Encoding: gzip) becomes a new campaign: 201 with
     the campaign and notes (e.g. a segment reused)."""
+    current.require("edit_plan")
     imported = documents.import_document(uploads.json_document())
     return jsonify({**campaign_detail(imported.campaign), "notes": imported.notes}), 201

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
+from accounts import current
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign, Touchpoint
 from emails.checks import UNFINISHED, is_ready, is_unfinished
@@ -32,6 +33,7 @@ def export_page(campaign_id: int) -> Page:
     """The formats to download, and the checks that block a clean export or deserve a look: unfinished emails
     first (each is named), then the other errors, then the warnings."""
     campaign = plan_or_404(campaign_id)
+    current.require("read")
     emails = [row for row in plan_csv.plan_rows(campaign) if row.content is not None]
     unfinished = [row for row in emails if is_unfinished(row.checks)]
     return render_template(
@@ -64,6 +66,7 @@ def _by_touchpoint(rows: list[plan_csv.PlanRow]) -> list[tuple[Touchpoint, list[
 def export_plan_csv(campaign_id: int) -> Response:
     """The plan CSV (?delimiter=comma|semicolon&bom=0|1): one row per touchpoint × targeted segment it reaches."""
     campaign = plan_or_404(campaign_id)
+    current.require("download")
     options = plan_csv.CsvOptions.from_args(request.args)
     return download(plan_csv.plan_csv(campaign, options), "text/csv; charset=utf-8", f"{_slug(campaign)}-plan.csv")
 
@@ -71,6 +74,7 @@ def export_plan_csv(campaign_id: int) -> Response:
 def export_campaign_json(campaign_id: int) -> Response:
     """The whole campaign as a versioned document that POST /api/campaigns/import reads back."""
     campaign = plan_or_404(campaign_id)
+    current.require("download")
     return download(documents.export_json(campaign), "application/json", f"{_slug(campaign)}-campaign.json")
 
 
@@ -93,6 +97,7 @@ def _slug(campaign: Campaign) -> str:
 
 def import_campaign() -> Page:
     """Upload a campaign document; it becomes a new campaign, or nothing is written and the page says why."""
+    current.require("edit_plan")
     form = ImportForm()
 
     def page(status: int, problems: dict[str, str] | None = None) -> Page:
@@ -118,6 +123,7 @@ def import_campaign() -> Page:
 def duplicate_campaign(campaign_id: int) -> Page:
     """Copy a campaign (the button on its map) and open the copy."""
     campaign = plan_or_404(campaign_id)
+    current.require("edit_plan")
     copies = []
     if not carried_out(lambda: copies.append(documents.duplicate_campaign(campaign))):
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
@@ -134,6 +140,7 @@ def duplicate_campaign(campaign_id: int) -> Page:
 def export_mailjet(campaign_id: int) -> Page:
     """The Mailjet bundle as a download; 422 listing every failing email when it cannot be exported whole."""
     campaign = plan_or_404(campaign_id)
+    current.require("download")
     try:
         bundle = mailjet.build_bundle(campaign)
     except mailjet.BundleRefused as refused:
@@ -146,6 +153,7 @@ def export_mailjet(campaign_id: int) -> Page:
 def export_contacts_template(campaign_id: int) -> Page:
     """The header row of the contacts CSV that Mailjet's import expects for the bundle's properties."""
     campaign = plan_or_404(campaign_id)
+    current.require("download")
     body = csv_bytes([mailjet.contacts_header(campaign)], quote_all=True)
     filename = mailjet.bundle_filename(campaign).replace("-mailjet.json", "-contacts.csv")
     return download(body, "text/csv; charset=utf-8", filename)
@@ -155,6 +163,7 @@ def export_contacts_template(campaign_id: int) -> Page:
 def push_mailjet(campaign_id: int) -> Page:
     """Create the campaign in Mailjet through its API (the CSRF token is checked before this runs)."""
     campaign = plan_or_404(campaign_id)
+    current.require("push")
     back = redirect(_export_page(campaign))
     config = current_app.config
     if not config.get("MAILJET_API_KEY") or not config.get("MAILJET_API_SECRET"):

@@ -38,6 +38,7 @@ PREVIEW_FIELDS = {
 @reads_only  # sent by POST, writes nothing: no write lock while it renders or talks to a server
 def preview_source() -> Any:
     """Render MJML as it is being written (the editor's live preview); render problems come back as checks."""
+    current.require("read")  # it renders what it is sent and saves nothing
     values = clean(json_body(), PREVIEW_FIELDS)
     campaign = current.get_or_404(Campaign, values["campaign_id"]) if values["campaign_id"] else None
     segment = current.get_or_404(Segment, values["segment_id"]) if values["segment_id"] else None
@@ -52,6 +53,7 @@ def preview_source() -> Any:
 def preview_cell_email(campaign_id: int) -> Any:
     """One email of the campaign as a segment receives it (?touchpoint=ID&segment=ID; no segment: the base)."""
     campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("read")
     touchpoint, segment = lookup(campaign, request.args.get("touchpoint"), request.args.get("segment"))
     return jsonify({
         "touchpoint_id": touchpoint.id,
@@ -64,6 +66,7 @@ def preview_cell_email(campaign_id: int) -> Any:
 def matrix(campaign_id: int) -> Any:
     """The segment × phase matrix: each cell's emails in send order, gaps, and check counts."""
     campaign = outline_or_404(campaign_id, segments=True)
+    current.require("read")
     return jsonify(matrix_dict(campaign))
 
 
@@ -73,5 +76,7 @@ def matrix(campaign_id: int) -> Any:
 @reads_only  # sent by POST, writes nothing: no write lock while it renders or talks to a server
 def test_send(campaign_id: int) -> Any:
     """Send one email of the campaign, as a segment receives it, to a few addresses over SMTP."""
-    sent = sending.send_test_request(current.get_or_404(Campaign, campaign_id), json_body())
+    campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("test_send")
+    sent = sending.send_test_request(campaign, json_body())
     return jsonify({"sent_to": sent.sent_to, "subject": sent.subject})

@@ -68,6 +68,7 @@ def variant_changes(touchpoint: Touchpoint, variant: Any) -> list[str]:
 def email_editor(touchpoint_id: int) -> Page:
     """Write the base email, or with ?segment=ID that segment's variant, beside its live preview."""
     touchpoint = _email_touchpoint(touchpoint_id)
+    current.require("write_emails")
     segment = _segment_arg(touchpoint)
     if segment is not None and segment not in touchpoint.campaign.segments:
         flash(f'The campaign does not target the segment "{segment.name}"; here is the base email.', "error")
@@ -119,6 +120,7 @@ def create_variant(touchpoint_id: int, segment_id: int) -> Page:
     """Start a segment's variant that changes nothing yet: every field follows the base email until changed."""
     touchpoint = _email_touchpoint(touchpoint_id)
     segment = current.get_or_404(Segment, segment_id)
+    current.require("write_emails")
     if touchpoint.variant_for(segment.id) is not None:
         flash(f'"{segment.name}" already has a variant of this email.', "info")
         return redirect(_editor_url(touchpoint, segment))
@@ -133,6 +135,7 @@ def reset_variant(touchpoint_id: int, segment_id: int) -> Page:
     """Delete a segment's variant, so the segment gets the base email again."""
     touchpoint = _email_touchpoint(touchpoint_id)
     segment = current.get_or_404(Segment, segment_id)
+    current.require("write_emails")
     variant = touchpoint.variant_for(segment.id)
     if variant is None:
         flash(f'"{segment.name}" already gets the base email.', "info")

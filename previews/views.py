@@ -33,6 +33,7 @@ def matrix_page(campaign_id: int) -> Page:
     A large campaign comes in pages of segments (?page=2); the totals and the phase sums are the whole campaign's.
     """
     campaign = outline_or_404(campaign_id, segments=True)
+    current.require("read")
     pages = Pages.of(len(campaign.segments), email_count(campaign.phases, campaign.segments))
     page = page_arg(request.args.get("page"), pages.count)
     shown = pages.shown(campaign.segments, page)
@@ -76,6 +77,7 @@ def cell_preview(campaign_id: int) -> Page:
     (see campaigns.content.EmailSummaries), and renders nothing.
     """
     campaign = outline_or_404(campaign_id)
+    current.require("read")
     targeted = segment_names(campaign)
     segment, phase = cell_args(campaign, request.args.get("segment"), request.args.get("phase"),
                                {s.id for s in targeted})
@@ -116,6 +118,7 @@ def cell_preview(campaign_id: int) -> Page:
 def email_frame(campaign_id: int) -> Page:
     """One rendered email as a document of its own (?touchpoint=ID&segment=ID), for sandboxed iframes."""
     campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("read")
     touchpoint, segment = lookup(campaign, request.args.get("touchpoint"), request.args.get("segment"))
     preview = preview_touchpoint(touchpoint, segment)
     body = preview.rendered.html
@@ -134,6 +137,7 @@ def download_eml(campaign_id: int) -> Response:
     """One email as a segment receives it (?touchpoint=ID&segment=ID), as an .eml file a mail program opens: the
     message a test send builds, without its [Test] marks, so the email can be looked at without SMTP."""
     campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("download")
     touchpoint, segment = lookup(campaign, request.args.get("touchpoint"), request.args.get("segment"))
     message = email_message(campaign, rendered_email(touchpoint, segment, "there is no message to download"), [],
                             test=False)
@@ -153,6 +157,7 @@ def download_eml(campaign_id: int) -> Response:
 def test_send(campaign_id: int) -> Page:
     """Send a test from the form in templates/previews/_test_send.html, then go back to its page."""
     campaign = current.get_or_404(Campaign, campaign_id)
+    current.require("test_send")
     back = local_url(request.form.get("next"), url_for("campaigns.journey_map", campaign_id=campaign.id))
     sent = []
 

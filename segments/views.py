@@ -19,10 +19,12 @@ Page = Any
 
 def list_segments() -> Page:
     """Every segment, with its three axes at a glance."""
+    current.require("read")
     return render_template("segments/list.html", segments=services.list_segments())
 
 
 def new_segment() -> Page:
+    current.require("edit_plan")
     form = SegmentForm()
     if segment := submit(form, lambda values: services.create_segment(values, from_form=True)):
         flash(f'Segment "{segment.name}" created.', "success")
@@ -32,6 +34,7 @@ def new_segment() -> Page:
 
 def edit_segment(segment_id: int) -> Page:
     segment = current.get_or_404(Segment, segment_id)
+    current.require("edit_plan")
     form = SegmentForm(obj=segment)
     if submit(form, lambda values: services.update_segment(segment, values, from_form=True)):
         flash(f'Segment "{segment.name}" saved.', "success")
@@ -44,6 +47,7 @@ def edit_segment(segment_id: int) -> Page:
 def delete_segment(segment_id: int) -> Page:
     """Ask before deleting: campaigns stop targeting the segment and its variants are removed."""
     segment = current.get_or_404(Segment, segment_id)
+    current.require("delete")
     form = FlaskForm()
     if form.validate_on_submit():
         name = segment.name
