@@ -113,6 +113,8 @@ NEEDS: dict[tuple[str, str], str] = {
     ("exports.duplicate_campaign", "POST"): "edit_plan",
     ("exports.push_mailjet", "POST"): "push",
     ("exports_api.import_campaign", "POST"): "edit_plan",
+    # members (owners only)
+    ("accounts.reset_member_password", "POST"): "manage_members",
 }
 
 # Every member's own session, not the workspace's data: signing out and choosing a workspace.
@@ -148,12 +150,14 @@ class Plan:
     other_segment: Segment  # targeted; no variant
     tp: Touchpoint  # an email in the first phase
     later: Touchpoint  # an email in the second phase
+    colleague: User  # another member of the workspace (an editor), for the members' routes
 
     def args(self, endpoint: str) -> dict[str, Any]:
         """What to fill each URL variable with; a variable not named here fails the walk."""
         segment = self.other_segment if endpoint == "previews.create_variant" else self.segment
         return {"campaign_id": self.campaign.id, "phase_id": self.campaign.phases[1].id,
-                "touchpoint_id": self.tp.id, "segment_id": segment.id, "framework_key": "aida-loyalty"}
+                "touchpoint_id": self.tp.id, "segment_id": segment.id, "framework_key": "aida-loyalty",
+                "user_id": self.colleague.id}
 
     def query(self, endpoint: str) -> dict[str, Any]:
         """The query string a page needs to show something (a cell, an email)."""
@@ -205,13 +209,14 @@ class Plan:
             "previews_api.test_send": {**test_send, "recipients": ["outsider@example.com"]},
             "exports.push_mailjet": {"list_id": "1"},
             "exports_api.import_campaign": {"format": "journeymail-campaign", "version": 1},
+            "accounts.reset_member_password": {"how": "password"},
         }
         return {k: v for k, v in bodies.get(endpoint, {}).items() if v is not None}
 
 
 @pytest.fixture
 def plan(create_campaign: Callable[..., Campaign], create_segment: Callable[..., Segment],
-         create_touchpoint: Callable[..., Touchpoint]) -> Plan:
+         create_touchpoint: Callable[..., Touchpoint], make_member: Callable[..., User]) -> Plan:
     campaign = create_campaign()
     segment, other = create_segment(name="Bargain hunters"), create_segment(name="Loyal fans")
     campaign_services.set_segments(campaign, {"segment_ids": [segment.id, other.id]})
@@ -219,7 +224,7 @@ def plan(create_campaign: Callable[..., Campaign], create_segment: Callable[...,
     later = create_touchpoint(campaign, 1, kind="newsletter", name="First tips")
     campaign_services.put_variant(tp, segment, {"subject": "A deal for you"})
     db.session.commit()
-    return Plan(campaign, segment, other, tp, later)
+    return Plan(campaign, segment, other, tp, later, make_member("editor"))
 
 
 def ask(browser: FlaskClient, plan: Plan, rule: Rule, method: str, csrf: str) -> Any:

@@ -18,8 +18,6 @@ from campaigns.models import Campaign
 from journeymail.extensions import db
 from journeymail.validation import ValidationError
 
-NEEDS_ROLES = pytest.mark.xfail(strict=True, reason="API handlers ask current.require only from the roles branch on; "
-                                                   "remove this mark when it is merged")
 NEW_CAMPAIGN = {"name": "Scripted journey", "goal": "Start a free trial", "framework": "five-stage",
                 "sender_name": "Maya", "sender_email": "maya@example.com"}
 
@@ -178,7 +176,7 @@ def test_a_token_cannot_be_made_for_a_workspace_its_user_is_not_in(other_team, o
 # --- roles ----------------------------------------------------------------------------------------
 
 
-@NEEDS_ROLES
+
 def test_a_viewer_token_is_refused_a_write_with_403(app, token_for, create_campaign):
     campaign = create_campaign()
     secret = token_for(role="viewer")
@@ -211,7 +209,7 @@ def test_a_token_made_before_its_user_was_demoted_acts_with_the_users_role_now(
     assert '<span class="role">· viewer</span>' in page.get_data(as_text=True)
 
 
-@NEEDS_ROLES
+
 def test_a_demoted_users_token_is_refused_what_the_new_role_may_not_do(app, token_for, make_member, workspace):
     editor = make_member("editor")
     secret = token_for(editor, role="editor")
