@@ -8,6 +8,7 @@
 #   make bench-full    the whole grid, then the HTTP load under gunicorn (long: see bench/__main__.py)
 #   make bench-http    the HTTP load alone
 #   make lint          ruff: unused or undefined names, syntax errors
+#   make translations  extract the messages, add the new ones to the German catalog, compile it
 #   make vendor        rebuild static/vendor/codemirror.js from frontend/ (needs npm; the result is committed)
 #   make clean         remove local databases and caches (keeps .venv)
 #   make distclean     clean + remove .venv
@@ -36,7 +37,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: check-python venv install install-dev run test test-sqlite test-postgres bench bench-full bench-http lint vendor clean distclean
+.PHONY: check-python venv install install-dev run test test-sqlite test-postgres bench bench-full bench-http lint translations vendor clean distclean
 
 # --- virtualenv and dependency stamps ---------------------------------------
 
@@ -81,6 +82,19 @@ run: install
 	$(FLASK) seed-demo --if-empty
 	@echo "==> Open http://$(HOST):$(PORT)/login and sign in with the address and password above."
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# --- German and English ------------------------------------------------------
+# Every message the code and the templates show, extracted (no file positions: the catalog changes only
+# when a message does); new ones join translations/de/LC_MESSAGES/messages.po untranslated (the suite
+# fails until they are translated), and the compiled .mo beside it is what the app reads. Both are committed.
+PYBABEL := $(VENV)/bin/pybabel
+MESSAGE_SOURCES := accounts campaigns emails exports journeymail previews segments templates
+
+translations: install
+	@mkdir -p build
+	$(PYBABEL) extract -F babel.cfg -k _l --no-location --sort-output --project Journeymail -o build/messages.pot $(MESSAGE_SOURCES)
+	$(PYBABEL) update -i build/messages.pot -d translations -l de --no-fuzzy-matching --ignore-obsolete
+	$(PYBABEL) compile -d translations -l de
 
 # --- tests ------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from journeymail.http import error_response, wants_json
 from . import services
 from .current import NoWorkspace, allowed, use_workspace
 from .models import Membership, User, Workspace, aware, utcnow
-from .roles import RANK
+from .roles import RANK, ROLE_NAMES
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"  # a session cookie replayed from elsewhere is dropped
@@ -140,7 +140,7 @@ def register(app: Flask) -> None:
     @app.context_processor
     def account_for_pages() -> dict[str, Any]:
         return {"current_workspace": g.get("workspace"), "current_role": g.get("role"),
-                "signed_in_user": g.get("acting_user")}
+                "signed_in_user": g.get("acting_user"), "role_names": ROLE_NAMES}
 
     # may("edit_plan") in every template, imported macros too: pages show only what the role may use.
     app.add_template_global(allowed, "may")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 
 from journeymail.forms import ServiceForm
@@ -10,8 +11,8 @@ from .roles import ROLE_NAMES, ROLES
 
 
 class SignInForm(ServiceForm):
-    email = EmailField("Email address")
-    password = PasswordField("Password")
+    email = EmailField(_l("Email address"))
+    password = PasswordField(_l("Password"))
     next = HiddenField()
 
 

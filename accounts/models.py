@@ -49,6 +49,7 @@ class User(db.Model):
     session_key: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(24))
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)
     last_workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id", ondelete="SET NULL"))
+    locale: Mapped[str | None] = mapped_column(String(10))  # "de" or "en"; None: follow the browser
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"

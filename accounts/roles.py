@@ -5,20 +5,22 @@ Roles rank owner > editor > copywriter > viewer; each may do what the roles belo
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 ROLES = ("viewer", "copywriter", "editor", "owner")  # lowest first
 RANK = {role: rank for rank, role in enumerate(ROLES)}
 
 ROLE_NAMES = {
-    "owner": "Owner",
-    "editor": "Editor",
-    "copywriter": "Copywriter",
-    "viewer": "Viewer",
+    "owner": _l("Owner"),
+    "editor": _l("Editor"),
+    "copywriter": _l("Copywriter"),
+    "viewer": _l("Viewer"),
 }
 ROLE_DESCRIPTIONS = {
-    "owner": "Everything, and members, settings and deleting campaigns and segments.",
-    "editor": "The whole plan: campaigns, phases, touchpoints, segments; exports and pushes.",
-    "copywriter": "Emails and their variants, previews and test sends; not the plan's structure.",
-    "viewer": "Reads the plan, previews emails and downloads exports.",
+    "owner": _l("Everything, and members, settings and deleting campaigns and segments."),
+    "editor": _l("The whole plan: campaigns, phases, touchpoints, segments; exports and pushes."),
+    "copywriter": _l("Emails and their variants, previews and test sends; not the plan's structure."),
+    "viewer": _l("Reads the plan, previews emails and downloads exports."),
 }
 
 # action -> the lowest role that may do it

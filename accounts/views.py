@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
@@ -24,7 +25,7 @@ from .roles import ROLE_NAMES
 log = logging.getLogger(__name__)
 
 Page = Any
-WRONG = "That email address and password do not match an account. Check both and try again."
+WRONG = _l("That email address and password do not match an account. Check both and try again.")
 
 
 @public
@@ -42,8 +43,8 @@ def login() -> Page:
                 chosen = user.membership_in(user.last_workspace_id) or user.memberships[0]
                 session["workspace_id"] = chosen.workspace_id
             return redirect(target)
-        form.problem = WRONG
-        form.password.errors = [WRONG]
+        form.problem = str(WRONG)
+        form.password.errors = [str(WRONG)]
         return render_template("accounts/login.html", form=form), 401
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form), status

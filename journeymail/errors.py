@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -17,16 +18,16 @@ from .http import LOST_RACE, error_response, lost_race, race_response, wants_jso
 from .validation import ServiceError
 
 MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Sign in first.",
-    403: "Your role in this workspace does not allow this. Ask an owner of the workspace.",
-    404: "There is nothing at this address. It may have been deleted.",
-    405: "This address does not accept that method.",
-    409: "That change clashes with existing data.",
-    413: "The request is too large.",
-    415: "Send the request body as JSON (Content-Type: application/json).",
-    422: "Some fields are invalid.",
-    500: "Something went wrong on our side. Nothing was saved; please try again.",
+    400: _l("The request could not be understood."),
+    401: _l("Sign in first."),
+    403: _l("Your role in this workspace does not allow this. Ask an owner of the workspace."),
+    404: _l("There is nothing at this address. It may have been deleted."),
+    405: _l("This address does not accept that method."),
+    409: _l("That change clashes with existing data."),
+    413: _l("The request is too large."),
+    415: _l("Send the request body as JSON (Content-Type: application/json)."),
+    422: _l("Some fields are invalid."),
+    500: _l("Something went wrong on our side. Nothing was saved; please try again."),
 }
 UNTRUSTED_HOST = "This server does not answer to that host name (see TRUSTED_HOSTS)."
 
@@ -63,7 +64,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Any, int] | Response:
         status = error.code or 500
-        message = MESSAGES.get(status, error.description or "")
+        message = str(MESSAGES.get(status, error.description or ""))
         if status == 413:
             limit = app.config["MAX_CONTENT_LENGTH"] // 1024
             message = f"The request is larger than the {limit} KB this server accepts."
@@ -76,4 +77,4 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[Any, int]:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return error_response(500, MESSAGES[500])
+        return error_response(500, str(MESSAGES[500]))

@@ -8,9 +8,10 @@ sends one, so a script gets messages in the language it asks for.
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, g, has_request_context, redirect, request, session
+from flask_babel import Babel, get_locale, refresh
 
 LANGUAGES = {"en": "English", "de": "Deutsch"}  # code -> the language's own name, as the switch shows it
 DEFAULT = "en"
@@ -41,6 +42,31 @@ def register(app: Flask, root: str) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     babel.init_app(app, locale_selector=chosen_language)
 
+    from flask_wtf import FlaskForm
+
+    from .http import local_url
+
+    def switch_language() -> Any:
+        """The header's language switch: POST language=de|en (and next, the page to go back to)."""
+        if FlaskForm().validate_on_submit():
+            choose_language(request.form.get("language", ""))
+        return redirect(local_url(request.form.get("next"), "/"))
+
+    switch_language.public = True  # type: ignore[attr-defined]  # the sign-in page has the switch too
+    app.add_url_rule("/language", "language", switch_language, methods=["POST"])
+
     @app.context_processor
     def languages_for_pages() -> dict[str, object]:
         return {"LANGUAGES": LANGUAGES, "language": language()}
+
+
+def choose_language(code: str) -> bool:
+    """Keep `code` as the language of whoever is asking: on the user when signed in, else in the session."""
+    if code not in LANGUAGES:
+        return False
+    user = g.get("acting_user")
+    if user is not None:
+        user.locale = code
+    session["locale"] = code
+    refresh()
+    return True

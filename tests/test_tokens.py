@@ -191,7 +191,7 @@ def test_a_viewer_token_is_refused_a_write_with_403(app, token_for, create_campa
 def test_a_token_acts_with_its_own_role_when_lower_than_its_users(app, token_for):
     page = api(app, token_for(role="viewer"), path="/campaigns", headers={"Accept": "text/html"})
     assert page.status_code == 200
-    assert '<span class="role">· viewer</span>' in page.get_data(as_text=True)
+    assert '<span class="role">· Viewer</span>' in page.get_data(as_text=True)
 
 
 def demote(user, workspace, role):
@@ -206,7 +206,7 @@ def test_a_token_made_before_its_user_was_demoted_acts_with_the_users_role_now(
     secret = token_for(editor, role="editor")
     demote(editor, workspace, "viewer")
     page = api(app, secret, path="/campaigns", headers={"Accept": "text/html"})
-    assert '<span class="role">· viewer</span>' in page.get_data(as_text=True)
+    assert '<span class="role">· Viewer</span>' in page.get_data(as_text=True)
 
 
 
