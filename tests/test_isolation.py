@@ -1,0 +1,545 @@
+"""Two workspaces cannot reach each other: every route, asked by one workspace's owner with the other's IDs,
+answers 404 (the 404 page, or the API's error document), changes nothing and shows nothing of the other.
+
+Workspace A is the test's own ("Plannery team", whose owner the `client` fixture signs in as); workspace B
+("Bravo bakery") has a campaign like A's, and every name, subject and email text of B contains "Bravo", so a
+response that shows any of it is caught by one word.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+from werkzeug.test import TestResponse
+
+from accounts import current, services as account_services
+from accounts.models import Membership, User, Workspace
+from api_support import auth_headers, csrf_token_from, database_rows, error_of, sign_in
+from campaigns import services as campaign_services
+from campaigns.models import Campaign, Phase, Touchpoint
+from exports import documents
+from journeymail.extensions import db
+from segments import services as segment_services
+from segments.models import Segment
+from smtp_server import LoopbackSMTPServer
+
+MARK = "bravo"  # in every name, subject and text of workspace B
+
+
+def mjml(text: str) -> str:
+    return (f"<mjml><mj-body><mj-section><mj-column><mj-text>{text}</mj-text>"
+            "</mj-column></mj-section></mj-body></mjml>")
+
+
+@dataclass
+class Space:
+    """A workspace with a whole campaign: phases (renamed after the workspace), a capture-only phase (a signup
+    form), a welcome email for the targeted segment with a variant for it, a follow-up sent after the welcome,
+    and a segment the campaign does not target."""
+
+    workspace: Workspace
+    owner: User
+    campaign: Campaign
+    capture_phase: Phase
+    phase: Phase  # the welcome email's
+    capture: Touchpoint
+    email: Touchpoint
+    follow_up: Touchpoint
+    segment: Segment  # targeted, with a variant of the welcome email
+    untargeted: Segment
+    secret: str  # an API token of the owner in this workspace
+
+    def ids(self) -> dict[str, int]:
+        return {"campaign": self.campaign.id, "phase": self.phase.id, "touchpoint": self.email.id,
+                "segment": self.segment.id}
+
+
+def build_space(workspace: Workspace, owner: User, prefix: str) -> Space:
+    """The campaign of `workspace`, made through the services as its owner would."""
+    current.use_workspace(workspace, "owner", owner)
+    segment = segment_services.create_segment({
+        "name": f"{prefix} night owls", "description": f"{prefix} people who read at night",
+        "motivation": f"{prefix} motivation", "action": f"{prefix} action", "obstacle": f"{prefix} obstacle",
+        "sample_data": {"firstname": f"{prefix}bea"},
+    })
+    untargeted = segment_services.create_segment({
+        "name": f"{prefix} untargeted bakers", "motivation": f"{prefix} bakes", "action": f"{prefix} kneads",
+        "obstacle": f"{prefix} flour",
+    })
+    campaign = campaign_services.create_campaign({
+        "name": f"{prefix} harvest journey", "goal": f"{prefix} goal", "framework": "five-stage",
+        "sender_name": f"{prefix} Sender", "sender_email": f"sender@{prefix.lower()}.example",
+        "sample_data": {"company": f"{prefix} Company"},
+    })
+    campaign_services.set_segments(campaign, {"segment_ids": [segment.id]})
+    for phase in campaign.phases:
+        campaign_services.update_phase(phase, {"name": f"{prefix} {phase.name}"})
+    capture_phase, phase = campaign.phases[0], campaign.phases[1]
+    capture = campaign_services.add_touchpoint(campaign, {
+        "phase_id": capture_phase.id, "kind": "signup_form", "name": f"{prefix} signup form"})
+    email = campaign_services.add_touchpoint(campaign, {
+        "phase_id": phase.id, "kind": "welcome", "name": f"{prefix} welcome", "cta": f"{prefix} call",
+        "subject": f"{prefix} subject lantern", "preheader": f"{prefix} preheader", "mjml": mjml(f"{prefix} marmalade"),
+        "segment_ids": [segment.id]})
+    follow_up = campaign_services.add_touchpoint(campaign, {
+        "phase_id": phase.id, "kind": "follow_up", "name": f"{prefix} follow-up", "subject": f"{prefix} again",
+        "mjml": mjml(f"{prefix} second body"), "follows_id": email.id, "send_offset_days": 2})
+    campaign_services.put_variant(email, segment, {"subject": f"{prefix} variant subject",
+                                                   "mjml": mjml(f"{prefix} variant body")})
+    _token, secret = account_services.create_token(owner, workspace, name=f"{prefix} token")
+    db.session.commit()
+    return Space(workspace, owner, campaign, capture_phase, phase, capture, email, follow_up, segment, untargeted,
+                 secret)
+
+
+@pytest.fixture
+def a(workspace: Workspace, owner: User) -> Space:
+    return build_space(workspace, owner, "Alpha")
+
+
+@pytest.fixture
+def b(a: Space, workspace: Workspace, password_hash: str) -> Iterator[Space]:
+    """Workspace B with its owner; the test's own code goes on working in A."""
+    space = Workspace(name="Bravo bakery", test_send_allow_list=[])
+    boss = User(email="boss@bravo.example", name="Bravo Boss", password_hash=password_hash)
+    db.session.add_all([space, boss, Membership(user=boss, workspace=space, role="owner")])
+    db.session.commit()
+    built = build_space(space, boss, "Bravo")
+    current.use_workspace(workspace, "owner", a.owner)
+    yield built
+
+
+# --- asking every route with B's IDs -------------------------------------------------------------
+
+# URL arguments: which ID of a Space fills each. A new route with another argument fails the walk until
+# it is added here (and the Space has such a row).
+ARGUMENTS: dict[str, Callable[[Space], int | str]] = {
+    "campaign_id": lambda s: s.campaign.id,
+    "phase_id": lambda s: s.phase.id,
+    "touchpoint_id": lambda s: s.email.id,
+    "segment_id": lambda s: s.segment.id,
+}
+FRAMEWORK = "four-phase"  # framework_key: one the campaigns do not use yet, so switching to it is possible
+
+# IDs that routes read from the query string, by endpoint.
+QUERY_IDS: dict[str, tuple[str, ...]] = {
+    "previews.cell_preview": ("segment", "phase"),
+    "previews.email_frame": ("touchpoint", "segment"),
+    "previews.download_eml": ("touchpoint", "segment"),
+    "previews_api.preview_cell_email": ("touchpoint", "segment"),
+    "previews.email_editor": ("segment",),
+    "campaigns.new_touchpoint": ("phase", "segment"),
+}
+# Endpoints that leave a query-string ID of no row of the campaign out instead of answering 404.
+IGNORE_FOREIGN_QUERY_IDS = {"campaigns.new_touchpoint"}  # the form's prefill: "never an error"
+
+# Rules that name no row of a workspace in their URL, and the test of this module that covers each.
+NO_IDS = {
+    "/": "test_lists_show_only_the_own_workspace",
+    "/campaigns": "test_lists_show_only_the_own_workspace",
+    "/segments": "test_lists_show_only_the_own_workspace",
+    "/api/campaigns": "test_lists_show_only_the_own_workspace",
+    "/api/segments": "test_lists_show_only_the_own_workspace",
+    "/campaigns/new": "test_what_a_workspace_creates_is_its_own",
+    "/segments/new": "test_two_workspaces_may_both_have_a_segment_name",
+    "/api/preview": "test_the_live_preview_refuses_another_workspaces_campaign_and_segment",
+    "/campaigns/import": "test_an_imported_document_naming_bs_segment_gets_a_segment_of_its_own",
+    "/api/campaigns/import": "test_an_imported_document_naming_bs_segment_gets_a_segment_of_its_own",
+    "/api/frameworks": "test_frameworks_are_the_same_for_everyone",
+    "/workspace": "test_switching_to_a_workspace_one_is_not_a_member_of_is_refused",
+    "/logout": "test_signing_out_ends_only_ones_own_session",
+    "/favicon.ico": "test_frameworks_are_the_same_for_everyone",
+}
+METHODS_ASKED = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def body_naming(space: Space) -> dict[str, Any]:
+    """A plausible body for any form or JSON handler, every ID in it one of `space`'s: were a lookup missing,
+    the request would act on `space`'s rows rather than fail for want of a field."""
+    return {
+        "name": "Intruder", "goal": "Take over", "kind": "welcome", "subject": "Intruder subject",
+        "mjml": mjml("Intruder"), "motivation": "m", "action": "a", "obstacle": "o",
+        "sender_name": "Intruder", "sender_email": "intruder@plannery.example", "framework": "five-stage",
+        "campaign_id": space.campaign.id, "phase_id": space.phase.id, "touchpoint_id": space.email.id,
+        "segment_id": space.segment.id, "segment_ids": [space.segment.id], "follows_id": space.email.id,
+        "direction": "up", "recipients": "owner@plannery.example", "list_id": "1", "confirm": "y",
+        f"phase_map.{space.capture_phase.id}": "0", f"phase_map.{space.phase.id}": "1",
+    }
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One request of the walk: a rule, a method, and whose ID fills each argument (A or B)."""
+
+    rule: Rule
+    method: str
+    url: str
+    body: dict[str, Any]
+    ignores_foreign: bool = False  # an ID B's here is left out rather than a 404 (IGNORE_FOREIGN_QUERY_IDS)
+
+    @property
+    def api(self) -> bool:
+        return self.rule.rule.startswith("/api/")
+
+
+def asks(app: Flask, a: Space, b: Space) -> tuple[list[Ask], list[str]]:
+    """Every request of the walk, and what the test does not know how to ask (each a failure)."""
+    found: list[Ask] = []
+    unknown: list[str] = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint == "static" or getattr(view, "public", False):
+            continue
+        ids = [name for name in rule.arguments if name != "framework_key"]
+        query = QUERY_IDS.get(rule.endpoint, ())
+        if not ids:
+            if rule.rule not in NO_IDS:
+                unknown.append(f"{rule.rule}: names no ID; add it to NO_IDS with the test that covers it")
+            continue
+        missing = [name for name in ids if name not in ARGUMENTS]
+        if missing:
+            unknown.append(f"{rule.rule}: cannot fill {', '.join(missing)}; add it to ARGUMENTS")
+            continue
+        sources = [*ids, *(f"?{name}" for name in query)]
+        # All of B's IDs; then each ID alone B's, the others A's (a row of B inside a URL of A's).
+        choices = [{source: b for source in sources}]
+        if len(sources) > 1:
+            choices += [{source: (b if source == foreign else a) for source in sources} for foreign in sources]
+        for method in sorted(rule.methods & set(METHODS_ASKED)):
+            for choice in choices:
+                values: dict[str, Any] = {name: ARGUMENTS[name](choice[name]) for name in ids}
+                if "framework_key" in rule.arguments:
+                    values["framework_key"] = FRAMEWORK
+                url = app.url_map.bind("localhost").build(rule.endpoint, values, method=method)
+                pairs = [f"{name}={choice['?' + name].ids()[name]}" for name in query]
+                if pairs:
+                    url += ("&" if "?" in url else "?") + "&".join(pairs)
+                ignored = all(choice[s] is a for s in ids) and rule.endpoint in IGNORE_FOREIGN_QUERY_IDS
+                if ignored and method != "GET":
+                    continue  # the query string is the GET form's prefill only
+                found.append(Ask(rule, method, url, body_naming(b), ignored))
+    return found, unknown
+
+
+def leaks(response: TestResponse) -> bool:
+    headers = " ".join(f"{k}: {v}" for k, v in response.headers.items())
+    return MARK in (response.get_data(as_text=True) + headers).casefold()
+
+
+def problems_of(ask: Ask, response: TestResponse, before: dict[str, Any], *, json_errors: bool) -> list[str]:
+    said = f"{ask.method} {ask.url}"
+    found = []
+    if leaks(response):
+        at = response.get_data(as_text=True).casefold().find(MARK)
+        found.append(f"{said}: shows B's data: {response.get_data(as_text=True)[max(at - 80, 0):at + 80]!r}")
+    if database_rows() != before:
+        found.append(f"{said}: changed the database ({response.status_code})")
+    if ask.ignores_foreign:
+        if response.status_code != 200:
+            found.append(f"{said}: {response.status_code}, expected the form without B's row")
+        return found
+    if response.status_code != 404:
+        found.append(f"{said}: {response.status_code}, expected 404: {response.get_data(as_text=True)[:200]!r}")
+    elif json_errors or ask.api:
+        try:
+            error_of(response)
+        except AssertionError:
+            found.append(f"{said}: a 404 without the error document")
+    elif not (response.mimetype == "text/html" and '<p class="error-code">404</p>' in response.get_data(as_text=True)):
+        found.append(f"{said}: a 404 that is not the 404 page")
+    return found
+
+
+def walk(app: Flask, browser: FlaskClient, a: Space, b: Space, *, headers: dict[str, str] | None = None) -> None:
+    """Ask every route with B's IDs through `browser`; fail with every problem found, not only the first."""
+    headers = headers or {}
+    json_errors = headers.get("Accept") == "application/json"
+    page = browser.get("/campaigns/new", headers=headers)
+    assert page.status_code == 200
+    csrf = csrf_token_from(page.get_data(as_text=True))
+    found, problems = asks(app, a, b)
+    assert len(found) > 60  # the walk reaches every route (there are some 60 with IDs, some by several methods)
+    before = database_rows()
+    for ask in found:
+        if ask.method in ("GET", "DELETE"):
+            response = browser.open(ask.url, method=ask.method, headers=headers)
+        elif ask.api:
+            response = browser.open(ask.url, method=ask.method, json=ask.body, headers=headers)
+        else:
+            response = browser.open(ask.url, method=ask.method, data={**ask.body, "csrf_token": csrf},
+                                    headers=headers)
+        problems += problems_of(ask, response, before, json_errors=json_errors)
+        if database_rows() != before:
+            before = database_rows()  # report each change once
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_route_asked_with_another_workspaces_ids_answers_404_and_shows_nothing(
+    app: Flask, client: FlaskClient, a: Space, b: Space
+) -> None:
+    walk(app, client, a, b)
+
+
+def test_an_api_token_asked_with_another_workspaces_ids_gets_404_everywhere(
+    app: Flask, a: Space, b: Space
+) -> None:
+    """A's token, on every route (pages too, as scripts download exports), asking for JSON."""
+    browser = app.test_client()
+    headers = {**auth_headers(a.secret), "Accept": "application/json"}
+    assert browser.get(f"/api/campaigns/{a.campaign.id}", headers=headers).status_code == 200  # it works on A
+    walk(app, browser, a, b, headers=headers)
+
+
+def test_bs_owner_reaches_bs_campaign_where_as_owner_gets_404(app: Flask, a: Space, b: Space) -> None:
+    """The walk's 404s come from the workspace, not from broken URLs: B's owner opens the same pages."""
+    browser = app.test_client()
+    sign_in(browser, b.owner)
+    for url in [f"/campaigns/{b.campaign.id}", f"/campaigns/{b.campaign.id}/matrix",
+                f"/campaigns/{b.campaign.id}/preview?segment={b.segment.id}&phase={b.phase.id}",
+                f"/campaigns/{b.campaign.id}/frame?touchpoint={b.email.id}&segment={b.segment.id}",
+                f"/campaigns/{b.campaign.id}/export/plan.csv", f"/touchpoints/{b.email.id}/email",
+                f"/api/campaigns/{b.campaign.id}/matrix", f"/api/segments/{b.segment.id}"]:
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        assert MARK in response.get_data(as_text=True).casefold(), url
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def test_lists_show_only_the_own_workspace(client: FlaskClient, a: Space, b: Space) -> None:
+    for url in ["/", "/campaigns", "/segments"]:
+        response = client.get(url, follow_redirects=True)
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert "Alpha harvest journey" in page or "Alpha night owls" in page, url
+        assert MARK not in page.casefold(), url
+
+    campaigns = client.get("/api/campaigns").get_json()
+    segments = client.get("/api/segments").get_json()
+
+    assert MARK not in json.dumps(campaigns).casefold()
+    assert MARK not in json.dumps(segments).casefold()
+    assert "Alpha harvest journey" in json.dumps(campaigns)
+    assert {"Alpha night owls", "Alpha untargeted bakers"} <= set(re.findall(r'"name": "([^"]+)"', json.dumps(segments)))
+
+
+def test_what_a_workspace_creates_is_its_own(client: FlaskClient, a: Space, b: Space) -> None:
+    response = client.post("/api/campaigns", json={
+        "name": "Bravo harvest journey", "goal": "Same name as B's", "framework": "five-stage",
+        "sender_name": "Maya", "sender_email": "maya@example.com"})
+
+    assert response.status_code == 201
+    created = db.session.get(Campaign, response.get_json()["id"])
+    assert created.workspace_id == a.workspace.id
+    assert created.name == "Bravo harvest journey"  # B's campaign of that name is not A's business
+    assert db.session.get(Campaign, b.campaign.id).name == "Bravo harvest journey"
+
+
+def test_frameworks_are_the_same_for_everyone(client: FlaskClient, a: Space, b: Space) -> None:
+    """The frameworks and the icon belong to no workspace: nothing of B in them."""
+    for url in ["/api/frameworks", "/favicon.ico"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert not leaks(response)
+
+
+def test_switching_to_a_workspace_one_is_not_a_member_of_is_refused(client: FlaskClient, a: Space, b: Space) -> None:
+    page = client.get("/campaigns")
+    token = csrf_token_from(page.get_data(as_text=True))
+
+    response = client.post("/workspace", data={"workspace_id": str(b.workspace.id), "csrf_token": token},
+                           follow_redirects=True)
+
+    assert "You are not a member of that workspace." in response.get_data(as_text=True)
+    after = client.get("/campaigns").get_data(as_text=True)
+    assert "Alpha harvest journey" in after
+    assert MARK not in after.casefold()
+    assert client.get(f"/campaigns/{b.campaign.id}").status_code == 404
+
+
+def test_signing_out_ends_only_ones_own_session(app: Flask, client: FlaskClient, a: Space, b: Space) -> None:
+    other = app.test_client()
+    sign_in(other, b.owner)
+    token = csrf_token_from(client.get("/campaigns").get_data(as_text=True))
+
+    client.post("/logout", data={"csrf_token": token})
+
+    assert client.get("/campaigns").status_code == 302  # to the sign-in page
+    assert other.get(f"/campaigns/{b.campaign.id}").status_code == 200
+
+
+# --- IDs of B inside requests about A's rows ---------------------------------------------------------
+
+
+def test_a_campaign_cannot_target_another_workspaces_segments(
+    client: FlaskClient, post_form: Callable[..., Any], a: Space, b: Space
+) -> None:
+    before = database_rows()
+
+    api = client.put(f"/api/campaigns/{a.campaign.id}/segments", json={"segment_ids": [a.segment.id, b.segment.id]})
+    form = post_form(f"/campaigns/{a.campaign.id}/segments", {"segment_ids": [str(b.segment.id)]})
+
+    assert api.status_code == 422
+    assert error_of(api)["fields"]["segment_ids"] == f"No segment with ID {b.segment.id}."
+    assert form.status_code == 422
+    assert MARK not in api.get_data(as_text=True).casefold() + form.get_data(as_text=True).casefold()
+    assert database_rows() == before
+
+
+def test_a_touchpoint_cannot_move_into_another_workspaces_phase(
+    client: FlaskClient, post_form: Callable[..., Any], a: Space, b: Space
+) -> None:
+    before = database_rows()
+
+    api = client.patch(f"/api/touchpoints/{a.email.id}", json={"phase_id": b.phase.id})
+    new = client.post(f"/api/campaigns/{a.campaign.id}/touchpoints",
+                      json={"phase_id": b.phase.id, "kind": "welcome", "name": "Into B"})
+    form = post_form(f"/touchpoints/{a.email.id}/edit", {
+        "phase_id": str(b.phase.id), "kind": "welcome", "name": "Alpha welcome", "send_offset_days": "0"})
+
+    for response in (api, new):
+        assert response.status_code == 422
+        assert error_of(response)["fields"]["phase_id"] == f"The campaign has no phase with ID {b.phase.id}."
+    assert form.status_code == 422
+    assert MARK not in "".join(r.get_data(as_text=True) for r in (api, new, form)).casefold()
+    assert database_rows() == before
+
+
+def test_a_touchpoint_cannot_send_after_another_workspaces_touchpoint(
+    client: FlaskClient, a: Space, b: Space
+) -> None:
+    before = database_rows()
+
+    changed = client.patch(f"/api/touchpoints/{a.follow_up.id}", json={"follows_id": b.email.id})
+    new = client.post(f"/api/campaigns/{a.campaign.id}/touchpoints",
+                      json={"phase_id": a.phase.id, "kind": "follow_up", "name": "After B", "follows_id": b.email.id})
+
+    for response in (changed, new):
+        assert response.status_code == 422
+        assert error_of(response)["fields"]["follows_id"] == f"The campaign has no touchpoint with ID {b.email.id}."
+        assert MARK not in response.get_data(as_text=True).casefold()
+    assert database_rows() == before
+
+
+def test_a_touchpoints_audience_cannot_name_another_workspaces_segment(
+    client: FlaskClient, a: Space, b: Space
+) -> None:
+    before = database_rows()
+
+    response = client.patch(f"/api/touchpoints/{a.email.id}", json={"segment_ids": [b.segment.id]})
+
+    assert response.status_code == 422
+    assert "segment_ids" in error_of(response)["fields"]
+    assert MARK not in response.get_data(as_text=True).casefold()
+    assert database_rows() == before
+
+
+def test_the_live_preview_refuses_another_workspaces_campaign_and_segment(
+    client: FlaskClient, a: Space, b: Space
+) -> None:
+    source = {"mjml": mjml("Hello {{var:company}}"), "subject": "Hi"}
+    own = client.post("/api/preview", json={**source, "campaign_id": a.campaign.id, "segment_id": a.segment.id})
+    assert own.status_code == 200
+
+    for foreign in ({"campaign_id": b.campaign.id}, {"segment_id": b.segment.id},
+                    {"campaign_id": a.campaign.id, "segment_id": b.segment.id}):
+        response = client.post("/api/preview", json={**source, **foreign})
+        assert response.status_code == 404, foreign
+        error_of(response)
+        assert MARK not in response.get_data(as_text=True).casefold()
+
+
+def test_a_test_send_of_another_workspaces_email_is_a_404_and_sends_nothing(
+    client: FlaskClient, post_form: Callable[..., Any], smtp_server: LoopbackSMTPServer, a: Space, b: Space
+) -> None:
+    url = f"/api/campaigns/{a.campaign.id}/test-send"
+    for foreign in ({"touchpoint_id": b.email.id}, {"touchpoint_id": a.email.id, "segment_id": b.segment.id}):
+        response = client.post(url, json={"recipients": ["owner@plannery.example"], **foreign})
+        assert response.status_code == 404, foreign
+        assert MARK not in response.get_data(as_text=True).casefold()
+    form = post_form(f"/campaigns/{a.campaign.id}/matrix", {
+        "touchpoint_id": str(b.email.id), "recipients": "owner@plannery.example"},
+        action=f"/campaigns/{a.campaign.id}/test-send", follow_redirects=True)
+
+    assert MARK not in form.get_data(as_text=True).casefold()
+    assert smtp_server.received == []
+
+
+def test_an_imported_document_naming_bs_segment_gets_a_segment_of_its_own(
+    client: FlaskClient, post_form: Callable[..., Any], a: Space, b: Space
+) -> None:
+    """B's campaign document, imported by A: its segment "Bravo night owls" is made anew in A, B's is not
+    reused (nor told about), and B's rows stay as they were."""
+    current.use_workspace(b.workspace, "owner", b.owner)
+    document = documents.export_json(db.session.get(Campaign, b.campaign.id))
+    current.use_workspace(a.workspace, "owner", a.owner)
+    b_rows = {name: rows for name, rows in database_rows().items() if name in ("segments", "variants")}
+
+    response = client.post("/api/campaigns/import", data=document, content_type="application/json")
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    imported = response.get_json()
+    assert imported["notes"] == []  # no "already exists": A has no segment of that name
+    campaign = db.session.get(Campaign, imported["id"])
+    assert campaign.workspace_id == a.workspace.id
+    assert [s.name for s in campaign.segments] == ["Bravo night owls"]
+    assert campaign.segments[0].id != b.segment.id
+    assert campaign.segments[0].workspace_id == a.workspace.id
+    assert all(v.segment_id != b.segment.id for tp in campaign.touchpoints for v in tp.variants)
+    after = database_rows()
+    assert all(row in after["segments"] for row in b_rows["segments"])  # B's segments untouched
+    assert len(after["segments"]) == len(b_rows["segments"]) + 1
+
+    # The page's form does the same: a second import reuses A's own "Bravo night owls" now, never B's.
+    page = post_form("/campaigns/import", {"document": (_file(document), "bravo.json")},
+                     content_type="multipart/form-data", follow_redirects=True)
+    assert page.status_code == 200
+    again = db.session.scalars(db.select(Campaign).where(Campaign.workspace_id == a.workspace.id)
+                               .order_by(Campaign.id.desc())).first()
+    assert [s.id for s in again.segments] == [campaign.segments[0].id]
+
+
+def _file(data: bytes) -> Any:
+    import io
+
+    return io.BytesIO(data)
+
+
+# --- segment names are unique per workspace ------------------------------------------------------
+
+
+def test_two_workspaces_may_both_have_a_segment_name(
+    client: FlaskClient, post_form: Callable[..., Any], a: Space, b: Space
+) -> None:
+    current.use_workspace(b.workspace, "owner", b.owner)
+    segment_services.create_segment({"name": "Busy founders", "motivation": "m", "action": "a", "obstacle": "o"})
+    db.session.commit()
+    current.use_workspace(a.workspace, "owner", a.owner)
+    fields = {"motivation": "Saves time", "action": "Reads on the phone", "obstacle": "No time"}
+
+    created = post_form("/segments/new", {"name": "Busy founders", **fields})
+
+    assert created.status_code == 302
+    names = db.session.execute(db.select(Segment.workspace_id).where(Segment.name == "Busy founders")).scalars()
+    assert sorted(names) == sorted([a.workspace.id, b.workspace.id])
+    for spelling in ["Busy founders", "BUSY FOUNDERS", "busy Founders"]:
+        api = client.post("/api/segments", json={"name": spelling, **fields})
+        assert api.status_code == 409, spelling
+        assert error_of(api)["fields"]["name"] == "This name is taken; choose another."
+        page = post_form("/segments/new", {"name": spelling, **fields})
+        assert page.status_code == 422, spelling
+        assert "This name is taken; choose another." in page.get_data(as_text=True)
+    renamed = client.patch(f"/api/segments/{a.segment.id}", json={"name": "busy FOUNDERS"})
+    assert renamed.status_code == 409
+    count = db.session.scalar(db.select(db.func.count(Segment.id)).where(Segment.workspace_id == a.workspace.id,
+                                                                           Segment.name_key == "busy founders"))
+    assert count == 1
