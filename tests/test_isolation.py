@@ -312,6 +312,27 @@ def test_bs_owner_reaches_bs_campaign_where_as_owner_gets_404(app: Flask, a: Spa
         assert MARK in response.get_data(as_text=True).casefold(), url
 
 
+def test_as_own_pages_show_nothing_of_b(app: Flask, client: FlaskClient, a: Space, b: Space) -> None:
+    """Every page and read of A's own rows (the segment choices of A's campaign, the map, the matrix, the
+    exports...) renders, and shows none of B's rows beside A's."""
+    shown, failed = [], []
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or "GET" not in rule.methods or not set(rule.arguments) <= {*ARGUMENTS, "framework_key"}:
+            continue
+        values: dict[str, Any] = {name: ARGUMENTS[name](a) for name in rule.arguments if name in ARGUMENTS}
+        if "framework_key" in rule.arguments:
+            values["framework_key"] = FRAMEWORK
+        url = app.url_map.bind("localhost").build(rule.endpoint, values)
+        query = "&".join(f"{name}={a.ids()[name]}" for name in QUERY_IDS.get(rule.endpoint, ()))
+        response = client.get(url + ("?" + query if query else ""))
+        if response.status_code != 200:
+            failed.append(f"{url}?{query}: {response.status_code}")
+        if leaks(response):
+            shown.append(url)
+    assert failed == []
+    assert shown == []
+
+
 def test_the_walk_fails_for_a_route_it_cannot_fill(a: Space, b: Space) -> None:
     """A new route is never left out silently: one with an argument the walk does not know, or one without IDs
     that no test of this module covers, is reported."""
