@@ -8,6 +8,7 @@ response that shows any of it is caught by one word.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy.exc import IntegrityError
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
@@ -619,6 +621,7 @@ def test_a_test_send_of_another_workspaces_email_is_a_404_and_sends_nothing(
         "touchpoint_id": str(b.email.id), "recipients": "owner@plannery.example"},
         action=f"/campaigns/{a.campaign.id}/test-send", follow_redirects=True)
 
+    assert f"The campaign has no touchpoint with ID {b.email.id}." in form.get_data(as_text=True)
     assert MARK not in form.get_data(as_text=True).casefold()
     assert smtp_server.received == []
 
@@ -657,9 +660,7 @@ def test_an_imported_document_naming_bs_segment_gets_a_segment_of_its_own(
     assert [s.id for s in again.segments] == [campaign.segments[0].id]
 
 
-def _file(data: bytes) -> Any:
-    import io
-
+def _file(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
 
 
@@ -692,4 +693,19 @@ def test_two_workspaces_may_both_have_a_segment_name(
     count = db.session.scalar(db.select(db.func.count(Segment.id)).where(Segment.workspace_id == a.workspace.id,
                                                                            Segment.name_key == "busy founders"))
     assert count == 1
+
+
+def test_the_database_keeps_segment_names_unique_per_workspace(a: Space, b: Space) -> None:
+    """uq_segments_workspace_id_name_key: a second "busy founders" key in one workspace is refused even past
+    the services (two requests at once); in another workspace it is not."""
+    table = Segment.__table__
+    row = {"name": "Busy founders", "name_key": "busy founders", "description": "", "motivation": "m",
+           "action": "a", "obstacle": "o", "opportunity": "", "sample_data": {}}
+    with db.engine.begin() as connection:
+        connection.execute(table.insert(), [{**row, "workspace_id": a.workspace.id},
+                                            {**row, "workspace_id": b.workspace.id}])
+
+    with pytest.raises(IntegrityError):
+        with db.engine.begin() as connection:
+            connection.execute(table.insert(), {**row, "name": "BUSY FOUNDERS", "workspace_id": a.workspace.id})
 
