@@ -264,7 +264,7 @@ def walk(app: Flask, browser: FlaskClient, a: Space, b: Space, *, headers: dict[
     """Ask every route with B's IDs through `browser`; fail with every problem found, not only the first."""
     headers = headers or {}
     json_errors = headers.get("Accept") == "application/json"
-    page = browser.get("/campaigns/new", headers=headers)
+    page = browser.get("/campaigns", headers=headers)  # any page: the header's forms carry the token
     assert page.status_code == 200
     csrf = csrf_token_from(page.get_data(as_text=True))
     found, problems = asks(app, a, b)
@@ -298,6 +298,15 @@ def test_an_api_token_asked_with_another_workspaces_ids_gets_404_everywhere(
     headers = {**auth_headers(a.secret), "Accept": "application/json"}
     assert browser.get(f"/api/campaigns/{a.campaign.id}", headers=headers).status_code == 200  # it works on A
     walk(app, browser, a, b, headers=headers)
+
+
+@pytest.mark.parametrize("role", ["viewer", "copywriter", "editor"])
+def test_every_role_gets_404_for_another_workspaces_ids_never_403(
+    app: Flask, client_as: Callable[..., FlaskClient], a: Space, b: Space, role: str
+) -> None:
+    """Whether a row exists in another workspace is never told, not even as a refusal: a viewer asking to
+    delete B's campaign gets the 404 an owner gets, not a 403 for the role (the row is looked up first)."""
+    walk(app, client_as(role), a, b)
 
 
 def test_bs_owner_reaches_bs_campaign_where_as_owner_gets_404(app: Flask, a: Space, b: Space) -> None:
