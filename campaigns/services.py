@@ -517,7 +517,7 @@ def _insert(table: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def _phase_of(campaign: Campaign, phase_id: int) -> Phase:
-    phase = db.session.get(Phase, phase_id)
+    phase = current.get(Phase, phase_id)
     if phase is None or phase.campaign_id != campaign.id:
         raise ValidationError({"phase_id": f"The campaign has no phase with ID {phase_id}."})
     return phase
@@ -528,7 +528,7 @@ def _follows_of(campaign: Campaign, touchpoint: Touchpoint | None, follows_id: i
     itself or one that sends after it, which would make a loop."""
     if follows_id is None:
         return None
-    target = db.session.get(Touchpoint, follows_id)
+    target = current.get(Touchpoint, follows_id)
     if target is None or target.campaign_id != campaign.id:
         raise ValidationError({"follows_id": f"The campaign has no touchpoint with ID {follows_id}."})
     if touchpoint is None:

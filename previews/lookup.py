@@ -6,7 +6,6 @@ from accounts import current
 from collections.abc import Collection
 
 from campaigns.models import Campaign, Phase, Touchpoint
-from journeymail.extensions import db
 from journeymail.http import id_arg
 from journeymail.validation import NotFound, ValidationError
 from segments.models import Segment
@@ -15,7 +14,7 @@ from segments.models import Segment
 def lookup(campaign: Campaign, touchpoint_arg: str | None, segment_arg: str | None) -> tuple[Touchpoint, Segment | None]:
     """The touchpoint and segment a preview URL names (?touchpoint=ID&segment=ID), checked against the campaign."""
     touchpoint_id = id_arg("touchpoint", touchpoint_arg, required=True, purpose="to preview")
-    touchpoint = db.session.get(Touchpoint, touchpoint_id)
+    touchpoint = current.get(Touchpoint, touchpoint_id)
     if touchpoint is None or touchpoint.campaign_id != campaign.id:
         raise NotFound(f"The campaign has no touchpoint with ID {touchpoint_id}.")
     if not touchpoint.is_email:
@@ -41,7 +40,7 @@ def cell_args(
     """The targeted segment and the campaign's phase a cell URL names; ServiceErrors say what is wrong."""
     segment_id = id_arg("segment", segment_arg, required=True)
     phase_id = id_arg("phase", phase_arg, required=True)
-    phase = db.session.get(Phase, phase_id)
+    phase = current.get(Phase, phase_id)
     if phase is None or phase.campaign_id != campaign.id:
         raise NotFound(f"The campaign has no phase with ID {phase_id}.")
     return targeted_segment(campaign, segment_id, targeted), phase

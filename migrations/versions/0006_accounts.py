@@ -141,7 +141,7 @@ def upgrade():
     default_id = None
     if has_data:
         workspaces = sa.table("workspaces", sa.column("id"), sa.column("name"), sa.column("test_send_allow_list", sa.JSON),
-                              sa.column("created_at"))
+                              sa.column("created_at", TIMESTAMP))
         connection.execute(workspaces.insert().values(name="Default", test_send_allow_list=[],
                                                       created_at=datetime.now(timezone.utc)))
         default_id = connection.execute(sa.select(workspaces.c.id).where(workspaces.c.name == "Default")).scalar_one()
@@ -163,7 +163,34 @@ def upgrade():
         batch_op.create_index("uq_segments_workspace_id_name_key", ["workspace_id", "name_key"], unique=True)
 
 
+class SegmentNamesClash(RuntimeError):
+    """Segments of different workspaces share a name, which one database without workspaces cannot hold."""
+
+
+def refuse_clashing_segment_names(connection):
+    """Before 0006 segment names were unique in the whole database (ignoring case). Workspaces may each have
+    a segment of the same name; merged, one of them would have to be renamed or lost, so the downgrade
+    stops before it changes anything and names them."""
+    rows = connection.execute(sa.text(
+        "SELECT s.name_key, s.name, w.name AS workspace FROM segments s JOIN workspaces w ON w.id = s.workspace_id "
+        "WHERE s.name_key IN (SELECT name_key FROM segments GROUP BY name_key HAVING COUNT(*) > 1) "
+        "ORDER BY s.name_key, w.name"
+    )).all()
+    if not rows:
+        return
+    clashes = {}
+    for row in rows:
+        clashes.setdefault(row.name_key, []).append(f'"{row.name}" in {row.workspace}')
+    listed = "; ".join(", ".join(found) for found in clashes.values())
+    raise SegmentNamesClash(
+        "Cannot downgrade below 0006_accounts: without workspaces every segment needs a name of its own, and "
+        f"these segments of different workspaces share one: {listed}. Rename all but one of each (or delete "
+        "them), then downgrade again. Nothing was changed."
+    )
+
+
 def downgrade():
+    refuse_clashing_segment_names(op.get_bind())
     with op.batch_alter_table("segments") as batch_op:
         batch_op.drop_index("uq_segments_workspace_id_name_key")
         batch_op.create_unique_constraint("uq_segments_name", ["name"])
