@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from journeymail.http import local_url
 
-from . import services
+from . import limits, services
 from .access import public
 from .forms import SignInForm
 
@@ -19,6 +19,7 @@ WRONG = "That email address and password do not match an account. Check both and
 
 
 @public
+@limits.sign_in  # failed sign-ins per address and per IP: 429 beyond SIGN_IN_LIMIT_PER_*
 def login() -> Page:
     form = SignInForm()
     if request.method == "GET":
