@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import views
+from . import settings, views
 
 bp = Blueprint("accounts", __name__)
 
@@ -14,3 +14,7 @@ bp.add_url_rule("/logout", view_func=views.logout, methods=["POST"])
 
 # --- the workspace one works in --------------------------------------------------------------
 bp.add_url_rule("/workspace", view_func=views.switch_workspace, methods=["POST"])
+
+# --- the workspace's settings, for owners ----------------------------------------------------
+bp.add_url_rule("/workspace/settings", "workspace_settings", view_func=settings.settings_page, methods=["GET", "POST"])
+bp.app_context_processor(settings.links_for_pages)
