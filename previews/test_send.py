@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app
 
 from accounts import limits
-from accounts.models import Workspace
+from accounts.models import Membership, User, Workspace
 from campaigns.content import preview_touchpoint
 from campaigns.models import Campaign, Touchpoint
 from emails.render import Rendered
@@ -134,7 +134,8 @@ def send_test(
 
 def allowed_recipients(workspace: Workspace) -> set[str]:
     """Where test sends of `workspace` may go: its members' addresses and its allow-list, in lower case."""
-    members = {membership.user.email.lower() for membership in workspace.memberships}
+    members = {email.lower() for email in db.session.scalars(
+        db.select(User.email).join(Membership).where(Membership.workspace_id == workspace.id))}
     return members | {address.lower() for address in workspace.test_send_allow_list or []}
 
 
