@@ -130,7 +130,7 @@ def too_many_requests(error: TooManyRequests) -> Response:
 
 def _seconds_to_wait(error: TooManyRequests) -> int:
     if isinstance(error, RateLimitExceeded) and limiter.current_limit is not None:
-        return _seconds_until(limiter.current_limit.reset_at)
+        return _seconds_until(limiter.current_limit.window.reset_time)  # not reset_at, a second later
     if isinstance(error.retry_after, int):
         return max(1, error.retry_after)
     return 60

@@ -18,7 +18,9 @@ from api_support import csrf_token_from, error_of
 from campaigns import services as campaign_services
 from campaigns.demo import create_demo
 from campaigns.models import Campaign, Touchpoint
+from config import TestConfig
 from conftest import TEST_PASSWORD
+from journeymail import create_app
 from journeymail.extensions import db
 from mailjet_standin import MailjetStandIn
 from segments.models import Segment
@@ -204,3 +206,13 @@ def test_pushes_beyond_the_limit_are_a_429_and_reach_mailjet_no_more(
     assert "You have made 2 pushes in the last hour, the most allowed per person." in response.get_data(as_text=True)
     assert "Retry-After" in response.headers
     assert len(standin.requests) == pushed
+
+
+# --- the settings ----------------------------------------------------------------------------
+
+
+def test_a_limit_setting_that_does_not_read_as_a_limit_stops_the_start_naming_it() -> None:
+    config = type("TypoConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": "sqlite://", "PUSH_LIMIT": "ten an hour"})
+
+    with pytest.raises(RuntimeError, match='PUSH_LIMIT is "ten an hour"; write a limit such as "10 per 15 minutes"'):
+        create_app(config)
