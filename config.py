@@ -49,6 +49,32 @@ class Config:
     # takes subdomains too). A request for another Host is a 400. Unset: any host.
     TRUSTED_HOSTS = [host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()] or None
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # HSTS: when above 0, a response to a request that came over HTTPS says "only ever use HTTPS here" for
+    # this many seconds (Strict-Transport-Security, subdomains included). 0, the default: not sent. Turn it
+    # on once the site and every subdomain are served over HTTPS for good, e.g. HSTS_SECONDS=31536000.
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 0))
+    # Behind a reverse proxy (nginx, a load balancer): how many proxies set each X-Forwarded-* header, so
+    # the client's address, the scheme (https) and the host come from them (werkzeug's ProxyFix). 0, the
+    # default: the headers are ignored, as anyone may send them. See README, "Running behind a reverse proxy".
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", 0))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", 0))
+    PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", 0))
+    PROXY_FIX_X_PORT = int(os.environ.get("PROXY_FIX_X_PORT", 0))
+    PROXY_FIX_X_PREFIX = int(os.environ.get("PROXY_FIX_X_PREFIX", 0))
+    # Abuse limits (accounts.limits, Flask-Limiter). Counters live in RATELIMIT_STORAGE_URI: "memory://"
+    # (the default) keeps them in the process, right for one process; with several gunicorn workers each
+    # would count on its own, so give them one Redis: RATELIMIT_STORAGE_URI=redis://localhost:6379/0
+    # (needs `pip install redis`). A limit is "N per M minutes|hour|day" (the limits library's notation).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STRATEGY = "moving-window"  # exact counts over the last 15 minutes or hour, not per clock window
+    RATELIMIT_HEADERS_ENABLED = False  # Retry-After on the 429 only (accounts.limits)
+    # Failed sign-ins per email address, and per client IP address (any address); then 429 until the oldest
+    # failure is older than the window, even with the right password.
+    SIGN_IN_LIMIT_PER_ADDRESS = os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "10 per 15 minutes")
+    SIGN_IN_LIMIT_PER_IP = os.environ.get("SIGN_IN_LIMIT_PER_IP", "50 per 15 minutes")
+    # Test sends (each a request to up to TEST_SEND_MAX_RECIPIENTS addresses) and pushes to an ESP, per user.
+    TEST_SEND_LIMIT = os.environ.get("TEST_SEND_LIMIT", "30 per hour")
+    PUSH_LIMIT = os.environ.get("PUSH_LIMIT", "10 per hour")
     # Mailjet: the API the push replays bundles against, and the account's REST API key and secret.
     MAILJET_API_URL = os.environ.get("MAILJET_API_URL", "https://api.mailjet.com/v3/REST")
     MAILJET_API_KEY = os.environ.get("MAILJET_API_KEY") or None
@@ -88,3 +114,12 @@ class TestConfig(Config):
     SMTP_TLS = "starttls"
     SMTP_TIMEOUT = 10.0
     TEST_SEND_MAX_RECIPIENTS = 10
+    # Limits stay on under test (tests/test_limits_abuse.py hits them); conftest resets the counters
+    # before every test, and a test lowers a limit through app.config to reach it quickly.
+    RATELIMIT_STORAGE_URI = "memory://"
+    SIGN_IN_LIMIT_PER_ADDRESS = "10 per 15 minutes"
+    SIGN_IN_LIMIT_PER_IP = "50 per 15 minutes"
+    TEST_SEND_LIMIT = "30 per hour"
+    PUSH_LIMIT = "10 per hour"
+    HSTS_SECONDS = 0
+    PROXY_FIX_X_FOR = PROXY_FIX_X_PROTO = PROXY_FIX_X_HOST = PROXY_FIX_X_PORT = PROXY_FIX_X_PREFIX = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import views
+from . import settings, views
 
 bp = Blueprint("accounts", __name__)
 
@@ -25,3 +25,7 @@ bp.add_url_rule("/account/tokens/<int:token_id>/revoke", view_func=views.revoke_
 bp.add_url_rule("/password/forgot", view_func=views.forgot_password, methods=["GET", "POST"])
 bp.add_url_rule("/password/reset/<secret>", view_func=views.reset_password, methods=["GET", "POST"])
 bp.add_url_rule("/members/<int:user_id>/reset-password", view_func=views.reset_member_password, methods=["POST"])
+
+# --- the workspace's settings, for owners ----------------------------------------------------
+bp.add_url_rule("/workspace/settings", "workspace_settings", view_func=settings.settings_page, methods=["GET", "POST"])
+bp.app_context_processor(settings.links_for_pages)

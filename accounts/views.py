@@ -16,7 +16,7 @@ from journeymail.forms import carried_out, status_of, submit
 from journeymail.http import discard_changes, local_url
 from journeymail.validation import NotFound, ServiceError
 
-from . import current, services
+from . import current, limits, services
 from .access import public, workspaces_of
 from .forms import ChangePasswordForm, ForgotPasswordForm, MemberResetForm, NewPasswordForm, SignInForm, TokenForm
 from .models import User
@@ -29,6 +29,7 @@ WRONG = _l("That email address and password do not match an account. Check both 
 
 
 @public
+@limits.sign_in  # failed sign-ins per address and per IP: 429 beyond SIGN_IN_LIMIT_PER_*
 def login() -> Page:
     form = SignInForm()
     if request.method == "GET":

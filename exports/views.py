@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from accounts import current
+from accounts import current, limits
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign, Touchpoint
 from emails.checks import UNFINISHED, is_ready, is_unfinished
@@ -175,6 +175,7 @@ def push_mailjet(campaign_id: int) -> Page:
         return back
     try:
         bundle = mailjet.build_bundle(campaign)
+        limits.spend("push")  # 429 beyond PUSH_LIMIT per user; nothing is pushed
         created = mailjet_push.push(
             bundle, api_url=config["MAILJET_API_URL"], api_key=config["MAILJET_API_KEY"],
             api_secret=config["MAILJET_API_SECRET"], inputs={mailjet.LIST_REF: list_id},

@@ -45,7 +45,7 @@ def create_app(config_class: Any = None) -> Flask:
     _tune_sqlite(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
 
     from . import cli, errors, http, i18n, pages, security
-    from accounts import access as accounts_access, cli as accounts_cli
+    from accounts import access as accounts_access, cli as accounts_cli, limits as accounts_limits
     from accounts.blueprint import bp as accounts_bp
 
     i18n.register(app, root)  # German and English
@@ -56,6 +56,7 @@ def create_app(config_class: Any = None) -> Flask:
     security.register(app)
     accounts_access.register(app)  # who is asking, in which workspace: before every feature's view
     accounts_cli.register(app)
+    accounts_limits.register(app)  # sign-in, test-send and push limits; 429 with Retry-After
     app.register_blueprint(accounts_bp)
 
     # The features, each with its pages and its JSON API (under /api, JSON only: a browser cannot
@@ -72,6 +73,7 @@ def create_app(config_class: Any = None) -> Flask:
         app.register_blueprint(pages_bp)
         csrf.exempt(api_bp)
         app.register_blueprint(api_bp)
+    security.trust_proxy(app)  # X-Forwarded-* from a reverse proxy, when PROXY_FIX_* say how many set them
     return app
 
 

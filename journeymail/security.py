@@ -2,11 +2,16 @@
 
 Pages run only the app's own script files. Email previews are shown in iframes sandboxed
 without scripts; the images an email links to may load, nothing else from outside.
+
+Behind a reverse proxy (README, "Running behind a reverse proxy"): `trust_proxy` takes the client's
+address, the scheme and the host from the X-Forwarded-* headers the proxy sets (PROXY_FIX_*), and a
+response to a request over HTTPS carries HSTS when HSTS_SECONDS is above 0.
 """
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 PAGE_POLICY = "; ".join([
     "default-src 'self'",
@@ -34,4 +39,19 @@ def register(app: Flask) -> None:
         if "Content-Security-Policy" not in response.headers:
             is_page = response.mimetype == "text/html" and request.endpoint != "static"
             response.headers["Content-Security-Policy"] = PAGE_POLICY if is_page else DOCUMENT_POLICY
+        hsts_seconds = int(app.config.get("HSTS_SECONDS") or 0)
+        if hsts_seconds > 0 and request.is_secure:  # browsers ignore it over plain HTTP anyway
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts_seconds}; includeSubDomains")
         return response
+
+
+# ProxyFix's arguments and the settings giving how many proxies set each header (0: not trusted).
+PROXY_HEADERS = {"x_for": "PROXY_FIX_X_FOR", "x_proto": "PROXY_FIX_X_PROTO", "x_host": "PROXY_FIX_X_HOST",
+                 "x_port": "PROXY_FIX_X_PORT", "x_prefix": "PROXY_FIX_X_PREFIX"}
+
+
+def trust_proxy(app: Flask) -> None:
+    """Wrap the app in ProxyFix when any PROXY_FIX_* setting is above 0; else X-Forwarded-* mean nothing."""
+    counts = {argument: int(app.config.get(setting) or 0) for argument, setting in PROXY_HEADERS.items()}
+    if any(counts.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **counts)  # type: ignore[method-assign]

@@ -3,6 +3,10 @@
 `send_test_request` is behind both the side-panel form (views.test_send) and the JSON API.
 Each recipient gets a message of their own: the test looks like the real send (one address
 in To) and colleagues or clients on the list do not see each other's addresses.
+
+Test sends go only to the workspace's members and to the addresses its owners put on the allow-list
+(Workspace settings), from the campaign's own sender: no relay for strangers' mail. Each user has
+TEST_SEND_LIMIT of them (accounts.limits), counted only when a send is about to go out.
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ from typing import Any
 
 from flask import current_app
 
+from accounts import limits
+from accounts.models import Membership, User, Workspace
 from campaigns.content import preview_touchpoint
 from campaigns.models import Campaign, Touchpoint
 from emails.render import Rendered
 from journeymail import mailer
+from journeymail.extensions import db
 from journeymail.addresses import InvalidAddress, check_address
 from journeymail.text import counted
 from journeymail.validation import MAX_ID, Conflict, Integer, Invalid, ValidationError, clean
@@ -102,6 +109,9 @@ def send_test(
         addresses = Recipients().parse(recipients, isinstance(recipients, str))
     except Invalid as error:
         raise ValidationError({"recipients": str(error)}) from None
+    outside = outside_workspace(db.session.get(Workspace, campaign.workspace_id), addresses)
+    if outside:
+        raise ValidationError({"recipients": outside_message(outside)})
     if not touchpoint.is_email:
         kind = touchpoint.kind_info.with_article.capitalize()
         raise ValidationError({"touchpoint_id": f"{kind} sends no email, so there is nothing to send."})
@@ -110,6 +120,7 @@ def send_test(
     if not mailer.smtp_configured(config):
         raise SMTPNotConfigured(mailer.NOT_CONFIGURED)
     messages = [email_message(campaign, rendered, [address], test=True) for address in addresses]
+    limits.spend("test_send")  # 429 beyond TEST_SEND_LIMIT; nothing is sent
     try:
         mailer.send_all(messages, config)
     except mailer.SMTPUTF8Unsupported:
@@ -119,6 +130,27 @@ def send_test(
     except mailer.MailerError as error:
         raise SendFailed(error.message) from None
     return SentTest(addresses, str(messages[0]["Subject"]))
+
+
+def allowed_recipients(workspace: Workspace) -> set[str]:
+    """Where test sends of `workspace` may go: its members' addresses and its allow-list, in lower case."""
+    members = {email.lower() for email in db.session.scalars(
+        db.select(User.email).join(Membership).where(Membership.workspace_id == workspace.id))}
+    return members | {address.lower() for address in workspace.test_send_allow_list or []}
+
+
+def outside_workspace(workspace: Workspace | None, addresses: list[str]) -> list[str]:
+    """The addresses a test send of `workspace` may not go to."""
+    allowed = allowed_recipients(workspace) if workspace is not None else set()
+    return [address for address in addresses if address.lower() not in allowed]
+
+
+def outside_message(outside: list[str]) -> str:
+    named = ", ".join(outside)
+    which = "This address is" if len(outside) == 1 else "These addresses are"
+    it = "it" if len(outside) == 1 else "them"
+    return (f"Test sends go only to the workspace's members and its allow-list. {which} on neither: {named}. "
+            f"Nothing was sent. An owner can add {it} to the allow-list under Workspace settings.")
 
 
 def _needs_smtputf8(campaign: Campaign, recipients: list[str]) -> ValidationError:

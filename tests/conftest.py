@@ -16,6 +16,7 @@ from werkzeug.security import generate_password_hash
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Touchpoint
 from accounts import current
+from accounts.limits import limiter
 from accounts.models import Membership, User, Workspace
 from api_support import TEST_PASSWORD, csrf_token_from, sign_in
 from config import TestConfig
@@ -79,6 +80,12 @@ def _clean_database(app: Flask) -> Iterator[None]:
                 connection.execute(table.delete())
 
 
+@pytest.fixture(autouse=True)
+def _fresh_limits(app: Flask) -> None:
+    """Every test starts with no sign-in, test-send or push counted against it (accounts.limits)."""
+    limiter.reset()
+
+
 # --- a workspace, its owner, and clients signed in as users ---------------------------------
 
 @pytest.fixture(scope="session")
@@ -90,7 +97,8 @@ def password_hash() -> str:
 @pytest.fixture(autouse=True)
 def workspace(_clean_database: None, password_hash: str) -> Workspace:
     """The workspace every test works in, with its owner; the test's own code (factories) works in it too."""
-    space = Workspace(name="Plannery team", test_send_allow_list=[])
+    # Test sends may go to the members and to ada@example.com, where the test-send tests send.
+    space = Workspace(name="Plannery team", test_send_allow_list=["ada@example.com"])
     owner = User(email="owner@plannery.example", name="Olga Owner", password_hash=password_hash)
     db.session.add_all([space, owner, Membership(user=owner, workspace=space, role="owner")])
     db.session.commit()

@@ -15,6 +15,7 @@ import pytest
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 
+from accounts.models import Workspace
 from api_support import error_of
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Touchpoint
@@ -69,6 +70,16 @@ def cell(create_campaign: Callable[..., Campaign], create_segment: Callable[...,
     campaign_services.put_variant(touchpoint, segment, {"subject": "{{ firstname }}, your trial starts today"})
     db.session.commit()
     return Cell(campaign, touchpoint, segment)
+
+
+@pytest.fixture(autouse=True)
+def _recipients_allowed(workspace: Workspace) -> None:
+    """The addresses these tests send to are on the workspace's allow-list (tests/test_allow_list.py tests it)."""
+    workspace.test_send_allow_list = [
+        "ada@example.com", "grace@example.org", "linus@example.net", "gone@example.com",
+        "a@example.com", "b@example.com", "c@example.com", INTERNATIONAL,
+    ]
+    db.session.commit()
 
 
 def part_types(message: Any) -> list[str]:

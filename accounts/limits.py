@@ -1,0 +1,152 @@
+"""Abuse limits: failed sign-ins per address and per IP, test sends and pushes per user (Flask-Limiter).
+
+The limits are settings (config.py: SIGN_IN_LIMIT_PER_ADDRESS, SIGN_IN_LIMIT_PER_IP, TEST_SEND_LIMIT,
+PUSH_LIMIT), read at each request. The counters live in RATELIMIT_STORAGE_URI: memory:// for one
+process, a Redis URL for several gunicorn workers, which must share them. A request over a limit is a
+429 (the API's error document, or an error page) saying when to try again, with Retry-After.
+
+- Sign-in (the `sign_in` decorator on the view): only failed sign-ins (answered 401) count, through
+  Flask-Limiter's deduct_when; once over, even the right password waits until the window has room.
+- Test sends and pushes (`spend`): counted where the service is about to send, after every check, so a
+  refused request costs nothing and a 429 sends nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse
+from werkzeug.exceptions import TooManyRequests
+
+from journeymail.http import error_response
+from journeymail.text import counted
+
+from . import current
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The client's address is request.remote_addr: behind a reverse proxy, set PROXY_FIX_X_FOR (config.py)
+# or every client shares the proxy's address and its limit.
+limiter = Limiter(key_func=get_remote_address)
+
+LIMIT_SETTINGS = ("SIGN_IN_LIMIT_PER_ADDRESS", "SIGN_IN_LIMIT_PER_IP", "TEST_SEND_LIMIT", "PUSH_LIMIT")
+# what `spend` counts: the setting, and the thing counted (one, many)
+SPENDING = {
+    "test_send": ("TEST_SEND_LIMIT", "test send", "test sends"),
+    "push": ("PUSH_LIMIT", "push", "pushes"),
+}
+
+
+def register(app: Flask) -> None:
+    """Check the limit settings, bind the limiter to `app`, and answer 429s with when to try again."""
+    for name in LIMIT_SETTINGS:
+        try:
+            parse(str(app.config[name]))
+        except ValueError:
+            raise RuntimeError(
+                f'{name} is "{app.config[name]}"; write a limit such as "10 per 15 minutes" or "30 per hour".'
+            ) from None
+    limiter.init_app(app)
+    app.register_error_handler(429, too_many_requests)
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+
+def _setting(name: str) -> Callable[[], str]:
+    return lambda: str(current_app.config[name])
+
+
+def _address_signing_in() -> str:
+    """The address typed into the sign-in form, as accounts.services compares it."""
+    return request.form.get("email", "").strip().lower()[:254] or "(no address)"
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 401  # the sign-in view's answer to a wrong address or password
+
+
+def _sign_in_refusal(setting: str, whose: str) -> Callable[[], str]:
+    def message() -> str:
+        item = parse(current_app.config[setting])
+        return f"There were too many failed sign-ins {whose} ({item.amount} in {window_words(item)})."
+    return message
+
+
+_per_address = limiter.limit(
+    _setting("SIGN_IN_LIMIT_PER_ADDRESS"), key_func=_address_signing_in, methods=["POST"], deduct_when=_failed,
+    scope="address", error_message=_sign_in_refusal("SIGN_IN_LIMIT_PER_ADDRESS", "for this email address"),
+)
+_per_ip = limiter.limit(
+    _setting("SIGN_IN_LIMIT_PER_IP"), key_func=get_remote_address, methods=["POST"], deduct_when=_failed,
+    scope="ip", error_message=_sign_in_refusal("SIGN_IN_LIMIT_PER_IP", "from your network"),
+)
+
+
+def sign_in(view: F) -> F:
+    """Limit failed sign-ins through `view` per address typed and per client IP."""
+    return _per_address(_per_ip(view))  # type: ignore[return-value]
+
+
+# --- test sends and pushes -------------------------------------------------------------------
+
+
+def spend(kind: str) -> None:
+    """Count one `kind` ("test_send", "push") for the acting user; 429 when that is over their limit."""
+    if not limiter.enabled:
+        return
+    setting, one, many = SPENDING[kind]
+    item = parse(current_app.config[setting])
+    user = current.user()
+    who = f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"
+    strategy = limiter.limiter
+    if strategy.hit(item, kind, who):
+        return
+    reset_at, _remaining = strategy.get_window_stats(item, kind, who)
+    raise TooManyRequests(
+        f"You have made {counted(item.amount, one, many)} in the last {window_words(item)}, "
+        "the most allowed per person.",
+        retry_after=_seconds_until(reset_at),
+    )
+
+
+# --- the answer ------------------------------------------------------------------------------
+
+
+def too_many_requests(error: TooManyRequests) -> Response:
+    """429: the reason, when to try again, and Retry-After in seconds."""
+    seconds = _seconds_to_wait(error)
+    body, status = error_response(429, f"{error.description} Try again in {wait_words(seconds)}.")
+    response = current_app.make_response((body, status))
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _seconds_to_wait(error: TooManyRequests) -> int:
+    if isinstance(error, RateLimitExceeded) and limiter.current_limit is not None:
+        return _seconds_until(limiter.current_limit.window.reset_time)  # not reset_at, a second later
+    if isinstance(error.retry_after, int):
+        return max(1, error.retry_after)
+    return 60
+
+
+def _seconds_until(moment: float) -> int:
+    return max(1, math.ceil(moment - time.time()))
+
+
+def window_words(item: RateLimitItem) -> str:
+    """ "hour", "15 minutes": the window of a limit, as "in the last ..." reads it."""
+    unit = item.GRANULARITY.name
+    return unit if item.multiples == 1 else counted(item.multiples, unit)
+
+
+def wait_words(seconds: int) -> str:
+    if seconds < 60:
+        return counted(seconds, "second")
+    return counted(math.ceil(seconds / 60), "minute")
