@@ -208,8 +208,19 @@ def reset_password(secret: str) -> Page:
 # --- an owner resets a member's password ----------------------------------------------------------
 
 
+def _member_or_404(user_id: int) -> User:
+    from journeymail.extensions import db
+
+    user = db.session.get(User, user_id) if user_id <= 2**31 - 1 else None
+    if user is None:
+        abort(404)
+    return user
+
+
 def reset_member_password(user_id: int) -> Page:
     """A temporary password or a reset link for a member, shown once to the owner to hand over."""
+    if current.workspace().id not in {m.workspace_id for m in _member_or_404(user_id).memberships}:
+        abort(404)
     current.require("manage_members")
     owner = _me()
     form = MemberResetForm()

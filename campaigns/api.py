@@ -148,6 +148,7 @@ def put_variant(touchpoint_id: int, segment_id: int) -> Reply:
 
 def delete_variant(touchpoint_id: int, segment_id: int) -> Reply:
     touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
+    current.get_or_404(Segment, segment_id)  # another workspace's segment: 404 before any role check
     current.require("write_emails")
     variant = touchpoint.variant_for(segment_id)
     if variant is None:

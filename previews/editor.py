@@ -68,8 +68,8 @@ def variant_changes(touchpoint: Touchpoint, variant: Any) -> list[str]:
 def email_editor(touchpoint_id: int) -> Page:
     """Write the base email, or with ?segment=ID that segment's variant, beside its live preview."""
     touchpoint = _email_touchpoint(touchpoint_id)
+    segment = _segment_arg(touchpoint)  # looked up first: another workspace's segment is a 404, never a 403
     current.require("write_emails")
-    segment = _segment_arg(touchpoint)
     if segment is not None and segment not in touchpoint.campaign.segments:
         flash(f'The campaign does not target the segment "{segment.name}"; here is the base email.', "error")
         return redirect(url_for("previews.email_editor", touchpoint_id=touchpoint.id))

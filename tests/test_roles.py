@@ -113,8 +113,10 @@ NEEDS: dict[tuple[str, str], str] = {
     ("exports.duplicate_campaign", "POST"): "edit_plan",
     ("exports.push_mailjet", "POST"): "push",
     ("exports_api.import_campaign", "POST"): "edit_plan",
-    # members (owners only)
+    # members and settings (owners only)
     ("accounts.reset_member_password", "POST"): "manage_members",
+    ("accounts.workspace_settings", "GET"): "manage_settings",
+    ("accounts.workspace_settings", "POST"): "manage_settings",
 }
 
 # Every member's own session, not the workspace's data: signing out and choosing a workspace.
@@ -210,6 +212,7 @@ class Plan:
             "exports.push_mailjet": {"list_id": "1"},
             "exports_api.import_campaign": {"format": "journeymail-campaign", "version": 1},
             "accounts.reset_member_password": {"how": "password"},
+            "accounts.workspace_settings": {"name": "Taken over", "allow_list": "eve@example.com"},
         }
         return {k: v for k, v in bodies.get(endpoint, {}).items() if v is not None}
 
