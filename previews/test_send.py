@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app
 
+from accounts import audit
 from campaigns.content import preview_touchpoint
 from campaigns.models import Campaign, Touchpoint
 from emails.render import Rendered
@@ -118,6 +119,8 @@ def send_test(
         raise ValidationError({"recipients": error.message}) from None
     except mailer.MailerError as error:
         raise SendFailed(error.message) from None
+    audit.record("test-sent", "touchpoint", touchpoint.id, touchpoint.name, campaign=campaign.name,
+                 segment=segment.name if segment else None, to=addresses)
     return SentTest(addresses, str(messages[0]["Subject"]))
 
 
