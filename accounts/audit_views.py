@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import render_template, request, url_for
 from sqlalchemy import Select
+from wtforms.fields.choices import SelectChoice
 
 from journeymail.extensions import db
 from journeymail.http import parse_id
@@ -40,14 +41,14 @@ def _offer_choices(form: AuditFilterForm) -> None:
     """The filters' options: the people who appear in this workspace's log, and the known actions and kinds."""
     emails = db.session.scalars(current.scoped(AuditEntry, AuditEntry.user_email).distinct()
                                 .order_by(AuditEntry.user_email))
-    form.user.choices = [("", "Anyone"), *((email, email) for email in emails if email)]
-    form.action.choices = [("", "Anything"), *audit.ACTIONS.items()]
-    form.kind.choices = [("", "Any kind"), *audit.KINDS.items()]
+    form.user.choices = [SelectChoice("", "Anyone"), *(SelectChoice(email) for email in emails if email)]
+    form.action.choices = [SelectChoice("", "Anything"), *(SelectChoice(*item) for item in audit.ACTIONS.items())]
+    form.kind.choices = [SelectChoice("", "Any kind"), *(SelectChoice(*item) for item in audit.KINDS.items())]
 
 
 def _filtered(query: Select[Any], form: AuditFilterForm) -> Select[Any]:
     """`query` limited by each filter that is valid; an invalid one is marked on the form and not applied."""
-    for name, known in (("user", {c[0] for c in form.user.choices}), ("action", set(audit.ACTIONS)),
+    for name, known in (("user", {c.value for c in form.user.choices}), ("action", set(audit.ACTIONS)),
                         ("kind", set(audit.KINDS))):
         field = getattr(form, name)
         if field.data and field.data not in known:

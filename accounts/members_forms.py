@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from journeymail.forms import ServiceForm
 
 from .roles import ROLE_DESCRIPTIONS, ROLE_NAMES, ROLES
 from .services import MIN_PASSWORD_LENGTH
 
-ROLE_CHOICES = [(role, ROLE_NAMES[role]) for role in reversed(ROLES)]
+# Choices as SelectChoice: WTForms 3.3 deprecates (value, label) tuples.
+ROLE_CHOICES = [SelectChoice(role, ROLE_NAMES[role]) for role in reversed(ROLES)]
 
 
 class InviteForm(ServiceForm):
