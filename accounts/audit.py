@@ -5,17 +5,25 @@ The plan's things (campaigns, phases, touchpoints, variants, segments: every mod
 recorded by a flush hook, so no service can forget them; exports, pushes, test sends and the members'
 changes call `record` themselves. An entry is part of its request's transaction: a request that is
 refused or fails leaves no entry, as it leaves no change.
+
+A request that otherwise writes nothing (a download, a test send, a push: GET, or POST marked `reads_only`)
+takes no write lock, and must not wait for one at its end after the email went out: its entry is written
+at once in a short transaction of its own. Should the database stay busy past its timeout, the entry goes
+to the server's log instead, and the person is not told to repeat what already happened.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import logging
+
 from flask import Flask, g, has_request_context
 from sqlalchemy import event, inspect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from journeymail.extensions import db
+from journeymail.extensions import db, takes_write_lock
 
 from . import current
 from .models import AuditEntry, utcnow
@@ -42,25 +50,54 @@ KINDS = {
 UNREMARKABLE = frozenset({"position", "updated_at", "created_at", "name_key"})
 _PENDING = "audit.pending"  # session.info: what the flush under way will record
 _DONE = "audit.done"  # session.info: (action, kind, id) recorded in this request already
+_FLUSHED = "audit.flushed"  # session.info: this session has written something
+log = logging.getLogger(__name__)
 
 
 def record(action: str, subject_kind: str, subject_id: int | None, subject_name: str | None,
            **detail: Any) -> AuditEntry | None:
     """Record that the current user did `action` to a thing, in the current workspace (None without one)."""
+    entry = _entry(action, subject_kind, subject_id, subject_name, detail)
+    if entry is None:
+        return None
+    if has_request_context() and not takes_write_lock() and not _has_written(db.session()):
+        _write_apart(entry)
+    else:
+        db.session.add(entry)
+    return entry
+
+
+def _entry(action: str, subject_kind: str, subject_id: int | None, subject_name: str | None,
+           detail: dict[str, Any]) -> AuditEntry | None:
     if action not in ACTIONS:
         raise ValueError(f"Unknown audit action {action!r}")
     space_id = g.get("workspace_id")
     if space_id is None:  # a command that works in no workspace
         return None
     user = current.user()
-    entry = AuditEntry(
+    return AuditEntry(
         workspace_id=space_id, user_id=user.id if user is not None else None,
         user_email=user.email if user is not None else "", action=action, subject_kind=subject_kind,
         subject_id=subject_id, subject_name=(subject_name or "")[:200],
         detail={key: value for key, value in detail.items() if value is not None}, at=utcnow(),
     )
-    db.session.add(entry)
-    return entry
+
+
+def _has_written(session: Session) -> bool:
+    """Whether this request changed anything (a token's last-used time, say): then its entry goes with it,
+    never in a transaction of its own that would wait for this very request's lock."""
+    return bool(session.info.get(_FLUSHED) or session.new or session.dirty or session.deleted)
+
+
+def _write_apart(entry: AuditEntry) -> None:
+    """Write the entry of a request that writes nothing else, in a transaction of its own."""
+    table = AuditEntry.__table__
+    values = {column.key: getattr(entry, column.key) for column in table.columns if column.key != "id"}
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(table.insert().values(**values))
+    except OperationalError as error:
+        log.error("The audit log could not record this (the database is busy): %s. %s", values, error)
 
 
 def register(app: Flask) -> None:
@@ -87,6 +124,7 @@ def kind_of(obj: object) -> str:
 
 def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
     """Before a flush in a request: note what it creates, changes and deletes (IDs of new rows come later)."""
+    session.info[_FLUSHED] = True
     if not has_request_context() or g.get("workspace_id") is None:
         return
     pending = session.info.setdefault(_PENDING, [])
@@ -117,7 +155,9 @@ def _record_changes(session: Session, _context: Any) -> None:
         done.add((action, kind, subject_id))
         name = noted.pop("name", None) or name_of(obj, session)
         detail = noted if action == "deleted" else {**noted, **_context_of(obj, session)}
-        record(action, kind, subject_id, name, **detail)
+        entry = _entry(action, kind, subject_id, name, detail)
+        if entry is not None:
+            session.add(entry)  # in the flushed changes' transaction: they stand or fall together
 
 
 def changed_fields(obj: object) -> list[str]:
