@@ -132,12 +132,18 @@ def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
         if audited(obj) and not _parent_is(obj, session, session.new):
             pending.append(("created", obj, {}))
     for obj in list(session.dirty):
-        if audited(obj) and obj not in session.deleted and (fields := changed_fields(obj)):
-            pending.append(("changed", obj, {"fields": fields}))
+        if not audited(obj) or obj in session.deleted or _parent_is(obj, session, session.deleted):
+            continue
+        if fields := changed_fields(obj):
+            pending.append(("changed", obj, {"fields": fields, **_named(obj, session)}))
     for obj in list(session.deleted):
         if audited(obj) and not _parent_is(obj, session, session.deleted):
-            # Named now: after the flush a deleted row's attributes may no longer load.
-            pending.append(("deleted", obj, {"id": obj.id, "name": name_of(obj, session), **_context_of(obj, session)}))
+            pending.append(("deleted", obj, _named(obj, session)))
+
+
+def _named(obj: object, session: Session) -> dict[str, Any]:
+    """The thing's ID, name and campaign as they are now: after the flush a deleted row's may not load."""
+    return {"id": obj.id, "name": name_of(obj, session), **_context_of(obj, session)}  # type: ignore[attr-defined]
 
 
 def _record_changes(session: Session, _context: Any) -> None:
@@ -146,6 +152,9 @@ def _record_changes(session: Session, _context: Any) -> None:
     done = session.info.setdefault(_DONE, set())
     for action, obj, noted in pending:
         kind = kind_of(obj)
+        if action == "changed" and (inspect(obj).deleted or inspect(obj).was_deleted):
+            action = "deleted"  # taken out of its phase or campaign, it was deleted as an orphan
+            noted.pop("fields", None)
         subject_id = noted.pop("id", None) or obj.id
         if (action, kind, subject_id) in done or (action == "changed" and ("created", kind, subject_id) in done):
             continue
@@ -154,7 +163,7 @@ def _record_changes(session: Session, _context: Any) -> None:
             continue  # a phase of a campaign imported or duplicated in this request: the campaign says it
         done.add((action, kind, subject_id))
         name = noted.pop("name", None) or name_of(obj, session)
-        detail = noted if action == "deleted" else {**noted, **_context_of(obj, session)}
+        detail = noted if action != "created" else _context_of(obj, session)
         entry = _entry(action, kind, subject_id, name, detail)
         if entry is not None:
             session.add(entry)  # in the flushed changes' transaction: they stand or fall together

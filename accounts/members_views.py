@@ -28,7 +28,7 @@ def _page(form: InviteForm, status: int = 200, *, problem: str | None = None, li
     return render_template(
         "accounts/members.html", workspace=space, members=members.members_of(space),
         invitations=members.pending_invitations(space), form=form, role_choices=ROLE_CHOICES,
-        role_names=ROLE_NAMES, buttons=FlaskForm(), problem=problem, new_link=link, mail_problem=mail_problem,
+        role_names=ROLE_NAMES, problem=problem, new_link=link, mail_problem=mail_problem,
         emailed=link is not None and mail_problem is None and smtp_configured(), now=utcnow(),
         me=current.user(),
     ), status

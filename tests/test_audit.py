@@ -76,6 +76,33 @@ def test_an_edit_of_a_touchpoint_is_recorded_with_its_campaign(
     assert entry.detail == {"fields": ["subject"], "campaign_id": campaign.id, "campaign": "Onboarding"}
 
 
+def test_deleting_a_touchpoint_is_recorded_as_a_deletion(
+    client: FlaskClient, create_campaign: Callable[..., Campaign], create_touchpoint: Callable[..., Touchpoint]
+) -> None:
+    campaign = create_campaign(name="Onboarding")
+    touchpoint_id, campaign_id = create_touchpoint(campaign, name="Welcome").id, campaign.id
+
+    response = client.delete(f"/api/touchpoints/{touchpoint_id}")
+
+    assert response.status_code in (200, 204)
+    [entry] = entries()
+    assert (entry.action, entry.subject_kind, entry.subject_id, entry.subject_name) == (
+        "deleted", "touchpoint", touchpoint_id, "Welcome")
+    assert entry.detail == {"campaign_id": campaign_id, "campaign": "Onboarding"}
+
+
+def test_deleting_a_campaign_with_its_emails_is_one_entry(
+    client: FlaskClient, create_campaign: Callable[..., Campaign], create_touchpoint: Callable[..., Touchpoint]
+) -> None:
+    campaign = create_campaign(name="Onboarding")
+    create_touchpoint(campaign, name="Welcome")
+    create_touchpoint(campaign, 1, kind="newsletter", name="Tips")
+
+    client.delete(f"/api/campaigns/{campaign.id}")
+
+    assert summary() == [("owner@plannery.example", "deleted", "campaign", "Onboarding")]
+
+
 def test_a_segment_created_by_an_editor_names_the_editor(client_as: Callable[..., FlaskClient]) -> None:
     editor = client_as("editor")
 
