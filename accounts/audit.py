@@ -43,6 +43,7 @@ KINDS = {
     "variant": "Variant",
     "segment": "Segment",
     "member": "Member",
+    "workspace": "Workspace",
     "invitation": "Invitation",
 }
 # Bookkeeping a person did not change: the order of siblings renumbered around a move, timestamps, keys

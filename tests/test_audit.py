@@ -193,6 +193,38 @@ def test_a_test_send_is_recorded_with_its_recipients(
     assert entry.detail == {"campaign": "Onboarding", "to": ["owner@plannery.example"]}
 
 
+def test_a_test_send_while_another_write_holds_the_lock_is_sent_once_and_its_entry_logged(
+    app: Flask, client: FlaskClient, smtp_server: LoopbackSMTPServer, create_campaign: Callable[..., Campaign],
+    create_touchpoint: Callable[..., Touchpoint], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The email went out: the person is not told to send it again because the log could not be written."""
+    import sqlite3
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's database-wide write lock")
+    campaign = create_campaign()
+    touchpoint = create_touchpoint(campaign, name="Welcome", subject="Welcome aboard")
+    request = {"touchpoint_id": touchpoint.id, "recipients": ["owner@plannery.example"]}
+    monkeypatch.setitem(app.config, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    db.session.commit()
+    db.engine.dispose()  # connections that take the shortened busy timeout
+    other = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        response = client.post(f"/api/campaigns/{campaign.id}/test-send", json=request)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        db.session.remove()
+        db.engine.dispose()
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert len(smtp_server.received) == 1
+    assert entries() == []
+    assert any("The audit log could not record" in r.getMessage() and "test-sent" in r.getMessage()
+               for r in caplog.records)
+
+
 # --- the page ----------------------------------------------------------------------------------
 
 

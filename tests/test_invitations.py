@@ -84,6 +84,10 @@ def test_an_invitation_is_emailed_and_a_new_person_joins_with_it(
     assert newcomer.get("/campaigns").status_code == 200  # signed in, working in the workspace
     [user] = [u for u in saved_rows(User) if u.email == "maya@example.com"]
     assert user.name == "Maya Berger" and user.password_hash.startswith("scrypt:")
+    assert [(e.user_email, e.action, e.subject_kind, e.subject_name) for e in saved_rows(AuditEntry)] == [
+        ("owner@plannery.example", "created", "invitation", "maya@example.com"),
+        ("maya@example.com", "created", "member", "Maya Berger (maya@example.com)"),
+    ]
 
 
 def test_the_link_is_shown_once_to_copy_when_no_mail_server_is_set_up(client: FlaskClient) -> None:
