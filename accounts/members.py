@@ -54,7 +54,7 @@ def pending_invitations(workspace: Workspace) -> list[Invitation]:
 def _owners(workspace: Workspace) -> list[Membership]:
     """The owners' memberships, locked on PostgreSQL: two owners demoting each other at once cannot both win."""
     query = (db.select(Membership).where(Membership.workspace_id == workspace.id, Membership.role == "owner")
-             .with_for_update())
+             .order_by(Membership.id).with_for_update())  # one order, so two requests cannot deadlock
     return list(db.session.scalars(query))
 
 

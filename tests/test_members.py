@@ -293,3 +293,65 @@ def test_a_lowered_role_lowers_the_member_s_tokens(client: FlaskClient, workspac
     press(client, f"/members/{membership_of(editor, workspace).id}/role", role="viewer")
 
     assert saved(ApiToken, token.id).role == "viewer"
+
+
+# --- owners stepping down at once -------------------------------------------------------------------
+
+
+def session_cookie(app: Flask, user: User) -> str:
+    """The session cookie a browser on 127.0.0.1 holds once `user` signed in (see api_support.sign_in)."""
+    from flask_login.utils import _create_identifier
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        identifier = _create_identifier()
+    data = {"_user_id": user.get_id(), "_fresh": True, "_id": identifier,
+            "workspace_id": user.memberships[0].workspace_id}
+    return app.session_interface.get_signing_serializer(app).dumps(data)
+
+
+def test_owners_stepping_down_at_once_leave_one_owner(app: Flask, workspace: Workspace, owner: User,
+                                                      make_member: Callable[..., User]) -> None:
+    """Each sees other owners; only the serialised check (a write lock, or rows locked FOR UPDATE) keeps one."""
+    import http.client
+    import threading
+    from urllib.parse import urlencode
+
+    from werkzeug.serving import make_server
+
+    owners = [owner, *(make_member("owner") for _ in range(5))]
+    people = [(membership_of(user, workspace).id, session_cookie(app, user)) for user in owners]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    start, statuses = threading.Barrier(len(people)), []
+
+    def step_down(membership_id: int, cookie: str) -> None:
+        jar = {"session": cookie}
+
+        def send(method: str, path: str, body: bytes | None = None) -> tuple[int, str]:
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+            headers = {"Cookie": f"session={jar['session']}", "Content-Type": "application/x-www-form-urlencoded"}
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            if (set_cookie := response.getheader("Set-Cookie") or "").startswith("session="):
+                jar["session"] = set_cookie.split(";", 1)[0].removeprefix("session=")  # it now holds the CSRF secret
+            return response.status, response.read().decode()
+
+        _status, page = send("GET", "/members")
+        token = csrf_token_from(page)
+        start.wait(timeout=30)
+        status, _text = send("POST", f"/members/{membership_id}/role",
+                             urlencode({"csrf_token": token, "role": "editor"}).encode())
+        statuses.append(status)
+
+    threads = [threading.Thread(target=step_down, args=person) for person in people]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert sorted(statuses) == [302] * 5 + [409]
+    assert [m.role for m in saved_rows(Membership, workspace_id=workspace.id)].count("owner") == 1
