@@ -22,8 +22,10 @@ bp.add_url_rule("/members/<int:membership_id>/role", view_func=members_views.cha
 bp.add_url_rule("/members/<int:membership_id>/remove", view_func=members_views.remove_member, methods=["POST"])
 bp.add_url_rule("/members/invitations/<int:invitation_id>/withdraw", view_func=members_views.withdraw_invitation,
                 methods=["POST"])
-bp.add_app_template_global(current.allowed, "allowed")  # pages ask accounts.roles whether to offer a link
 bp.add_url_rule("/invitations/<secret>", view_func=members_views.invitation, methods=["GET", "POST"])
 
 # --- the audit log (owners) -------------------------------------------------------------------
 bp.add_url_rule("/audit", view_func=audit_views.audit_log, methods=["GET"])
+
+# --- what pages ask of the roles: allowed("manage_members") offers a link only to whom it may serve ----
+bp.add_app_template_global(current.allowed, "allowed")
