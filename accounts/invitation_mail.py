@@ -27,7 +27,7 @@ def email_invitation(invitation: Invitation, link: str) -> str | None:
     inviter = invitation.invited_by
     who = inviter.name if inviter is not None else "An owner"
     role = ROLE_NAMES.get(invitation.role, invitation.role).lower()
-    days = (invitation.expires_at - invitation.created_at).days if invitation.created_at else None
+    days = round((invitation.expires_at - invitation.created_at).total_seconds() / 86400) if invitation.created_at else None
     text = (
         f"{who} invites you to plan email campaigns with {invitation.workspace.name} on Journeymail, "
         f"as {with_article(role)}.\n\n"

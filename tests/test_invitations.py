@@ -72,6 +72,7 @@ def test_an_invitation_is_emailed_and_a_new_person_joins_with_it(
     assert arrived.message["Reply-To"] == "owner@plannery.example"
     text = arrived.message.get_body(("plain",)).get_content()
     assert f"http://localhost{path}" in text and "as a copywriter" in text
+    assert "The link works once and for 7 days." in text
 
     newcomer = app.test_client()
     page = newcomer.get(path)
