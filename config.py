@@ -89,6 +89,8 @@ class Config:
     SMTP_TLS = os.environ.get("SMTP_TLS", "starttls").lower()  # starttls, ssl or none
     SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", 10))  # seconds for each step of the conversation
     TEST_SEND_MAX_RECIPIENTS = int(os.environ.get("TEST_SEND_MAX_RECIPIENTS", 10))
+    # How long an invitation link to join a workspace works.
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", 7))
     # The sender of the mail Journeymail itself sends (invitations, password resets); None means
     # journeymail@<the host the request came to>.
     MAIL_FROM = os.environ.get("MAIL_FROM") or None

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from accounts import current, limits
+from accounts import audit, current, limits
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign, Touchpoint
 from emails.checks import UNFINISHED, is_ready, is_unfinished
@@ -68,6 +68,7 @@ def export_plan_csv(campaign_id: int) -> Response:
     campaign = plan_or_404(campaign_id)
     current.require("download")
     options = plan_csv.CsvOptions.from_args(request.args)
+    audit.record("exported", "campaign", campaign.id, campaign.name, file="plan.csv")
     return download(plan_csv.plan_csv(campaign, options), "text/csv; charset=utf-8", f"{_slug(campaign)}-plan.csv")
 
 
@@ -75,6 +76,7 @@ def export_campaign_json(campaign_id: int) -> Response:
     """The whole campaign as a versioned document that POST /api/campaigns/import reads back."""
     campaign = plan_or_404(campaign_id)
     current.require("download")
+    audit.record("exported", "campaign", campaign.id, campaign.name, file="campaign.json")
     return download(documents.export_json(campaign), "application/json", f"{_slug(campaign)}-campaign.json")
 
 
@@ -145,6 +147,7 @@ def export_mailjet(campaign_id: int) -> Page:
         bundle = mailjet.build_bundle(campaign)
     except mailjet.BundleRefused as refused:
         return _refused(campaign, refused)
+    audit.record("exported", "campaign", campaign.id, campaign.name, file="mailjet.json")
     # Streamed, a request at a time: the bundle of a large campaign is never held as one string. The
     # chunks are plain data, so the request's session may end (and its commit expire the models) first.
     return download(mailjet.bundle_chunks(bundle), "application/json", mailjet.bundle_filename(campaign))
@@ -155,6 +158,7 @@ def export_contacts_template(campaign_id: int) -> Page:
     campaign = plan_or_404(campaign_id)
     current.require("download")
     body = csv_bytes([mailjet.contacts_header(campaign)], quote_all=True)
+    audit.record("exported", "campaign", campaign.id, campaign.name, file="contacts-template.csv")
     filename = mailjet.bundle_filename(campaign).replace("-mailjet.json", "-contacts.csv")
     return download(body, "text/csv; charset=utf-8", filename)
 
@@ -186,8 +190,10 @@ def push_mailjet(campaign_id: int) -> Page:
         return back
     except mailjet_push.PushError as error:
         done = f" Created before it stopped: {mailjet_push.summary(error.created)}." if error.created else ""
+        audit.record("pushed", "campaign", campaign.id, campaign.name, to="Mailjet", list_id=list_id, stopped=error.message)
         flash(f"The push to Mailjet stopped. {error.message}{done}", "error")
         return back
+    audit.record("pushed", "campaign", campaign.id, campaign.name, to="Mailjet", list_id=list_id)
     flash(f"Pushed to Mailjet: created {mailjet_push.summary(created)} (campaign drafts send to list {list_id}).",
           "success")
     return back

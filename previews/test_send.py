@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import current_app
 
-from accounts import limits
+from accounts import audit, limits
 from accounts.models import Membership, User, Workspace
 from campaigns.content import preview_touchpoint
 from campaigns.models import Campaign, Touchpoint
@@ -129,6 +129,8 @@ def send_test(
         raise ValidationError({"recipients": error.message}) from None
     except mailer.MailerError as error:
         raise SendFailed(error.message) from None
+    audit.record("test-sent", "touchpoint", touchpoint.id, touchpoint.name, campaign=campaign.name,
+                 segment=segment.name if segment else None, to=addresses)
     return SentTest(addresses, str(messages[0]["Subject"]))
 
 

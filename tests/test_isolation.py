@@ -22,8 +22,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from accounts import current, services as account_services
-from accounts.models import Membership, User, Workspace
+from accounts import current, members, services as account_services
+from accounts.models import Invitation, Membership, User, Workspace
 from api_support import auth_headers, csrf_token_from, database_rows, error_of, sign_in
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Phase, Touchpoint
@@ -59,6 +59,8 @@ class Space:
     untargeted: Segment
     secret: str  # an API token of the owner in this workspace
     token_id: int  # ... and its ID
+    membership_id: int  # the owner's membership
+    invitation_id: int  # a pending invitation to the workspace
 
     def ids(self) -> dict[str, int]:
         return {"campaign": self.campaign.id, "phase": self.phase.id, "touchpoint": self.email.id,
@@ -98,9 +100,10 @@ def build_space(workspace: Workspace, owner: User, prefix: str) -> Space:
     campaign_services.put_variant(email, segment, {"subject": f"{prefix} variant subject",
                                                    "mjml": mjml(f"{prefix} variant body")})
     token, secret = account_services.create_token(owner, workspace, name=f"{prefix} token")
+    invited = members.invite(workspace, owner, {"email": f"guest@{prefix.lower()}.example", "role": "viewer"})
     db.session.commit()
     return Space(workspace, owner, campaign, capture_phase, phase, capture, email, follow_up, segment, untargeted,
-                 secret, token.id)
+                 secret, token.id, owner.membership_in(workspace.id).id, invited.invitation.id)
 
 
 @pytest.fixture
@@ -131,6 +134,8 @@ ARGUMENTS: dict[str, Callable[[Space], int | str]] = {
     "segment_id": lambda s: s.segment.id,
     "token_id": lambda s: s.token_id,  # revoking another's token: not there
     "user_id": lambda s: s.owner.id,  # an owner resetting the password of a member of another workspace
+    "membership_id": lambda s: s.membership_id,  # changing the role of, or removing, another's member
+    "invitation_id": lambda s: s.invitation_id,  # withdrawing another's invitation
 }
 FRAMEWORK = "four-phase"  # framework_key: one the campaigns do not use yet, so switching to it is possible
 
@@ -166,6 +171,9 @@ NO_IDS = {
     "/account/password": "test_the_account_page_shows_only_ones_own_tokens_and_workspaces",
     "/account/tokens": "test_a_token_is_made_only_for_a_workspace_one_belongs_to",
     "/workspace/settings": "test_workspace_settings_are_the_own_workspaces",
+    "/members": "test_the_members_page_and_audit_log_show_only_the_own_workspace",
+    "/members/invite": "test_an_invitation_is_to_the_own_workspace",
+    "/audit": "test_the_members_page_and_audit_log_show_only_the_own_workspace",
 }
 METHODS_ASKED = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -754,3 +762,33 @@ def test_workspace_settings_are_the_own_workspaces(client: FlaskClient, a: Space
 
     assert a.workspace.name in page
     assert MARK not in page.casefold()
+
+
+def test_the_members_page_and_audit_log_show_only_the_own_workspace(app: Flask, client: FlaskClient, a: Space,
+                                                                    b: Space) -> None:
+    bravo = app.test_client()
+    sign_in(bravo, b.owner)
+    assert bravo.patch(f"/api/campaigns/{b.campaign.id}", json={"name": "Bravo renamed"}).status_code == 200
+    assert bravo.get(f"/campaigns/{b.campaign.id}/export/plan.csv").status_code == 200
+    assert client.patch(f"/api/campaigns/{a.campaign.id}", json={"name": "Alpha renamed"}).status_code == 200
+
+    members_page = client.get("/members").get_data(as_text=True)
+    audit_page = client.get("/audit").get_data(as_text=True)
+    bravo_audit = bravo.get("/audit").get_data(as_text=True)
+
+    assert a.owner.email in members_page and "guest@alpha.example" in members_page
+    assert MARK not in members_page.casefold()
+    assert "Alpha renamed" in audit_page
+    assert MARK not in audit_page.casefold()
+    assert "Bravo renamed" in bravo_audit  # B's entries are there, for B
+
+
+def test_an_invitation_is_to_the_own_workspace(client: FlaskClient, a: Space, b: Space) -> None:
+    token = csrf_token_from(client.get("/members").get_data(as_text=True))
+
+    response = client.post("/members/invite", data={"csrf_token": token, "email": "new@alpha.example",
+                                                    "role": "editor", "workspace_id": str(b.workspace.id)})
+
+    assert response.status_code in (200, 201, 302)
+    invited = db.session.scalars(db.select(Invitation).where(Invitation.email == "new@alpha.example")).all()
+    assert [i.workspace_id for i in invited] == [a.workspace.id]

@@ -19,6 +19,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
+from accounts import members
 from accounts.models import User, Workspace
 from accounts.roles import ACTIONS, EMAIL_FIELDS, may, touchpoint_field_action
 from accounts.services import create_token
@@ -117,6 +118,12 @@ NEEDS: dict[tuple[str, str], str] = {
     ("accounts.reset_member_password", "POST"): "manage_members",
     ("accounts.workspace_settings", "GET"): "manage_settings",
     ("accounts.workspace_settings", "POST"): "manage_settings",
+    ("accounts.members_page", "GET"): "manage_members",
+    ("accounts.invite", "POST"): "manage_members",
+    ("accounts.change_role", "POST"): "manage_members",
+    ("accounts.remove_member", "POST"): "manage_members",
+    ("accounts.withdraw_invitation", "POST"): "manage_members",
+    ("accounts.audit_log", "GET"): "read_audit",
 }
 
 # Every member's own session, not the workspace's data: signing out and choosing a workspace.
@@ -153,13 +160,15 @@ class Plan:
     tp: Touchpoint  # an email in the first phase
     later: Touchpoint  # an email in the second phase
     colleague: User  # another member of the workspace (an editor), for the members' routes
+    invitation_id: int  # a pending invitation to the workspace
 
     def args(self, endpoint: str) -> dict[str, Any]:
         """What to fill each URL variable with; a variable not named here fails the walk."""
         segment = self.other_segment if endpoint == "previews.create_variant" else self.segment
         return {"campaign_id": self.campaign.id, "phase_id": self.campaign.phases[1].id,
                 "touchpoint_id": self.tp.id, "segment_id": segment.id, "framework_key": "aida-loyalty",
-                "user_id": self.colleague.id}
+                "user_id": self.colleague.id, "membership_id": self.colleague.memberships[0].id,
+                "invitation_id": self.invitation_id}
 
     def query(self, endpoint: str) -> dict[str, Any]:
         """The query string a page needs to show something (a cell, an email)."""
@@ -213,6 +222,8 @@ class Plan:
             "exports_api.import_campaign": {"format": "journeymail-campaign", "version": 1},
             "accounts.reset_member_password": {"how": "password"},
             "accounts.workspace_settings": {"name": "Taken over", "allow_list": "eve@example.com"},
+            "accounts.invite": {"email": "eve@example.com", "role": "owner"},
+            "accounts.change_role": {"role": "owner"},
         }
         return {k: v for k, v in bodies.get(endpoint, {}).items() if v is not None}
 
@@ -227,7 +238,9 @@ def plan(create_campaign: Callable[..., Campaign], create_segment: Callable[...,
     later = create_touchpoint(campaign, 1, kind="newsletter", name="First tips")
     campaign_services.put_variant(tp, segment, {"subject": "A deal for you"})
     db.session.commit()
-    return Plan(campaign, segment, other, tp, later, make_member("editor"))
+    invited = members.invite(campaign.workspace, None, {"email": "guest@example.com", "role": "viewer"})
+    db.session.commit()
+    return Plan(campaign, segment, other, tp, later, make_member("editor"), invited.invitation.id)
 
 
 def ask(browser: FlaskClient, plan: Plan, rule: Rule, method: str, csrf: str) -> Any:

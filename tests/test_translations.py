@@ -63,7 +63,7 @@ def test_a_first_visit_follows_the_browsers_language(anonymous_client):
     english_page = anonymous_client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"})
 
     assert '<html lang="de">' in german_page.get_data(as_text=True)
-    assert "Bei Journeymail anmelden" in german_page.get_data(as_text=True)
+    assert "Bei Journeymail einloggen" in german_page.get_data(as_text=True)
     assert "E-Mail-Adresse" in german_page.get_data(as_text=True)
     assert "Sign in to Journeymail" in english_page.get_data(as_text=True)
 
@@ -75,7 +75,7 @@ def test_the_switch_keeps_the_language_for_a_visitor_whatever_the_browser_says(a
 
     assert switched.status_code == 302 and switched.headers["Location"] == "/login"
     again = anonymous_client.get("/login", headers={"Accept-Language": "en"})
-    assert "Bei Journeymail anmelden" in again.get_data(as_text=True)
+    assert "Bei Journeymail einloggen" in again.get_data(as_text=True)
 
 
 def test_a_signed_in_users_choice_is_kept_on_the_user(client, owner):
@@ -85,7 +85,7 @@ def test_a_signed_in_users_choice_is_kept_on_the_user(client, owner):
 
     assert saved(User, owner.id).locale == "de"
     html = client.get("/campaigns", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert ">Kampagnen</a>" in html and ">Abmelden</button>" in html
+    assert ">Kampagnen</a>" in html and ">Ausloggen</button>" in html
 
 
 def test_an_unknown_language_changes_nothing(client, owner):
