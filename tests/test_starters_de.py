@@ -12,13 +12,17 @@ from collections.abc import Callable
 import pytest
 from flask.testing import FlaskClient
 
+from campaigns import services as campaign_services
 from campaigns.kinds import EMAIL_KINDS
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Touchpoint
 from emails import render_email
 from emails.checks import UNFINISHED
 from emails.preview import preview_source
 from emails.starters import GERMAN, STARTERS, starter_mjml
 from exports.mailjet.tags import MailjetTags, unsubscribe_tag
+from journeymail.extensions import db
+from segments.models import Segment
+from smtp_server import LoopbackSMTPServer
 
 KINDS = [kind.key for kind in EMAIL_KINDS]
 SETS = [pytest.param(True, id="formal"), pytest.param(False, id="informal")]
@@ -216,3 +220,45 @@ def test_a_german_email_for_mailjet_has_a_german_text_part_with_the_german_unsub
     assert 'href="[[UNSUB_LINK_DE]]"' in (rendered.html or "")
     assert "UNSUB_LINK_EN" not in rendered.text + (rendered.html or "")
     assert not ENGLISH.search(rendered.text), ENGLISH.search(rendered.text)
+
+
+@pytest.fixture
+def german_welcome(
+    create_campaign: Callable[..., Campaign], create_segment: Callable[..., Segment],
+    create_touchpoint: Callable[..., Touchpoint],
+) -> Touchpoint:
+    """A German campaign's welcome email, started from its starter, with a segment to send it to."""
+    campaign = create_campaign(locale="de_AT", sender_name="Mara", sender_email="mara@coaching.example.com")
+    segment = create_segment(name="Aufsteigerinnen", sample_data={"firstname": "Anna"})
+    campaign_services.set_segments(campaign, {"segment_ids": [segment.id]})
+    touchpoint = create_touchpoint(campaign, subject="Willkommen bei Mara Coaching",
+                                   preheader="Danke für Ihre Anmeldung. Das erwartet Sie in den nächsten Wochen.")
+    db.session.commit()
+    return touchpoint
+
+
+def test_a_test_send_from_a_german_campaign_reads_german_from_subject_to_text_part(
+    client: FlaskClient, smtp_server: LoopbackSMTPServer, german_welcome: Touchpoint
+) -> None:
+    response = client.post(f"/api/campaigns/{german_welcome.campaign_id}/test-send",
+                           json={"touchpoint_id": german_welcome.id, "recipients": ["anna@example.com"]})
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    message = smtp_server.received[0].message
+    text_part, _ = message.iter_parts()
+    assert message["Subject"] == "[Test] Willkommen bei Mara Coaching"  # "Test" reads the same in German
+    assert "Herzlich willkommen, liebe Leserin, lieber Leser!" in text_part.get_content()  # no segment: the default
+    assert "Abmelden (" in text_part.get_content()
+
+
+def test_the_mailjet_bundle_of_a_german_campaign_has_the_german_unsubscribe_link_in_html_and_text(
+    client: FlaskClient, german_welcome: Touchpoint
+) -> None:
+    response = client.get(f"/campaigns/{german_welcome.campaign_id}/export/mailjet.json")
+
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    (content,) = [r["body"] for r in response.get_json()["requests"]
+                  if r["path"].startswith("template/") and r["path"].endswith("/detailcontent")]
+    assert "Abmelden ([[UNSUB_LINK_DE]])" in content["Text-part"]
+    assert 'href="[[UNSUB_LINK_DE]]"' in content["Html-part"]
+    assert "Herzlich willkommen, [[data:firstname:" in content["Text-part"]
