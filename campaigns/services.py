@@ -254,7 +254,8 @@ def add_touchpoint(campaign: Campaign, data: Mapping[str, Any], *, from_form: bo
     values["follows"] = _follows_of(campaign, None, values.pop("follows_id"))
     _check_content_fits_kind(values["kind"], values)
     if KINDS[values["kind"]].email and not values["mjml"]:
-        values["mjml"] = starter_mjml(values["kind"])
+        # issue 11: formal=True until campaigns have a formal/informal setting; pass that setting here.
+        values["mjml"] = starter_mjml(values["kind"], campaign.locale, formal=True)
     touchpoint = Touchpoint(**values)
     with db.session.no_autoflush:  # it has no place yet: nothing may be written before _settle gives it one
         campaign.touchpoints.append(touchpoint)  # joining the list puts it in the session
@@ -281,7 +282,8 @@ def update_touchpoint(touchpoint: Touchpoint, data: Mapping[str, Any], *, from_f
         values.update(subject=None, preheader=None, mjml=None, text_override=None)
         touchpoint.variants.clear()
     elif not values.get("mjml", touchpoint.mjml):
-        values["mjml"] = starter_mjml(kind)
+        # issue 11: formal=True until campaigns have a formal/informal setting; pass that setting here.
+        values["mjml"] = starter_mjml(kind, touchpoint.campaign.locale, formal=True)
     _assign(touchpoint, values)
     if target is not touchpoint.phase or position is not None:
         move_touchpoint(touchpoint, target, position)
@@ -444,7 +446,8 @@ def create_whole_campaign(
     for entry in touchpoints:
         fields = _columns(Touchpoint, entry.values)
         if KINDS[fields["kind"]].email and not fields["mjml"]:
-            fields["mjml"] = starter_mjml(fields["kind"])
+            # issue 11: formal=True until campaigns have a formal/informal setting; pass that setting here.
+            fields["mjml"] = starter_mjml(fields["kind"], campaign.locale, formal=True)
         rows.append({**fields, "campaign_id": campaign.id, "phase_id": phase_ids[entry.phase],
                      "position": positions[entry.phase]})
         positions[entry.phase] += 1
