@@ -16,7 +16,7 @@ from .models import Campaign
 CAMPAIGN = {
     "name": "Kompass Mentoring: Journey zur Beförderung",
     "goal": "Ein kostenloses Kennenlerngespräch buchen und danach ein Mentoring über sechs Monate beginnen.",
-    "description": "Von der Checkliste zur Beförderung bis zur Empfehlung an Freunde, für Berufstätige, die den "
+    "description": "Von der Checkliste zur Beförderung bis zur Empfehlung im Bekanntenkreis, für Berufstätige, die den "
                    "nächsten Karriereschritt gehen möchten.",
     "framework": "five-stage",
     "map_state": "future",
@@ -88,7 +88,7 @@ TOUCHPOINTS = [
     (4, "review_request", "Bitte um Bewertung nach dem Mentoring", "hat das Mentoring abgeschlossen", 180,
      "Bewertung schreiben", "Würden Sie Kompass weiterempfehlen?",
      "Zwei Minuten, die anderen bei der Entscheidung für ein Mentoring helfen."),
-    (4, "referral", "Empfehlung an Freunde und Kolleg:innen", "hat eine gute Bewertung geschrieben", 7,
+    (4, "referral", "Empfehlung im Bekanntenkreis", "hat eine gute Bewertung geschrieben", 7,
      "Empfehlungslink teilen", "Schenken Sie ein Kennenlerngespräch",
      "Teilen Sie Ihren Link mit allen, die den nächsten Karriereschritt planen."),
 ]
@@ -99,7 +99,7 @@ AUDIENCES = {
     "Vergleich: Seminar, Onlinekurs oder Mentoring?": ["Aufstiegsorientierte"],
     "Angebot: Mentoring über sechs Monate": ["Aufstiegsorientierte", "Stille Mitlesende"],
     "Bitte um Bewertung nach dem Mentoring": ["Aufstiegsorientierte", "Stille Mitlesende"],
-    "Empfehlung an Freunde und Kolleg:innen": ["Aufstiegsorientierte", "Stille Mitlesende"],
+    "Empfehlung im Bekanntenkreis": ["Aufstiegsorientierte", "Stille Mitlesende"],
 }
 
 # Two chains: from the checklist (day 0, 3, 7) and from the booking (day 0, 2, 90, 180, 187).
@@ -109,7 +109,7 @@ FOLLOWS = {
     "Vor der ersten Sitzung: Ihre Ziele": "Buchungsbestätigung und erste Sitzung",
     "Halbzeit: Ihre Fortschritte nach drei Monaten": "Buchungsbestätigung und erste Sitzung",
     "Bitte um Bewertung nach dem Mentoring": "Buchungsbestätigung und erste Sitzung",  # day +180
-    "Empfehlung an Freunde und Kolleg:innen": "Bitte um Bewertung nach dem Mentoring",  # day +187
+    "Empfehlung im Bekanntenkreis": "Bitte um Bewertung nach dem Mentoring",  # day +187
 }
 
 VARIANTS = {
@@ -129,7 +129,7 @@ PHASE_NOTES = {
     1: (0, "Zu viele Seminare und Kurse, kaum vergleichbar.\nUnsicher, ob sich die Ausgabe lohnt.",
         "Ein ehrlicher Vergleich der Wege.\nEin kostenloses Kennenlerngespräch."),
     2: (0, "Hoher Preis für ein halbes Jahr.\nSorge, dass die Chemie nicht stimmt.",
-        "Ratenzahlung und kostenloser Wechsel der Mentorin oder des Mentors."),
+        "Ratenzahlung und ein kostenloser Wechsel, wenn die Chemie nicht stimmt."),
     3: (1, "Im Alltag bleibt wenig Zeit für die Sitzungen.", "Klare Ziele am Anfang, eine Bilanz zur Halbzeit."),
     4: (2, "Niemand fragt nach der Beförderung nach.", "Zum Erfolg gratulieren, um eine Bewertung bitten, "
         "Empfehlungen belohnen."),

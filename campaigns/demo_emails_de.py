@@ -9,7 +9,7 @@ no link leads to anyone's real site. The words follow docs/glossary.md.
 from __future__ import annotations
 
 SITE = "https://karriere-mentoring.example"
-UNFINISHED = "Empfehlung an Freunde und Kolleg:innen"  # the one draft: its reward, terms and link are placeholders
+UNFINISHED = "Empfehlung im Bekanntenkreis"  # the one draft: its reward, terms and link are placeholders
 
 # The formal greeting: a German list keeps it ready-made per contact ("Guten Tag Frau Berger"); without one,
 # a greeting that needs no name.
@@ -210,7 +210,7 @@ EMAILS: dict[str, str] = {
         "Waren Sie nicht zufrieden? Antworten Sie mir zuerst, damit wir es besser machen können.",
     ),
     # Left unfinished on purpose: the reward, the terms and the link are still placeholders.
-    "Empfehlung an Freunde und Kolleg:innen": _email(
+    "Empfehlung im Bekanntenkreis": _email(
         "Schenken Sie ein Kennenlerngespräch",
         _body("""        <mj-text font-size="26px" line-height="34px" font-weight="bold">Kennen Sie jemanden, der den nächsten Schritt gehen möchte?</mj-text>
         <mj-text>@GREETING@, vielleicht denkt eine Freundin oder ein Kollege gerade über den nächsten Karriereschritt nach. Teilen Sie Ihren persönlichen Link.</mj-text>

@@ -173,3 +173,15 @@ def test_finishing_the_german_draft_makes_the_german_demo_ready(client: FlaskCli
 
     assert html.by_id("export-unfinished") is None and html.by_id("export-errors") is None
     assert "All 25 emails are finished" in html.by_id("export-clean").text()
+
+
+def test_the_german_demo_exports_to_mailjet_with_german_unsubscribe_links_and_its_greeting(
+    client: FlaskClient, demo: Campaign
+):
+    response = client.get(f"/campaigns/{demo.id}/export/mailjet.json")
+
+    assert response.status_code == 200
+    parts = [r["body"]["Html-part"] for r in response.get_json()["requests"] if "Html-part" in r.get("body", {})]
+    assert len(parts) >= 10  # templates (shared where segments get the same email) and campaign drafts
+    assert all("[[UNSUB_LINK_DE]]" in html and "[[UNSUB_LINK_EN]]" not in html for html in parts)
+    assert all('[[data:anrede:"Guten Tag"]]' in html for html in parts)
