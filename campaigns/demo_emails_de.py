@@ -15,7 +15,7 @@ UNFINISHED = "Empfehlung im Bekanntenkreis"  # the one draft: its reward, terms 
 # a greeting that needs no name.
 GREETING = '{{ anrede | default("Guten Tag") }}'
 
-_HEAD = """<mjml>
+_HEAD = """<mjml lang="de">
   <mj-head>
     <mj-title>@TITLE@</mj-title>
     <mj-attributes>
@@ -40,7 +40,7 @@ _FOOT = """      </mj-column>
     </mj-section>
     <mj-section padding="24px 0">
       <mj-column>
-        <mj-text mj-class="footer">@WHY@<br />Kompass Mentoring GmbH &middot; Lindenallee 18 &middot; 50968 Köln &middot; Geschäftsführerin: Lena Hoffmann</mj-text>
+        <mj-text mj-class="footer">@WHY@<br />Kompass Mentoring GmbH &middot; Lindenallee 18 &middot; 50968 Köln &middot; Geschäftsführung: Jana Albers</mj-text>
         <mj-text mj-class="footer"><a href="https://karriere-mentoring.example/konto/e-mail" style="color: #5f6b72; text-decoration: underline;">E-Mail-Einstellungen</a> &middot; <a href="{{ unsubscribe_url }}" style="color: #5f6b72; text-decoration: underline;">Abmelden</a> &middot; <a href="https://karriere-mentoring.example/impressum" style="color: #5f6b72; text-decoration: underline;">Impressum</a></mj-text>
       </mj-column>
     </mj-section>
@@ -147,7 +147,7 @@ EMAILS: dict[str, str] = {
         </mj-text>
         <mj-text align="center" padding="16px 24px 0"><strong style="font-size: 20px;">2.340 € für sechs Monate</strong><br /><span style="font-size: 14px; color: #46545b;">oder sechs Monatsraten zu 390 €, inkl. 19 % MwSt.</span></mj-text>
         <mj-button href="https://karriere-mentoring.example/mentoring/buchen">Mentoring buchen</mj-button>
-        <mj-text align="center" font-size="14px" color="#46545b">Das Angebot gilt bis 31.01.2027. Passt die Chemie nach der ersten Sitzung nicht, wechseln Sie kostenlos die Mentorin oder den Mentor.</mj-text>
+        <mj-text align="center" font-size="14px" color="#46545b">Das Angebot gilt bis zum 31.01.2027. Passt die Chemie nach der ersten Sitzung nicht, wechseln Sie kostenlos die Mentorin oder den Mentor.</mj-text>
 """),
         _LEAD,
         "Noch unsicher? Antworten Sie mir mit Ihrer Frage, ich melde mich persönlich.",
@@ -156,7 +156,7 @@ EMAILS: dict[str, str] = {
         "Willkommen im Mentoring",
         _body("""        <mj-text font-size="26px" line-height="34px" font-weight="bold">Willkommen im Mentoring!</mj-text>
         <mj-text>@GREETING@,</mj-text>
-        <mj-text>Ihre Buchung ist bestätigt. In den nächsten zwei Werktagen stellt sich Ihre Mentorin oder Ihr Mentor bei Ihnen vor. Bis dahin können Sie schon drei Dinge tun:</mj-text>
+        <mj-text>Ihre Buchung ist bestätigt. Innerhalb von zwei Werktagen stellt sich Ihre Mentorin oder Ihr Mentor bei Ihnen vor. Bis dahin können Sie schon drei Dinge tun:</mj-text>
         <mj-text><strong style="color: #0f766e;">1.</strong> <strong>Die erste Sitzung planen.</strong> Wählen Sie im Kalender einen Termin in den nächsten zwei Wochen.</mj-text>
         <mj-text><strong style="color: #0f766e;">2.</strong> <strong>Ihr Ziel notieren.</strong> Ein Satz genügt: Welche Position, bis wann?</mj-text>
         <mj-text><strong style="color: #0f766e;">3.</strong> <strong>Eine aktuelle Herausforderung mitbringen.</strong> Am meisten lernen Sie an einer echten Aufgabe.</mj-text>
@@ -201,8 +201,8 @@ EMAILS: dict[str, str] = {
         "Würden Sie Kompass weiterempfehlen?",
         _body("""        <mj-text font-size="26px" line-height="34px" font-weight="bold">Würden Sie uns weiterempfehlen?</mj-text>
         <mj-text>@GREETING@,</mj-text>
-        <mj-text>sechs Monate Mentoring sind vorbei, und wir hoffen, Sie sind Ihrem Ziel ein gutes Stück näher gekommen. Herzlichen Glückwunsch zu allem, was Sie erreicht haben!</mj-text>
-        <mj-text>Andere Berufstätige entscheiden sich für ein Mentoring, wenn sie Erfahrungen von Menschen wie Ihnen lesen. Schreiben Sie uns eine kurze Bewertung? Zwei Minuten genügen: Womit sind Sie gestartet, und was hat sich verändert? Ehrliche Bewertungen helfen am meisten, auch kritische.</mj-text>
+        <mj-text>sechs Monate Mentoring sind vorbei, und wir hoffen, Sie sind Ihrem Ziel ein gutes Stück nähergekommen. Herzlichen Glückwunsch zu allem, was Sie erreicht haben!</mj-text>
+        <mj-text>Andere Berufstätige entscheiden sich für ein Mentoring, wenn sie Erfahrungen von Menschen wie Ihnen lesen. Würden Sie uns eine kurze Bewertung schreiben? Zwei Minuten genügen: Womit sind Sie gestartet, und was hat sich verändert? Ehrliche Bewertungen helfen am meisten, auch kritische.</mj-text>
         <mj-text align="center" font-size="28px" line-height="36px" color="#f59e0b" padding="16px 24px 0">&#9733; &#9733; &#9733; &#9733; &#9733;</mj-text>
         <mj-button href="https://karriere-mentoring.example/bewertung">Bewertung schreiben</mj-button>
 """),

@@ -40,13 +40,13 @@ class Framework:
 
 def is_german(locale: str | None) -> bool:
     """Whether texts for `locale` are German: de, de_DE, de_AT, de-CH...; anything else is English."""
-    return bool(locale) and locale.casefold().startswith("de")
+    return locale is not None and locale.casefold().startswith("de")
 
 
-Phase = tuple[str, str, str, str, str]  # English name, English description, kind, German name, German description
+PhaseRow = tuple[str, str, str, str, str]  # English name, English description, kind, German name, German description
 
 
-def _framework(key: str, names: tuple[str, str], summaries: tuple[str, str], *phases: Phase) -> Framework:
+def _framework(key: str, names: tuple[str, str], summaries: tuple[str, str], *phases: PhaseRow) -> Framework:
     return Framework(key, names[0], summaries[0], tuple(PhaseTemplate(n, d, k, nd, dd) for n, d, k, nd, dd in phases),
                      names[1], summaries[1])
 
@@ -72,7 +72,7 @@ FRAMEWORKS: dict[str, Framework] = {
              "AIDA über den Kauf hinaus: Kundenbindung und Weiterempfehlung schließen den Kreis."),
             AWARENESS,
             ("Favorability", "Warms to us and looks for more. Educate and show what we stand for.", "newsletter",
-             "Sympathie", "Fasst Vertrauen und sucht mehr über uns. Wissen vermitteln und zeigen, wofür wir stehen."),
+             "Sympathie", "Fasst Vertrauen und will mehr über uns erfahren. Wissen vermitteln und zeigen, wofür wir stehen."),
             ("Consideration", "Has a concrete need and compares options. Offer depth: cases, comparisons, webinars.",
              "newsletter",
              "Consideration", "Hat einen konkreten Bedarf und vergleicht Angebote. In die Tiefe gehen: "
@@ -96,8 +96,8 @@ FRAMEWORKS: dict[str, Framework] = {
              "Recherche", "Sucht nach einer Lösung. Auffindbar sein und einen Grund zum Abonnieren bieten."),
             ("First contact & information", "Leaves an address for information. Deliver it promptly and say what "
              "comes next.", "welcome",
-             "Erstkontakt & Information", "Hinterlässt für Informationen die E-Mail-Adresse. Sie prompt liefern "
-             "und sagen, was als Nächstes kommt."),
+             "Erstkontakt & Information", "Hinterlässt die E-Mail-Adresse, um Informationen zu erhalten. Diese "
+             "prompt liefern und sagen, was als Nächstes kommt."),
             ("Offer", "Weighs a concrete offer. Spell out benefits, price and the next step.", "offer",
              "Angebot", "Prüft ein konkretes Angebot. Nutzen, Preis und nächsten Schritt klar benennen."),
             ("Decision", "Decides for or against. Answer objections and show proof from peers.", "follow_up",
@@ -135,7 +135,7 @@ FRAMEWORKS: dict[str, Framework] = {
             ("Decision", "Chooses whether to act. Show proof and a clear offer.", "offer",
              "Entscheidung", "Wägt ab, ob sich das Handeln lohnt. Belege und ein klares Angebot zeigen."),
             ("Action", "Takes the target action. Confirm it and say what happens next.", "offer",
-             "Handlung", "Führt die Zielhandlung aus. Sie bestätigen und sagen, wie es weitergeht."),
+             "Handlung", "Führt die Zielhandlung aus. Diese bestätigen und sagen, wie es weitergeht."),
             ("Loyalty", "Stays with us. Reward, surprise and keep in touch.", "newsletter",
              "Loyalität", "Bleibt uns treu. Belohnen, überraschen und in Kontakt bleiben."),
         ),
@@ -151,7 +151,7 @@ FRAMEWORKS: dict[str, Framework] = {
             ("Decision", "Buys or books. Make it easy and reassuring.", "offer",
              "Entscheidung", "Kauft oder bucht. Es einfach machen und Sicherheit geben."),
             ("Post-purchase", "Lives with the purchase. Onboard, support, and ask for feedback.", "onboarding",
-             "Nach dem Kauf", "Lebt mit dem Kauf. Beim Einstieg begleiten, unterstützen und um Feedback bitten."),
+             "Nach dem Kauf", "Hat gekauft und nutzt das Produkt. Beim Einstieg begleiten, unterstützen und um Feedback bitten."),
         ),
     )
 }

@@ -185,3 +185,13 @@ def test_the_german_demo_exports_to_mailjet_with_german_unsubscribe_links_and_it
     assert len(parts) >= 10  # templates (shared where segments get the same email) and campaign drafts
     assert all("[[UNSUB_LINK_DE]]" in html and "[[UNSUB_LINK_EN]]" not in html for html in parts)
     assert all('[[data:anrede:"Guten Tag"]]' in html for html in parts)
+
+
+def test_the_german_demo_emails_say_they_are_german(client: FlaskClient, demo: Campaign):
+    welcome = touchpoint(demo, "Checkliste und Willkommen")
+    segment = next(s for s in demo.segments if s.name == "Aufstiegsorientierte")
+
+    preview = client.get(f"/api/campaigns/{demo.id}/preview?touchpoint={welcome.id}&segment={segment.id}").get_json()
+
+    assert '<html lang="de"' in preview["html"]
+    assert preview["text"].startswith("Kompass Mentoring\n\nIhre Checkliste ist da\n\nGuten Tag Frau Berger,")
