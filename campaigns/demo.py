@@ -6,6 +6,9 @@ themselves are written out in demo_emails: all finished but one, left unfinished
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from accounts import current
 from journeymail.extensions import db
 from segments import services as segments
@@ -115,27 +118,52 @@ PHASE_NOTES = {
 }
 
 
+CAMPAIGN = {
+    "name": "Plannery trial journey",
+    "goal": "Start a free three-month trial and order a team plan at its end.",
+    "description": "From the first e-book download to a recommendation on LinkedIn, for social-media teams.",
+    "framework": "seven-phase",
+    "map_state": "future",
+    "sender_name": "Maya from Plannery",
+    "sender_email": "hello@plannery.example",
+    "reply_to": "team@plannery.example",
+    "locale": "en_US",
+}
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    """A demo campaign written out as data (this module's tables; campaigns.demo_de has the German one)."""
+
+    campaign: dict[str, Any]  # the campaign's settings, as create_campaign takes them
+    segments: list[dict[str, Any]]
+    touchpoints: list[tuple]  # as TOUCHPOINTS
+    emails: dict[str, str]  # touchpoint name -> MJML
+    audiences: dict[str, list[str]]
+    follows: dict[str, str]
+    variants: dict[tuple[str, str], dict[str, str]]
+    phase_notes: dict[int, tuple[int, str, str]]
+
+
+PLAN = DemoPlan(CAMPAIGN, SEGMENTS, TOUCHPOINTS, EMAILS, AUDIENCES, FOLLOWS, VARIANTS, PHASE_NOTES)
+
+
 def create_demo() -> Campaign:
     """Create the demo campaign with its touchpoints and three segments (reusing segments by name)."""
-    campaign = campaigns.create_campaign({
-        "name": "Plannery trial journey",
-        "goal": "Start a free three-month trial and order a team plan at its end.",
-        "description": "From the first e-book download to a recommendation on LinkedIn, for social-media teams.",
-        "framework": "seven-phase",
-        "map_state": "future",
-        "sender_name": "Maya from Plannery",
-        "sender_email": "hello@plannery.example",
-        "reply_to": "team@plannery.example",
-        "locale": "en_US",
-    })
-    for index, (emotion, pains, opportunities) in PHASE_NOTES.items():
+    return build(PLAN)
+
+
+def build(plan: DemoPlan) -> Campaign:
+    """Create a demo campaign from its plan, through the services, reusing the workspace's segments by name."""
+    campaign = campaigns.create_campaign(plan.campaign)
+    for index, (emotion, pains, opportunities) in plan.phase_notes.items():
         campaigns.update_phase(
             campaign.phases[index], {"emotion": emotion, "pain_points": pains, "opportunities": opportunities}
         )
-    chosen = {data["name"]: _segment(data) for data in SEGMENTS}
+    chosen = {data["name"]: _segment(data) for data in plan.segments}
     campaigns.set_segments(campaign, {"segment_ids": [s.id for s in chosen.values()]})
     added = {}
-    for phase_index, kind, name, trigger, offset, cta, subject, preheader in TOUCHPOINTS:
+    for phase_index, kind, name, trigger, offset, cta, subject, preheader in plan.touchpoints:
         data = {
             "phase_id": campaign.phases[phase_index].id,
             "kind": kind,
@@ -143,14 +171,14 @@ def create_demo() -> Campaign:
             "trigger": trigger,
             "send_offset_days": offset,
             "cta": cta,
-            "segment_ids": [chosen[n].id for n in AUDIENCES.get(name, [])],
+            "segment_ids": [chosen[n].id for n in plan.audiences.get(name, [])],
         }
-        if name in FOLLOWS:
-            data["follows_id"] = added[FOLLOWS[name]].id
+        if name in plan.follows:
+            data["follows_id"] = added[plan.follows[name]].id
         if subject:
-            data.update(subject=subject, preheader=preheader, mjml=EMAILS[name])
+            data.update(subject=subject, preheader=preheader, mjml=plan.emails[name])
         added[name] = campaigns.add_touchpoint(campaign, data)
-    for (touchpoint, segment), content in VARIANTS.items():
+    for (touchpoint, segment), content in plan.variants.items():
         campaigns.put_variant(added[touchpoint], chosen[segment], content)
     return campaign
 

@@ -15,7 +15,7 @@ from journeymail.extensions import db
 from journeymail.http import parse_id
 from journeymail.validation import ValidationError
 
-from .frameworks import FRAMEWORKS, Framework, PhaseTemplate, suggested_kind
+from .frameworks import FRAMEWORKS, Framework, PhaseTemplate, phases_for, suggested_kind
 from .models import Campaign, Phase, Touchpoint
 from .services import limit, lock_places
 
@@ -87,16 +87,18 @@ def framework_or_error(key: Any) -> Framework:
 
 def guess(campaign: Campaign, framework: Framework) -> dict[int, Target]:
     """A first mapping to offer: the new phase of the same name; a phase the user added is kept; else the new phase
-    that plays the same part (the same kind of email fits it) nearest to its place in the journey; else that place."""
+    that plays the same part (the same kind of email fits it) nearest to its place in the journey; else that place.
+    Names compare in English and German alike, so a German campaign's phases find their German counterparts."""
     old = FRAMEWORKS.get(campaign.framework)
-    built_in = {t.name.casefold() for t in old.phases} if old else set()
-    names = [t.name.casefold() for t in framework.phases]
+    built_in = {n.casefold() for t in old.phases for n in (t.name, t.name_de)} if old else set()
+    names = [{t.name.casefold(), t.name_de.casefold()} for t in framework.phases]
     count = len(campaign.phases)
     targets: dict[int, Target] = {}
     for index, phase in enumerate(campaign.phases):
         name = phase.name.strip().casefold()
-        if name in names:
-            targets[phase.id] = names.index(name)
+        same = [i for i, both in enumerate(names) if name in both]
+        if same:
+            targets[phase.id] = same[0]
             continue
         if old and name not in built_in:
             targets[phase.id] = KEEP
@@ -221,7 +223,7 @@ def _result(campaign: Campaign, framework: Framework, targets: Mapping[int, Targ
         else:
             anchor = int(target)
     result = [NewPhase(p.name, p.description, (p,), None) for p in kept_after.get(-1, [])]
-    for index, template in enumerate(framework.phases):
+    for index, template in enumerate(phases_for(framework.key, campaign.locale)):  # in the campaign's language
         sources = tuple(p for p in campaign.phases if targets[p.id] == index)
         result.append(NewPhase(template.name, template.description, sources, template))
         result.extend(NewPhase(p.name, p.description, (p,), None) for p in kept_after.get(index, []))

@@ -35,7 +35,7 @@ from journeymail.validation import (
 )
 from segments.models import Segment, name_key
 
-from .frameworks import FRAMEWORKS
+from .frameworks import FRAMEWORKS, phases_for
 from .kinds import KINDS
 from .models import MAP_STATES, Campaign, Phase, Touchpoint, Variant, campaign_segments, touchpoint_segments
 from .timing import chain_of
@@ -137,11 +137,11 @@ def check_counts(counts: Mapping[str, int], where: str = "The campaign") -> None
 
 
 def create_campaign(data: Mapping[str, Any], *, from_form: bool = False) -> Campaign:
-    """Create a campaign with a copy of its framework's phases."""
+    """Create a campaign with a copy of its framework's phases, in the campaign's language (German for de_DE)."""
     values = clean(data, CAMPAIGN_FIELDS, from_form=from_form)
     values["map_state"] = values["map_state"] or "future"
     campaign = Campaign(**values, workspace_id=current.workspace_id())
-    for position, template in enumerate(FRAMEWORKS[values["framework"]].phases):
+    for position, template in enumerate(phases_for(values["framework"], values["locale"])):
         campaign.phases.append(Phase(position=position, name=template.name, description=template.description))
     db.session.add(campaign)
     db.session.flush()

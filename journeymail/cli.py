@@ -11,17 +11,19 @@ from .text import counted
 
 def register(app: Flask) -> None:
     # The features' commands. The CLI registration is, with the factory, the one shell module that imports them.
-    from campaigns.demo import create_demo
+    from campaigns import demo, demo_de
     from campaigns.models import Campaign
     from exports import cli as exports_cli
 
     exports_cli.register(app)  # export ..., import ... and push ...
 
     @app.cli.command("seed-demo")
-    @click.option("--if-empty", is_flag=True, help="Only add the demo campaign when the Demo workspace has none yet.")
+    @click.option("--if-empty", is_flag=True,
+                  help="Only add each demo campaign when the Demo workspace holds none of its name yet.")
     def seed_demo(if_empty: bool) -> None:
-        """Create the Demo workspace, its owner demo@journeymail.example, and the demo campaign: a B2B
-        software trial on the seven-phase journey. Prints how to sign in."""
+        """Create the Demo workspace, its owner demo@journeymail.example, and the two demo campaigns: a B2B
+        software trial on the seven-phase journey, and a German career mentoring on the five-stage funnel.
+        Prints how to sign in."""
         from accounts import current
         from accounts.demo import demo_owner
 
@@ -30,10 +32,12 @@ def register(app: Flask) -> None:
         except ValueError as error:
             raise click.ClickException(str(error)) from None
         current.use_workspace(workspace, "owner", user)
-        if if_empty and db.session.scalar(current.scoped(Campaign, Campaign.id).limit(1)) is not None:
-            click.echo("The Demo workspace already holds campaigns; no demo campaign added.")
-        else:
-            campaign = create_demo()
+        for name, create in ((demo.CAMPAIGN["name"], demo.create_demo), (demo_de.CAMPAIGN["name"], demo_de.create_demo_de)):
+            held = current.scoped(Campaign, Campaign.id).where(Campaign.name == name).limit(1)
+            if if_empty and db.session.scalar(held) is not None:
+                click.echo(f'The Demo workspace already holds the demo campaign "{name}"; not added again.')
+                continue
+            campaign = create()
             click.echo(
                 f'Created the demo campaign "{campaign.name}" (ID {campaign.id}) with '
                 f'{counted(len(campaign.phases), "phase")}, {counted(len(campaign.touchpoints), "touchpoint")} '

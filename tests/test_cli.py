@@ -31,7 +31,8 @@ def demo() -> Workspace:
 
 
 def campaigns() -> list[Campaign]:
-    return list(db.session.scalars(db.select(Campaign).order_by(Campaign.id)))
+    """Every campaign but the German demo's (de_DE), which the tests at the end look at."""
+    return list(db.session.scalars(db.select(Campaign).where(Campaign.locale != "de_DE").order_by(Campaign.id)))
 
 
 def segments() -> list[Segment]:
@@ -66,16 +67,14 @@ def test_seed_demo_targets_three_segments_built_from_the_axis_examples(runner):
         assert sorted(getattr(s, axis) for s in campaign.segments) == sorted(SUGGESTIONS[axis]), axis
 
 
-def test_seed_demo_if_empty_adds_nothing_when_the_demo_workspace_has_a_campaign(runner, create_campaign):
+def test_seed_demo_if_empty_adds_nothing_when_the_demo_workspace_holds_the_demo_campaign(runner):
     runner.invoke(args=["seed-demo"])
-    current.use_workspace(demo())
-    campaign_services.update_campaign(campaigns()[0], {"name": "Our own journey"})
 
     result = runner.invoke(args=["seed-demo", "--if-empty"])
 
     assert result.exit_code == 0, result.output
-    assert [c.name for c in campaigns()] == ["Our own journey"]
-    assert "already holds campaigns; no demo campaign added" in result.output
+    assert [c.name for c in campaigns()] == ["Plannery trial journey"]
+    assert 'already holds the demo campaign "Plannery trial journey"; not added again' in result.output
 
 
 def test_seed_demo_if_empty_seeds_the_demo_workspace_beside_another_teams_campaigns(runner, create_campaign):
@@ -101,7 +100,7 @@ def test_seeding_twice_reuses_the_segments_by_name(runner):
 
     assert result.exit_code == 0, result.output
     first, second = campaigns()
-    assert len(segments()) == 3
+    assert len(segments()) == 6  # three for each demo
     assert {s.id for s in first.segments} == {s.id for s in second.segments}
 
 
@@ -115,7 +114,7 @@ def test_seeding_reuses_a_segment_whose_name_differs_only_in_case(runner):
 
     assert result.exit_code == 0, result.output
     assert own.id in {s.id for s in campaigns()[1].segments}
-    assert len(segments()) == 3
+    assert len(segments()) == 6  # three for each demo
 
 
 def test_seeding_leaves_another_workspaces_segment_of_the_same_name_alone(runner, create_segment):
@@ -199,3 +198,43 @@ def test_in_development_seed_demo_makes_up_a_password_and_keeps_it(runner, app, 
     owner = db.session.scalar(db.select(User).where(User.email == "demo@journeymail.example"))
     assert owner.check_password(password)
     assert (tmp_path / "demo-password.txt").stat().st_mode & 0o077 == 0
+
+
+# --- the German demo beside the English one ----------------------------------------------------
+
+
+def all_campaigns() -> list[Campaign]:
+    return list(db.session.scalars(db.select(Campaign).order_by(Campaign.id)))
+
+
+def test_seed_demo_seeds_the_german_demo_beside_the_english_one(runner):
+    result = runner.invoke(args=["seed-demo"])
+
+    assert result.exit_code == 0, result.output
+    english, german = all_campaigns()
+    assert english.workspace.name == german.workspace.name == "Demo"
+    assert (english.locale, german.locale) == ("en_US", "de_DE")
+    assert f'Created the demo campaign "{german.name}" (ID {german.id}) with 5 phases' in result.output
+
+
+def test_seed_demo_gives_the_german_demo_segments_of_its_own(runner):
+    runner.invoke(args=["seed-demo"])
+
+    english, german = all_campaigns()
+    assert {s.name for s in german.segments} == {"Aufstiegsorientierte", "Stille Mitlesende", "Inaktive Kontakte"}
+    assert not {s.id for s in german.segments} & {s.id for s in english.segments}
+
+
+def test_seed_demo_if_empty_adds_the_german_demo_where_only_the_english_one_is(runner):
+    runner.invoke(args=["seed-demo", "--if-empty"])
+    current.use_workspace(demo())
+    # a Demo workspace seeded before the German demo existed
+    campaign_services.delete_campaign(next(c for c in all_campaigns() if c.locale == "de_DE"))
+    db.session.commit()
+
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+
+    assert result.exit_code == 0, result.output
+    assert [c.locale for c in all_campaigns()] == ["en_US", "de_DE"]
+    assert 'already holds the demo campaign "Plannery trial journey"; not added again' in result.output
+    assert 'Created the demo campaign "Kompass Mentoring: Journey zur Beförderung"' in result.output
