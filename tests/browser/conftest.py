@@ -88,6 +88,17 @@ def signed_in(live_server: str, owner: User) -> Callable[[Page], Page]:
 
 
 @pytest.fixture
+def sign_in_as(live_server: str) -> Callable[[Page, User], Page]:
+    """Sign a page in as a given user (e.g. a copywriter the test made) through the sign-in page."""
+
+    def sign(page: Page, user: User) -> Page:
+        sign_in(page, live_server, user.email)
+        return page
+
+    return sign
+
+
+@pytest.fixture
 def page(signed_out_page: Page, live_server: str, owner: User) -> Page:
     """A page signed in as the test workspace's owner."""
     sign_in(signed_out_page, live_server, owner.email)

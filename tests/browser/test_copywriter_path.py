@@ -42,8 +42,11 @@ def campaign() -> Campaign:
 
 
 def test_copywriter_previews_a_cell_writes_a_variant_and_sends_a_test(
-    live_server: str, page: Page, campaign: Campaign, smtp: LoopbackSMTPServer
+    live_server: str, signed_out_page: Page, campaign: Campaign, smtp: LoopbackSMTPServer, make_member, sign_in_as
 ):
+    # A copywriter of the workspace signs in; a test send goes to their own address, a member's.
+    copywriter = make_member("copywriter", email="copywriter@example.com")
+    page = sign_in_as(signed_out_page, copywriter)
     page.set_viewport_size({"width": 1440, "height": 1100})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
