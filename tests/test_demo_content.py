@@ -4,15 +4,15 @@ map from calling the campaign ready until it is finished."""
 
 from __future__ import annotations
 
-from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from campaigns.demo import create_demo
 from campaigns.demo_emails import EMAILS, UNFINISHED
-from campaigns.models import Campaign, Touchpoint
-from html_tree import Element, parse
+from campaigns.models import Campaign
+from demo_support import code_and_line, page, touchpoint, unfinished_lines
+from html_tree import Element
 from journeymail.extensions import db
 
 
@@ -21,27 +21,6 @@ def demo() -> Campaign:
     campaign = create_demo()
     db.session.commit()
     return campaign
-
-
-def page(response: Any) -> Element:
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return parse(response.get_data(as_text=True))
-
-
-def touchpoint(campaign: Campaign, name: str) -> Touchpoint:
-    return next(t for t in campaign.touchpoints if t.name == name)
-
-
-def unfinished_lines() -> list[int]:
-    """The lines of the unfinished email where its author left a placeholder or an example.com link."""
-    return [number for number, line in enumerate(EMAILS[UNFINISHED].splitlines(), start=1)
-            if "[" in line or "example.com" in line]
-
-
-def code_and_line(check: Element) -> tuple[str | None, str | None]:
-    """A check as the cell preview lists it: its code, and "line N" where it names one."""
-    line = check.select(class_="check-line")
-    return check.get("data-code"), line[0].text() if line else None
 
 
 def totals(html: Element) -> dict[str, int]:
@@ -58,7 +37,7 @@ def test_every_demo_cell_preview_is_clean_but_the_one_unfinished_email(client: F
                 found[(name, segment.name)] = [code_and_line(check) for check in article.select("li", class_="check")]
 
     assert len(found) == 25  # every email each segment receives: none is missing from the pages
-    expected = [("unfinished-content", f"line {line}") for line in unfinished_lines()]
+    expected = [("unfinished-content", f"line {line}") for line in unfinished_lines(EMAILS[UNFINISHED])]
     assert len(expected) == 3
     assert {key: checks for key, checks in found.items() if checks} == {
         (UNFINISHED, "Engaged evaluators"): expected,

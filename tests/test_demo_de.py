@@ -4,7 +4,6 @@ unfinished on purpose. English campaigns keep the English phases."""
 
 from __future__ import annotations
 
-from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,7 +13,7 @@ from campaigns.demo_de import create_demo_de
 from campaigns.demo_emails_de import EMAILS, UNFINISHED
 from campaigns.frameworks import FRAMEWORKS, frameworks_in, phases_for
 from campaigns.models import Campaign, Touchpoint
-from html_tree import Element, parse
+from demo_support import code_and_line, page, touchpoint, unfinished_lines
 from journeymail.extensions import db
 
 GERMAN_FIVE_STAGES = ["Awareness", "Consideration", "Entscheidung", "Kundenbindung", "Weiterempfehlung"]
@@ -34,26 +33,6 @@ def demo() -> Campaign:
     campaign = create_demo_de()
     db.session.commit()
     return campaign
-
-
-def page(response: Any) -> Element:
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return parse(response.get_data(as_text=True))
-
-
-def touchpoint(campaign: Campaign, name: str) -> Touchpoint:
-    return next(t for t in campaign.touchpoints if t.name == name)
-
-
-def unfinished_lines() -> list[int]:
-    """The lines of the unfinished email where its author left a placeholder or an example.com link."""
-    return [number for number, line in enumerate(EMAILS[UNFINISHED].splitlines(), start=1)
-            if "[" in line or "example.com" in line]
-
-
-def code_and_line(check: Element) -> tuple[str | None, str | None]:
-    line = check.select(class_="check-line")
-    return check.get("data-code"), line[0].text() if line else None
 
 
 # --- German phases ---------------------------------------------------------------------------------
@@ -132,7 +111,7 @@ def test_every_german_demo_cell_preview_is_clean_but_the_one_unfinished_email(cl
                 found[(name, segment.name)] = [code_and_line(check) for check in article.select("li", class_="check")]
 
     assert len(found) == 25  # every email each segment receives: none is missing from the pages
-    expected = [("unfinished-content", f"line {line}") for line in unfinished_lines()]
+    expected = [("unfinished-content", f"line {line}") for line in unfinished_lines(EMAILS[UNFINISHED])]
     assert len(expected) == 3
     assert {key: checks for key, checks in found.items() if checks} == {
         (UNFINISHED, "Aufstiegsorientierte"): expected,
