@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ("campaigns", "segments", "previews", "exports")
 SHELL = "journeymail"
 ENGINE = "emails"
-PACKAGES = (SHELL, ENGINE, *FEATURES)
+ACCOUNTS = "accounts"  # who is asking and in which workspace: beneath the features, beside the shell
+PACKAGES = (SHELL, ENGINE, ACCOUNTS, *FEATURES)
 
 
 def modules(package: str) -> list[Path]:
@@ -60,6 +61,13 @@ def test_no_two_features_import_each_other() -> None:
     assert both_ways == set(), dict(uses)
 
 
+@pytest.mark.parametrize("path", modules(ACCOUNTS), ids=lambda p: str(p.relative_to(ROOT)))
+def test_accounts_import_no_feature(path: Path) -> None:
+    """Every feature asks accounts for the workspace and the role; accounts knows none of them (the audit
+    log reads what changed from the session, by each model's table, not by importing the models)."""
+    assert imported_packages(path) & set(FEATURES) == set()
+
+
 def test_segments_import_no_other_feature() -> None:
     for path in modules("segments"):
         assert imported_packages(path) & set(FEATURES) - {"segments"} == set(), path
@@ -75,7 +83,7 @@ def _calls_commit_or_rollback(path: Path) -> list[int]:
 
 
 def test_only_the_commit_hook_and_commands_commit_or_roll_back() -> None:
-    allowed = {ROOT / SHELL / "http.py", ROOT / SHELL / "cli.py", ROOT / "exports" / "cli.py"}
+    allowed = {ROOT / SHELL / "http.py", ROOT / SHELL / "cli.py", ROOT / "exports" / "cli.py", ROOT / ACCOUNTS / "cli.py"}
     offenders = {
         str(path.relative_to(ROOT)): lines
         for package in PACKAGES
@@ -86,7 +94,7 @@ def test_only_the_commit_hook_and_commands_commit_or_roll_back() -> None:
 
 
 def test_every_blueprint_has_one_url_table() -> None:
-    for feature in FEATURES:
+    for feature in (*FEATURES, ACCOUNTS):
         table = (ROOT / feature / "blueprint.py").read_text(encoding="utf-8")
         assert "add_url_rule(" in table, feature
         for path in modules(feature):
