@@ -188,7 +188,7 @@ def push_mailjet(campaign_id: int) -> Page:
     back = redirect(_export_page(campaign))
     config = current_app.config
     if not config.get("MAILJET_API_KEY") or not config.get("MAILJET_API_SECRET"):
-        flash(mailjet_push.CREDENTIALS_MISSING, "error")
+        flash(str(mailjet_push.CREDENTIALS_MISSING), "error")
         return back
     list_id = _list_id(request.form.get("list_id"))
     if list_id is None:
