@@ -77,11 +77,14 @@ class Problem:
     field_name: str | None = None  # the campaign field at fault, for problems that are not an email's
 
     def __str__(self) -> str:
-        where = ""
-        if self.touchpoint is not None:
-            where = f'"{self.touchpoint.name}"' + (f" for {self.segment.name}" if self.segment else "")
-            where += f", line {self.line}: " if self.line else ": "
-        return where + self.message
+        if self.touchpoint is None:
+            return self.message
+        email = f'"{self.touchpoint.name}"'
+        if self.segment is not None:
+            email = gettext("%(email)s for %(segment)s", email=email, segment=self.segment.name)
+        if self.line:
+            return gettext("%(email)s, line %(line)s: %(message)s", email=email, line=self.line, message=self.message)
+        return f"{email}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
