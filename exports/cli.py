@@ -93,7 +93,7 @@ def push_mailjet(bundle_path: str, list_id: int) -> None:
 
     config = current_app.config
     if not config.get("MAILJET_API_KEY") or not config.get("MAILJET_API_SECRET"):
-        raise click.ClickException(mailjet_push.CREDENTIALS_MISSING)
+        raise click.ClickException(str(mailjet_push.CREDENTIALS_MISSING))
     try:
         bundle = mailjet_push.load_bundle(_read(bundle_path))
         click.echo(f"Pushing {len(bundle['requests'])} requests to {config['MAILJET_API_URL']} ...")

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from flask_babel import format_decimal, gettext as _, lazy_gettext as _l, ngettext
+
 from campaigns import services
 from campaigns.cells import plan_or_404
 from campaigns.kinds import KINDS
@@ -43,7 +45,6 @@ from campaigns.models import Campaign
 from campaigns.serialize import campaign_detail
 from journeymail.extensions import db
 from journeymail.http import UnreadableJSON, iso, read_json
-from journeymail.text import counted
 from journeymail.validation import ValidationError, clean
 from segments import services as segment_services
 from segments.models import Segment
@@ -65,6 +66,11 @@ TOUCHPOINT_SPEC = {
     if k not in ("phase_id", "position", "segment_ids", "follows_id")
 }
 VARIANT_SPEC = services.CONTENT_FIELDS
+# A segment's fields as a note names them ("sample data").
+SEGMENT_FIELD_NAMES = {
+    "name": _l("name"), "description": _l("description"), "motivation": _l("motivation"), "action": _l("action"),
+    "obstacle": _l("obstacle"), "opportunity": _l("opportunity"), "sample_data": _l("sample data"),
+}
 TOP_LEVEL = ("format", "version", "exported_at", "campaign", "segments", "phases", "touchpoints")
 
 
@@ -136,15 +142,15 @@ def parse_file(data: bytes) -> Any:
         try:
             data = uploads.gunzip(data, uploads.import_max_bytes())
         except uploads.NotGzip as error:
-            raise UnreadableFile(f"The file looks gzipped but is not: {error}.") from None
+            raise UnreadableFile(_("The file looks gzipped but is not: %(reason)s.", reason=error)) from None
     try:
         return read_json(data)
     except UnreadableJSON as error:
         if error.kind == "encoding":
-            raise UnreadableFile("The file is not UTF-8 text, so it cannot be a campaign document.") from None
+            raise UnreadableFile(_("The file is not UTF-8 text, so it cannot be a campaign document.")) from None
         if error.kind == "depth":
-            raise UnreadableFile("The file is nested too deeply to be a campaign document.") from None
-        raise UnreadableFile(f"The file is not JSON: {error.reason}.") from None
+            raise UnreadableFile(_("The file is nested too deeply to be a campaign document.")) from None
+        raise UnreadableFile(_("The file is not JSON: %(reason)s.", reason=error.reason)) from None
 
 
 @dataclass
@@ -188,7 +194,7 @@ class _Problems:
     def clean(self, path: str, data: Any, spec: Mapping[str, Any]) -> dict[str, Any] | None:
         """The checked values of one object of the document, or None after noting its problems."""
         if not isinstance(data, dict):
-            self.add(path, "This field is required: an object." if data is None else "Must be an object.")
+            self.add(path, _("This field is required: an object.") if data is None else _("Must be an object."))
             return None
         try:
             return clean(data, spec)
@@ -200,7 +206,7 @@ class _Problems:
     def items(self, path: str, data: Any) -> Iterator[tuple[str, Any]]:
         """The entries of a list in the document, each with its path."""
         if not isinstance(data, list):
-            self.add(path, "This field is required: a list." if data is None else "Must be a list.")
+            self.add(path, _("This field is required: a list.") if data is None else _("Must be a list."))
             return
         for index, item in enumerate(data):
             yield f"{path}[{index}]", item
@@ -210,34 +216,37 @@ class _Problems:
         path, message = next(iter(fields.items()))
         more = len(self.fields) - 1
         if more >= MAX_PROBLEMS:
-            also = f"; {more} more problems, the first {MAX_PROBLEMS - 1} of them listed in fields."
+            also = _("Nothing was imported; %(more)d more problems, the first %(listed)d of them listed in fields.",
+                     more=more, listed=MAX_PROBLEMS - 1)
         elif more:
-            also = f"; {counted(more, 'more problem')} {'is' if more == 1 else 'are'} listed in fields."
+            also = ngettext("Nothing was imported; %(num)d more problem is listed in fields.",
+                            "Nothing was imported; %(num)d more problems are listed in fields.", more)
         else:
-            also = "."
-        return ValidationError(fields, f"{path}: {message} Nothing was imported{also}")
+            also = _("Nothing was imported.")
+        return ValidationError(fields, f"{path}: {message} {also}")
 
 
 def read_document(data: Any) -> Plan:
     """Check a whole document; ValidationError (422) names every problem by its path in the document."""
     problems = _Problems()
     if not isinstance(data, dict):
-        problems.add("document", f'Must be a JSON object with "format": "{FORMAT}".')
+        problems.add("document", _('Must be a JSON object with "format": "%(format)s".', format=FORMAT))
         raise problems.refusal()
     if data.get("format") != FORMAT:
-        problems.add("format", f'Not a Journeymail campaign document: "format" must be "{FORMAT}".')
+        problems.add("format", _('Not a Journeymail campaign document: "format" must be "%(format)s".', format=FORMAT))
         raise problems.refusal()
     version = data.get("version")
     if type(version) is not int or version != VERSION:
         shown = json.dumps(version)[:40]
-        problems.add("version", f"This Journeymail reads version {VERSION} of the campaign document, not {shown}.")
+        problems.add("version", _("This Journeymail reads version %(version)d of the campaign document, not %(shown)s.",
+                                  version=VERSION, shown=shown))
         raise problems.refusal()
     _check_counts(data)
     for key in data:
         if key not in TOP_LEVEL:
-            problems.add(str(key), "Unknown field.")
+            problems.add(str(key), _("Unknown field."))
     if not isinstance(data.get("exported_at", ""), str):
-        problems.add("exported_at", "Must be text (an ISO 8601 time).")
+        problems.add("exported_at", _("Must be text (an ISO 8601 time)."))
 
     campaign = problems.clean("campaign", data.get("campaign"), CAMPAIGN_SPEC)
     segments = _read_segments(problems, data.get("segments"))
@@ -277,9 +286,9 @@ def _check_counts(data: dict[str, Any]) -> None:
         "segments": len(segments) - untargeted, "variants": variants,
     }, where="The document")
     if untargeted > (most := services.limit("segments")):
-        message = (f"The document lists {untargeted:,} segments the campaign does not target; "
-                   f"a document lists at most {most:,}.")
-        raise ValidationError({"segments": message}, message + " Nothing was imported.")
+        message = _("The document lists %(count)s segments the campaign does not target; a document lists at most "
+                    "%(most)s.", count=format_decimal(untargeted), most=format_decimal(most))
+        raise ValidationError({"segments": message}, message + " " + _("Nothing was imported."))
 
 
 def _read_segments(problems: _Problems, data: Any) -> list[SegmentEntry]:
@@ -290,12 +299,13 @@ def _read_segments(problems: _Problems, data: Any) -> list[SegmentEntry]:
         values = problems.clean(path, rest, SEGMENT_SPEC)
         targeted = item.get("targeted", True) if isinstance(item, dict) else True
         if not isinstance(targeted, bool):
-            problems.add(f"{path}.targeted", "Must be true or false.")
+            problems.add(f"{path}.targeted", _("Must be true or false."))
         if values is None:
             continue
         entry = SegmentEntry(values, targeted is not False)
         if entry.key in first_path:
-            problems.add(f"{path}.name", f'"{values["name"]}" is listed already, as {first_path[entry.key]}.')
+            problems.add(f"{path}.name", _('"%(name)s" is listed already, as %(path)s.', name=values["name"],
+                                             path=first_path[entry.key]))
             continue
         first_path[entry.key] = path
         entries.append(entry)
@@ -306,7 +316,7 @@ def _read_touchpoint(
     problems: _Problems, path: str, item: Any, phase_count: int | None, known: set[str], touchpoint_count: int
 ) -> TouchpointEntry | None:
     if not isinstance(item, dict):
-        problems.add(path, "Must be an object.")
+        problems.add(path, _("Must be an object."))
         return None
     values = problems.clean(
         path, {k: v for k, v in item.items() if k not in ("phase", "segments", "variants", "follows")}, TOUCHPOINT_SPEC
@@ -321,9 +331,11 @@ def _read_touchpoint(
     if not kind.email:
         for name in ("subject", "preheader", "mjml", "text_override"):
             if values.get(name):
-                problems.add(f"{path}.{name}", f"{kind.with_article.capitalize()} sends no email; leave this empty.")
+                problems.add(f"{path}.{name}", _("%(kind)s sends no email; leave this empty.",
+                                                     kind=kind.with_article.capitalize()))
         if variants:
-            problems.add(f"{path}.variants", f"{kind.with_article.capitalize()} sends no email, so it has no variants.")
+            problems.add(f"{path}.variants", _("%(kind)s sends no email, so it has no variants.",
+                                                 kind=kind.with_article.capitalize()))
     return TouchpointEntry(phase, values, audience, variants, follows)
 
 
@@ -333,13 +345,16 @@ def _follows_reference(problems: _Problems, path: str, value: Any, count: int) -
         return None
     index = int(path[path.rindex("[") + 1:-1])
     if type(value) is not int:
-        problems.add(f"{path}.follows", "Must be the index of another touchpoint in touchpoints (a whole number "
-                                        "from 0), or null when it counts from its own trigger.")
+        problems.add(f"{path}.follows", _("Must be the index of another touchpoint in touchpoints (a whole number "
+                                          "from 0), or null when it counts from its own trigger."))
     elif not 0 <= value < count:
-        listed = "the only touchpoint is 0" if count == 1 else f"the touchpoints are numbered 0 to {count - 1}"
-        problems.add(f"{path}.follows", f"No touchpoint {value}: {listed}.")
+        if count == 1:
+            message = _("No touchpoint %(value)s: the only touchpoint is 0.", value=value)
+        else:
+            message = _("No touchpoint %(value)s: the touchpoints are numbered 0 to %(last)d.", value=value, last=count - 1)
+        problems.add(f"{path}.follows", message)
     elif value == index:
-        problems.add(f"{path}.follows", "A touchpoint cannot send after itself.")
+        problems.add(f"{path}.follows", _("A touchpoint cannot send after itself."))
     else:
         return value
     return None
@@ -364,24 +379,25 @@ def _check_chains(problems: _Problems, data: Any) -> None:
             loop = path[path.index(index):]
             reported.update(loop)
             shown = " → ".join(f"touchpoints[{i}]" for i in [*loop, index])
-            problems.add(f"touchpoints[{min(loop)}].follows", f"The touchpoints send after each other in a loop: "
-                                                             f"{shown}. Let one of them count from its trigger.")
+            problems.add(f"touchpoints[{min(loop)}].follows", _("The touchpoints send after each other in a loop: "
+                                                               "%(loop)s. Let one of them count from its trigger.",
+                                                               loop=shown))
         reported.update(path)
 
 
 def _phase_reference(problems: _Problems, path: str, value: Any, phase_count: int | None) -> int | None:
     if value is None:
-        problems.add(path, "This field is required: the index of the touchpoint's phase in phases, from 0.")
+        problems.add(path, _("This field is required: the index of the touchpoint's phase in phases, from 0."))
     elif type(value) is not int:
-        problems.add(path, "Must be the index of a phase in phases (a whole number from 0).")
+        problems.add(path, _("Must be the index of a phase in phases (a whole number from 0)."))
     elif phase_count is not None and not 0 <= value < phase_count:
         if phase_count == 0:
-            listed = "the document has no phases"
+            message = _("No phase %(value)s: the document has no phases.", value=value)
         elif phase_count == 1:
-            listed = "the only phase is 0"
+            message = _("No phase %(value)s: the only phase is 0.", value=value)
         else:
-            listed = f"the phases are numbered 0 to {phase_count - 1}"
-        problems.add(path, f"No phase {value}: {listed}.")
+            message = _("No phase %(value)s: the phases are numbered 0 to %(last)d.", value=value, last=phase_count - 1)
+        problems.add(path, message)
     else:
         return value
     return None
@@ -390,14 +406,14 @@ def _phase_reference(problems: _Problems, path: str, value: Any, phase_count: in
 def _segment_names(problems: _Problems, path: str, value: Any, known: set[str]) -> list[str]:
     """Segment names from the document's segments, as keys; problems for any other."""
     if not isinstance(value, list):
-        problems.add(path, "Must be a list of segment names (empty: every targeted segment).")
+        problems.add(path, _("Must be a list of segment names (empty: every targeted segment)."))
         return []
     keys = []
     for index, name in enumerate(value):
         if not isinstance(name, str):
-            problems.add(f"{path}[{index}]", "Must be the name of a segment in segments.")
+            problems.add(f"{path}[{index}]", _("Must be the name of a segment in segments."))
         elif name.casefold() not in known:
-            problems.add(f"{path}[{index}]", f'No segment named "{name[:80]}" in segments.')
+            problems.add(f"{path}[{index}]", _('No segment named "%(name)s" in segments.', name=name[:80]))
         else:
             keys.append(name.casefold())
     return keys
@@ -410,16 +426,16 @@ def _read_variants(problems: _Problems, path: str, value: Any, known: set[str]) 
     seen: set[str] = set()
     for item_path, item in problems.items(path, value):
         if not isinstance(item, dict):
-            problems.add(item_path, "Must be an object.")
+            problems.add(item_path, _("Must be an object."))
             continue
         name = item.get("segment")
         content = problems.clean(item_path, {k: v for k, v in item.items() if k != "segment"}, VARIANT_SPEC)
         if not isinstance(name, str):
-            problems.add(f"{item_path}.segment", "This field is required: the name of a segment in segments.")
+            problems.add(f"{item_path}.segment", _("This field is required: the name of a segment in segments."))
         elif name.casefold() not in known:
-            problems.add(f"{item_path}.segment", f'No segment named "{name[:80]}" in segments.')
+            problems.add(f"{item_path}.segment", _('No segment named "%(name)s" in segments.', name=name[:80]))
         elif name.casefold() in seen:
-            problems.add(f"{item_path}.segment", f'The touchpoint has a variant for "{name[:80]}" already.')
+            problems.add(f"{item_path}.segment", _('The touchpoint has a variant for "%(name)s" already.', name=name[:80]))
         elif content is not None:
             seen.add(name.casefold())
             variants.append((name.casefold(), content))
@@ -483,9 +499,10 @@ def _segments_for(entries: list[SegmentEntry]) -> tuple[list[Segment | dict[str,
             continue
         differs = [name for name, value in entry.values.items() if getattr(segment, name) != value]
         if differs:
-            notes.append(
-                f'The segment "{segment.name}" already exists and differs from the document\'s '
-                f'({", ".join(d.replace("_", " ") for d in differs)}); the campaign uses the existing segment.'
-            )
+            notes.append(_(
+                'The segment "%(name)s" already exists and differs from the document\'s (%(fields)s); the campaign '
+                "uses the existing segment.", name=segment.name, fields=", ".join(str(SEGMENT_FIELD_NAMES.get(d, d))
+                                                                                   for d in differs)
+            ))
         chosen.append(segment)
     return chosen, notes

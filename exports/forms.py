@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 
 from journeymail.forms import ServiceForm
@@ -9,8 +10,8 @@ from journeymail.forms import ServiceForm
 
 class ImportForm(ServiceForm):
     document = FileField(
-        "Campaign file",
-        validators=[FileRequired("Choose a campaign file (.json) to import.")],
-        description="A campaign.json downloaded from a campaign's export page, here or on another Journeymail "
-                    "(gzipped as campaign.json.gz too).",
+        _l("Campaign file"),
+        validators=[FileRequired(_l("Choose a campaign file (.json) to import."))],
+        description=_l("A campaign.json downloaded from a campaign's export page, here or on another Journeymail "
+                       "(gzipped as campaign.json.gz too)."),
     )

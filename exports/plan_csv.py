@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from emails.checks import Check, summary
 from campaigns.cells import timeline
@@ -24,26 +27,27 @@ from journeymail.validation import ValidationError
 from segments.models import Segment
 
 # (header, what the column holds): the export page lists these, so the file explains itself.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Phase", "The journey phase the touchpoint belongs to."),
-    ("Step", "The touchpoint's place in the send order, from 1; the rows of one touchpoint share it."),
-    ("Touchpoint", "The touchpoint's name."),
-    ("Kind", "Welcome, newsletter, offer… or a signup form, information form or landing page."),
-    ("Segment", "A targeted segment this touchpoint reaches."),
-    ("Content", '"variant" when the segment has its own version of the email, "base" when it gets the '
-                "touchpoint's own; empty for forms and landing pages, which send no email."),
-    ("Subject", "The subject this segment receives, merge tags as written."),
-    ("Preheader", "The preheader this segment receives, merge tags as written."),
-    ("Send offset (days)", "Days after the trigger, or after the touchpoint in Sends after, as a number."),
-    ("Trigger", "What the contact does that starts the touchpoint (for one that sends after another: its condition)."),
-    ("Call to action", "What the reader should do."),
-    ("Errors", "Checks that block a clean export, for this email as this segment receives it."),
-    ("Warnings", "Checks that deserve a look."),
+# Lazy: the CSV and the page are written in the request's language.
+COLUMNS: tuple[tuple[Any, Any], ...] = (
+    (_l("Phase"), _l("The journey phase the touchpoint belongs to.")),
+    (_l("Step"), _l("The touchpoint's place in the send order, from 1; the rows of one touchpoint share it.")),
+    (_l("Touchpoint"), _l("The touchpoint's name.")),
+    (_l("Kind"), _l("Welcome, newsletter, offer… or a signup form, information form or landing page.")),
+    (_l("Segment"), _l("A targeted segment this touchpoint reaches.")),
+    (_l("Content"), _l('"variant" when the segment has its own version of the email, "base" when it gets the '
+                    "touchpoint's own; empty for forms and landing pages, which send no email.")),
+    (_l("Subject"), _l("The subject this segment receives, merge tags as written.")),
+    (_l("Preheader"), _l("The preheader this segment receives, merge tags as written.")),
+    (_l("Send offset (days)"), _l("Days after the trigger, or after the touchpoint in Sends after, as a number.")),
+    (_l("Trigger"), _l("What the contact does that starts the touchpoint (for one that sends after another: its condition).")),
+    (_l("Call to action"), _l("What the reader should do.")),
+    (_l("Errors"), _l("Checks that block a clean export, for this email as this segment receives it.")),
+    (_l("Warnings"), _l("Checks that deserve a look.")),
     # Added after the columns above, so that files read by column position keep working.
-    ("Sends after", "The touchpoint this one sends after; empty when its days count from its own trigger."),
-    ("Counted from", "The trigger its chain starts from: the clock of Day from trigger. Rows with different "
-                     "triggers are not on one clock."),
-    ("Day from trigger", "Days from that trigger: the send offsets along the chain added up, as a number."),
+    (_l("Sends after"), _l("The touchpoint this one sends after; empty when its days count from its own trigger.")),
+    (_l("Counted from"), _l("The trigger its chain starts from: the clock of Day from trigger. Rows with different "
+                         "triggers are not on one clock.")),
+    (_l("Day from trigger"), _l("Days from that trigger: the send offsets along the chain added up, as a number.")),
 )
 
 DELIMITERS = {"comma": ",", "semicolon": ";"}
@@ -71,7 +75,7 @@ class PlanRow:
         counts = self.counts
         return [
             tp.phase.name, self.step, tp.name, tp.kind_info.label, self.segment.name,
-            "" if content is None else ("variant" if content.variant else "base"),
+            "" if content is None else (_("variant") if content.variant else _("base")),
             "" if content is None else content.subject,
             "" if content is None else content.preheader,
             tp.send_offset_days, tp.trigger, tp.cta, counts["error"], counts["warning"],
@@ -110,10 +114,10 @@ class CsvOptions:
         problems = {}
         delimiter = args.get("delimiter") or "comma"
         if delimiter not in DELIMITERS:
-            problems["delimiter"] = f'Write "comma" or "semicolon", not "{delimiter[:40]}".'
+            problems["delimiter"] = _('Write "comma" or "semicolon", not "%(value)s".', value=delimiter[:40])
         bom = args.get("bom") or "0"
         if bom not in ("0", "1"):
-            problems["bom"] = f'Write 1 for a byte order mark (Excel) or 0 for none, not "{bom[:40]}".'
+            problems["bom"] = _('Write 1 for a byte order mark (Excel) or 0 for none, not "%(value)s".', value=bom[:40])
         if problems:
             raise ValidationError(problems, " ".join(f"{name}: {message}" for name, message in problems.items()))
         return cls(delimiter, bom == "1")
@@ -121,5 +125,5 @@ class CsvOptions:
 
 def plan_csv(campaign: Campaign, options: CsvOptions = CsvOptions()) -> bytes:
     """The plan as CSV bytes: UTF-8 (with a BOM if asked), CRLF line ends, quotes where needed."""
-    rows = [[header for header, _ in COLUMNS], *(row.cells() for row in plan_rows(campaign))]
+    rows = [[str(header) for header, _meaning in COLUMNS], *(row.cells() for row in plan_rows(campaign))]
     return csv_bytes(rows, delimiter=DELIMITERS[options.delimiter], bom=options.bom)

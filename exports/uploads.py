@@ -13,6 +13,7 @@ import zlib
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 from journeymail.http import UnreadableJSON, error_response, read_json
@@ -36,11 +37,13 @@ def too_large(error: RequestEntityTooLarge) -> Any:
     """413 naming the limit this request had (the import's own, or the usual one)."""
     limit = request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]
     if isinstance(error, TooLarge):
-        message = f"The campaign document is larger than the {limit // 1024} KB this server accepts, once decompressed."
+        message = _("The campaign document is larger than the %(limit)s KB this server accepts, once decompressed.",
+                    limit=limit // 1024)
     elif request.endpoint in IMPORT_ENDPOINTS:
-        message = f"The request is larger than the {limit // 1024} KB this server accepts for a campaign document."
+        message = _("The request is larger than the %(limit)s KB this server accepts for a campaign document.",
+                    limit=limit // 1024)
     else:
-        message = f"The request is larger than the {limit // 1024} KB this server accepts."
+        message = _("The request is larger than the %(limit)s KB this server accepts.", limit=limit // 1024)
     return error_response(413, message)
 
 
@@ -90,15 +93,15 @@ def json_document() -> Any:
         try:
             data = gunzip(data, import_max_bytes())
         except NotGzip:
-            raise BadRequest("The request body is not gzip data, as its Content-Encoding says.") from None
+            raise BadRequest(_("The request body is not gzip data, as its Content-Encoding says.")) from None
     elif encoding not in ("", "identity"):
-        raise UnsupportedMediaType("Send the document as it is, or gzipped with Content-Encoding: gzip.")
+        raise UnsupportedMediaType(_("Send the document as it is, or gzipped with Content-Encoding: gzip."))
     try:
         document = read_json(data)
     except UnreadableJSON as error:
         if error.kind == "depth":
-            raise BadRequest("The request body is nested too deeply.") from None
+            raise BadRequest(_("The request body is nested too deeply.")) from None
         document = None
     if document is None:
-        raise BadRequest("The request body is not valid JSON.")
+        raise BadRequest(_("The request body is not valid JSON."))
     return document

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal, gettext as _, ngettext
 from flask_wtf import FlaskForm
 
 from accounts import audit, current, limits
@@ -16,7 +17,7 @@ from journeymail.extensions import reads_only
 from journeymail.forms import carried_out, show_refusal
 from journeymail.http import parse_id, wants_json
 from journeymail.spreadsheet import csv_bytes
-from journeymail.text import counted, slugify
+from journeymail.text import slugify
 from segments.models import Segment
 
 from . import documents, plan_csv
@@ -103,7 +104,7 @@ def import_campaign() -> Page:
     form = ImportForm()
 
     def page(status: int, problems: dict[str, str] | None = None) -> Page:
-        return render_template("exports/import.html", form=form, problems=problems or {}), status
+        return render_template("exports/import.html", form=form, problems=problems or {}, limits=_import_limits()), status
 
     if not form.validate_on_submit():
         return page(422 if request.method == "POST" else 200)
@@ -116,10 +117,23 @@ def import_campaign() -> Page:
     if imported is None:
         return page(form.refusal.status, form.refusal.fields)
     campaign = imported.campaign
-    flash(f'Imported "{campaign.name}" with {counted(len(campaign.touchpoints), "touchpoint")}.', "success")
+    flash(ngettext('Imported "%(name)s" with %(num)d touchpoint.', 'Imported "%(name)s" with %(num)d touchpoints.',
+                   len(campaign.touchpoints), name=campaign.name), "success")
     for note in imported.notes:
         flash(note, "info")
     return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
+
+
+def _import_limits() -> dict[str, str]:
+    """The import page's limits as numbers in the page's language (1,000 / 1.000)."""
+    config = current_app.config
+    return {
+        "size": format_decimal(config["IMPORT_MAX_BYTES"] // 1048576),
+        "phases": format_decimal(config["MAX_PHASES_PER_CAMPAIGN"]),
+        "touchpoints": format_decimal(config["MAX_TOUCHPOINTS_PER_CAMPAIGN"]),
+        "segments": format_decimal(config["MAX_SEGMENTS_PER_CAMPAIGN"]),
+        "variants": format_decimal(config["MAX_VARIANTS_PER_CAMPAIGN"]),
+    }
 
 
 def duplicate_campaign(campaign_id: int) -> Page:
@@ -130,8 +144,11 @@ def duplicate_campaign(campaign_id: int) -> Page:
     if not carried_out(lambda: copies.append(documents.duplicate_campaign(campaign))):
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
     copy = copies[0].campaign
-    flash(f'Duplicated "{campaign.name}" as "{copy.name}", with {counted(len(copy.phases), "phase")}, '
-          f'{counted(len(copy.touchpoints), "touchpoint")} and {counted(len(copy.segments), "targeted segment")}.',
+    flash(_('Duplicated "%(name)s" as "%(copy)s", with %(phases)s, %(touchpoints)s and %(segments)s.',
+            name=campaign.name, copy=copy.name,
+            phases=ngettext("%(num)d phase", "%(num)d phases", len(copy.phases)),
+            touchpoints=ngettext("%(num)d touchpoint", "%(num)d touchpoints", len(copy.touchpoints)),
+            segments=ngettext("%(num)d targeted segment", "%(num)d targeted segments", len(copy.segments))),
           "success")
     return redirect(url_for("campaigns.journey_map", campaign_id=copy.id))
 
@@ -171,11 +188,11 @@ def push_mailjet(campaign_id: int) -> Page:
     back = redirect(_export_page(campaign))
     config = current_app.config
     if not config.get("MAILJET_API_KEY") or not config.get("MAILJET_API_SECRET"):
-        flash(mailjet_push.CREDENTIALS_MISSING, "error")
+        flash(str(mailjet_push.CREDENTIALS_MISSING), "error")
         return back
     list_id = _list_id(request.form.get("list_id"))
     if list_id is None:
-        flash("Enter the ID of the Mailjet contact list the campaign drafts send to (a whole number).", "error")
+        flash(_("Enter the ID of the Mailjet contact list the campaign drafts send to (a whole number)."), "error")
         return back
     try:
         bundle = mailjet.build_bundle(campaign)
@@ -189,13 +206,14 @@ def push_mailjet(campaign_id: int) -> Page:
         flash(f"{refused.message} " + " ".join(f"{p}." for p in refused.problems[:5]), "error")
         return back
     except mailjet_push.PushError as error:
-        done = f" Created before it stopped: {mailjet_push.summary(error.created)}." if error.created else ""
+        done = " " + _("Created before it stopped: %(created)s.", created=mailjet_push.summary(error.created)) \
+            if error.created else ""
         audit.record("pushed", "campaign", campaign.id, campaign.name, to="Mailjet", list_id=list_id, stopped=error.message)
-        flash(f"The push to Mailjet stopped. {error.message}{done}", "error")
+        flash(_("The push to Mailjet stopped. %(reason)s", reason=error.message) + done, "error")
         return back
     audit.record("pushed", "campaign", campaign.id, campaign.name, to="Mailjet", list_id=list_id)
-    flash(f"Pushed to Mailjet: created {mailjet_push.summary(created)} (campaign drafts send to list {list_id}).",
-          "success")
+    flash(_("Pushed to Mailjet: created %(created)s (campaign drafts send to list %(list)s).",
+            created=mailjet_push.summary(created), list=list_id), "success")
     return back
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func
 
 from accounts import current
@@ -23,24 +24,30 @@ SEGMENT_FIELDS = {
     "sample_data": JSONObject(),
 }
 
-# Starting points for the three axes, offered while typing (the user may write anything).
+# Starting points for the three axes, offered while typing (the user may write anything); in the
+# request's language (suggestions()), German users get German examples.
 SUGGESTIONS = {
     "motivation": (
-        "Follows us actively as a resource and wants direct contact",
-        "Checks casually what we are about and how we might help later",
-        "Signed up by accident and has not unsubscribed yet",
+        _l("Follows us actively as a resource and wants direct contact"),
+        _l("Checks casually what we are about and how we might help later"),
+        _l("Signed up by accident and has not unsubscribed yet"),
     ),
     "action": (
-        "Clicks through for more information and offers",
-        "Opens and reads, but does not click",
-        "Does not engage at all",
+        _l("Clicks through for more information and offers"),
+        _l("Opens and reads, but does not click"),
+        _l("Does not engage at all"),
     ),
     "obstacle": (
-        "Does not know enough about us yet to care",
-        "Our emails are unclear, confusing or off-brand",
-        "Our emails are plain, with no call to action or other way to engage",
+        _l("Does not know enough about us yet to care"),
+        _l("Our emails are unclear, confusing or off-brand"),
+        _l("Our emails are plain, with no call to action or other way to engage"),
     ),
 }
+
+
+def suggestions() -> dict[str, list[str]]:
+    """SUGGESTIONS in the request's language, for the form's datalists."""
+    return {axis: [str(option) for option in options] for axis, options in SUGGESTIONS.items()}
 
 
 def list_segments() -> list[Segment]:
@@ -108,4 +115,5 @@ def _check_name_free(name: str, own_id: int | None = None) -> None:
     if own_id is not None:
         query = query.where(Segment.id != own_id)
     if db.session.scalar(query.limit(1)) is not None:
-        raise Conflict(f'A segment named "{name}" already exists.', {"name": "This name is taken; choose another."})
+        raise Conflict(_('A segment named "%(name)s" already exists.', name=name),
+                       {"name": _("This name is taken; choose another.")})

@@ -6,6 +6,7 @@ from accounts import current
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from journeymail.forms import carried_out, status_of, submit
@@ -27,9 +28,9 @@ def new_segment() -> Page:
     current.require("edit_plan")
     form = SegmentForm()
     if segment := submit(form, lambda values: services.create_segment(values, from_form=True)):
-        flash(f'Segment "{segment.name}" created.', "success")
+        flash(_('Segment "%(name)s" created.', name=segment.name), "success")
         return redirect(url_for("segments.list_segments", _anchor=f"segment-{segment.id}"))
-    return render_template("segments/form.html", form=form, suggestions=services.SUGGESTIONS), status_of(form)
+    return render_template("segments/form.html", form=form, suggestions=services.suggestions()), status_of(form)
 
 
 def edit_segment(segment_id: int) -> Page:
@@ -37,10 +38,10 @@ def edit_segment(segment_id: int) -> Page:
     current.require("edit_plan")
     form = SegmentForm(obj=segment)
     if submit(form, lambda values: services.update_segment(segment, values, from_form=True)):
-        flash(f'Segment "{segment.name}" saved.', "success")
+        flash(_('Segment "%(name)s" saved.', name=segment.name), "success")
         return redirect(url_for("segments.list_segments", _anchor=f"segment-{segment.id}"))
     return render_template(
-        "segments/form.html", form=form, segment=segment, suggestions=services.SUGGESTIONS
+        "segments/form.html", form=form, segment=segment, suggestions=services.suggestions()
     ), status_of(form)
 
 
@@ -52,6 +53,6 @@ def delete_segment(segment_id: int) -> Page:
     if form.validate_on_submit():
         name = segment.name
         if carried_out(lambda: services.delete_segment(segment)):
-            flash(f'Segment "{name}" deleted.', "success")
+            flash(_('Segment "%(name)s" deleted.', name=name), "success")
             return redirect(url_for("segments.list_segments"))
     return render_template("segments/delete.html", segment=segment, form=form, usage=services.usage(segment))

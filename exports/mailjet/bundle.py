@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+from flask_babel import gettext, lazy_gettext as _l, ngettext
+
 from campaigns.cells import sequence
 from campaigns.content import Content
 from campaigns.kinds import KINDS
@@ -75,11 +77,14 @@ class Problem:
     field_name: str | None = None  # the campaign field at fault, for problems that are not an email's
 
     def __str__(self) -> str:
-        where = ""
-        if self.touchpoint is not None:
-            where = f'"{self.touchpoint.name}"' + (f" for {self.segment.name}" if self.segment else "")
-            where += f", line {self.line}: " if self.line else ": "
-        return where + self.message
+        if self.touchpoint is None:
+            return self.message
+        email = f'"{self.touchpoint.name}"'
+        if self.segment is not None:
+            email = gettext("%(email)s for %(segment)s", email=email, segment=self.segment.name)
+        if self.line:
+            return gettext("%(email)s, line %(line)s: %(message)s", email=email, line=self.line, message=self.message)
+        return f"{email}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,7 +101,8 @@ class BundleRefused(Exception):
     """The campaign cannot be exported as it is; nothing is exported half-broken."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__(f"The Mailjet bundle was not exported: {counted(len(problems), 'problem')} to fix.")
+        super().__init__(ngettext("The Mailjet bundle was not exported: %(num)d problem to fix.",
+                                  "The Mailjet bundle was not exported: %(num)d problems to fix.", len(problems)))
         self.message = str(self)
         self.problems = problems
 
@@ -250,11 +256,11 @@ def _export(campaign: Campaign) -> _Export:
 # export page lists them, but the bundle still builds.
 STOPPING_RULES = (checks.compiles, checks.subject)
 # A check's finding, said with the reason it stops this export where that reason is Mailjet's.
-_MAILJET_WORDS = {"subject-empty": "The subject is empty; Mailjet needs one."}
+_MAILJET_WORDS = {"subject-empty": _l("The subject is empty; Mailjet needs one.")}
 
 
 def _in_mailjet_words(check: Check) -> str:
-    return _MAILJET_WORDS.get(check.code, check.message)
+    return str(_MAILJET_WORDS.get(check.code, check.message))
 
 
 # --- properties, sender and readiness ----------------------------------------------------
@@ -285,18 +291,19 @@ def _property_problems(names: list[str]) -> list[Problem]:
     for name in names:
         if name.lower() == "email":
             found.append(Problem(
-                "The merge tag {{ email }} cannot become a Mailjet contact property: the address is the contact "
-                "itself, not a property. Rename the merge tag.", field_name="merge_tags"
+                gettext("The merge tag %(tag)s cannot become a Mailjet contact property: the address is the contact "
+                        "itself, not a property. Rename the merge tag.", tag="{{ email }}"), field_name="merge_tags"
             ))
         elif not PROPERTY_NAME.fullmatch(name):
             found.append(Problem(
-                f"The merge tag {{{{ {name} }}}} cannot become a Mailjet contact property: use only ASCII letters, "
-                "digits and _ in merge-tag names.", field_name="merge_tags"
+                gettext("The merge tag %(tag)s cannot become a Mailjet contact property: use only ASCII letters, "
+                        "digits and _ in merge-tag names.", tag=f"{{{{ {name} }}}}"), field_name="merge_tags"
             ))
         elif name.lower() in seen:
             found.append(Problem(
-                f"The merge tags {{{{ {seen[name.lower()]} }}}} and {{{{ {name} }}}} differ only in capitals; "
-                "Mailjet would take them for one contact property. Use one spelling.", field_name="merge_tags"
+                gettext("The merge tags %(first)s and %(second)s differ only in capitals; Mailjet would take them "
+                        "for one contact property. Use one spelling.", first=f"{{{{ {seen[name.lower()]} }}}}",
+                        second=f"{{{{ {name} }}}}"), field_name="merge_tags"
             ))
         seen.setdefault(name.lower(), name)
     return found
@@ -315,17 +322,28 @@ class Sender:
         return f'"{quoted}" <{self.email}>'
 
 
-def _address(value: str | None, what: str, field_name: str, problems: list[Problem], *, required: bool) -> str | None:
+# What a missing or refused address is told with, by the campaign field it comes from.
+_ADDRESS_MISSING = {
+    "sender_email": _l("The campaign has no sender address; Mailjet needs one. Add it in the campaign settings."),
+    "reply_to": _l("The campaign has no reply-to address; Mailjet needs one. Add it in the campaign settings."),
+}
+_ADDRESS_REFUSED = {
+    "sender_email": _l("The sender address %(value)s is not an address Mailjet accepts: %(reason)s"),
+    "reply_to": _l("The reply-to address %(value)s is not an address Mailjet accepts: %(reason)s"),
+}
+
+
+def _address(value: str | None, field_name: str, problems: list[Problem], *, required: bool) -> str | None:
     if not value or not value.strip():
         if required:
-            message = f"The campaign has no {what}; Mailjet needs one. Add it in the campaign settings."
+            message = str(_ADDRESS_MISSING[field_name])
             problems.append(Problem(message, field_name=field_name))
         return None
     try:
         # Mailjet sends from plain ASCII addresses: no internationalized local part (SMTPUTF8).
         checked = check_address(value.strip(), smtputf8=False)
     except InvalidAddress as error:
-        message = f"The {what} {value!r} is not an address Mailjet accepts: {error}"
+        message = str(_ADDRESS_REFUSED[field_name]) % {"value": repr(value), "reason": error}
         problems.append(Problem(message, field_name=field_name))
         return None
     return checked.ascii or checked.normalized
@@ -336,10 +354,10 @@ def _sender(campaign: Campaign, problems: list[Problem]) -> Sender | None:
     before = len(problems)
     name = one_line(campaign.sender_name or "")
     if not name:
-        message = "The campaign has no sender name; Mailjet needs one. Add it in the campaign settings."
+        message = gettext("The campaign has no sender name; Mailjet needs one. Add it in the campaign settings.")
         problems.append(Problem(message, field_name="sender_name"))
-    email = _address(campaign.sender_email, "sender address", "sender_email", problems, required=True)
-    reply_to = _address(campaign.reply_to, "reply-to address", "reply_to", problems, required=False)
+    email = _address(campaign.sender_email, "sender_email", problems, required=True)
+    reply_to = _address(campaign.reply_to, "reply_to", problems, required=False)
     if len(problems) > before or email is None:
         return None
     return Sender(name, email, reply_to)

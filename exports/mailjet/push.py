@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+
 from journeymail.http import UnreadableJSON, read_json
 
 from .bundle import FORMAT, REF, VERSION
@@ -33,7 +35,14 @@ NOUNS = {
     "template": "template",
     "campaigndraft": "campaign draft",
 }
-CREDENTIALS_MISSING = (
+# A count of each resource as a summary says it, in the request's language.
+COUNTED: dict[str, Callable[[int], str]] = {
+    "contactmetadata": lambda n: ngettext("%(num)d contact property", "%(num)d contact properties", n),
+    "contactfilter": lambda n: ngettext("%(num)d segment filter", "%(num)d segment filters", n),
+    "template": lambda n: ngettext("%(num)d template", "%(num)d templates", n),
+    "campaigndraft": lambda n: ngettext("%(num)d campaign draft", "%(num)d campaign drafts", n),
+}
+CREDENTIALS_MISSING = _l(
     "Pushing to Mailjet needs an API key: set MAILJET_API_KEY and MAILJET_API_SECRET in the server's "
     "environment (Mailjet: Account settings > REST API keys) and restart Journeymail."
 )
@@ -76,13 +85,14 @@ def summary(created: list[Created]) -> str:
     """e.g. '2 contact properties, 3 segment filters, 26 templates and 7 campaign drafts'."""
     counts = Counter(c.path for c in created if "/" not in c.path)
     parts = []
-    for resource, noun in NOUNS.items():
+    for resource in NOUNS:
         if count := counts.get(resource):
-            plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
-            parts.append(f"{count} {noun if count == 1 else plural}")
+            parts.append(COUNTED[resource](count))
     if not parts:
-        return "nothing"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return _("nothing")
+    if len(parts) == 1:
+        return parts[0]
+    return _("%(first)s and %(last)s", first=", ".join(parts[:-1]), last=parts[-1])
 
 
 # --- reading and checking a bundle -------------------------------------------------------
@@ -164,7 +174,7 @@ def push(
 ) -> list[Created]:
     """Send every request of the bundle in order; stop at the first error (PushError)."""
     if not api_key or not api_secret:
-        raise PushError(CREDENTIALS_MISSING)
+        raise PushError(str(CREDENTIALS_MISSING))
     check_bundle(bundle, inputs)
     ids: dict[str, int] = dict(inputs)
     names: dict[str, str] = {}  # ref -> the Name or Title it was created with, to name later requests
@@ -177,8 +187,9 @@ def push(
         name = body.get("Name") or body.get("Title")
         name = name if isinstance(name, str) else None
         parent = next((names[r] for r in REF.findall(request["path"]) if r in names), None)
-        label = f'"{name}"' if name else (f"content of {parent}" if parent else None)
-        what = f'request {index} of {len(requests)} ({request["method"]} {path}' + (f", {label})" if label else ")")
+        label = f'"{name}"' if name else (_("content of %(parent)s", parent=parent) if parent else None)
+        where = f'{request["method"]} {path}' + (f", {label}" if label else "")
+        what = _("request %(index)d of %(count)d (%(where)s)", index=index, count=len(requests), where=where)
         answer = _send(opener, api_url, request["method"], path, body, auth, timeout, what, created)
         new_id = None
         if request.get("ref"):
@@ -219,17 +230,21 @@ def _send(
         with opener.open(http_request, timeout=timeout) as response:
             raw = response.read()
     except urllib.error.HTTPError as error:
-        raise PushError(f"Mailjet refused {what}: {_error_text(error)}", created) from None
+        raise PushError(_("Mailjet refused %(what)s: %(reason)s", what=what, reason=_error_text(error)),
+                        created) from None
     except urllib.error.URLError as error:
-        raise PushError(f"Could not reach the Mailjet API at {api_url} for {what}: {error.reason}.", created) from None
+        raise PushError(_("Could not reach the Mailjet API at %(url)s for %(what)s: %(reason)s.", url=api_url,
+                          what=what, reason=error.reason), created) from None
     except TimeoutError:
-        raise PushError(f"The Mailjet API at {api_url} did not answer {what} within {timeout:g} s.", created) from None
+        raise PushError(_("The Mailjet API at %(url)s did not answer %(what)s within %(seconds)s s.", url=api_url,
+                          what=what, seconds=f"{timeout:g}"), created) from None
     except OSError as error:  # the connection broke mid-answer
-        raise PushError(f"The connection to the Mailjet API broke during {what}: {error}.", created) from None
+        raise PushError(_("The connection to the Mailjet API broke during %(what)s: %(reason)s.", what=what,
+                          reason=error), created) from None
     try:
         return json.loads(raw)
     except ValueError:
-        raise PushError(f"Mailjet answered {what} with something that is not JSON.", created) from None
+        raise PushError(_("Mailjet answered %(what)s with something that is not JSON.", what=what), created) from None
 
 
 def _error_text(error: urllib.error.HTTPError) -> str:
@@ -258,6 +273,7 @@ def _id_in(answer: Any, what: str, created: list[Created]) -> int:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise PushError(
-            f"Mailjet's answer to {what} holds no ID, so the requests after it cannot refer to it.", created
+            _("Mailjet's answer to %(what)s holds no ID, so the requests after it cannot refer to it.", what=what),
+            created,
         )
     return value
