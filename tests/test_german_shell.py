@@ -10,6 +10,7 @@ from flask_babel import refresh
 from api_support import error_of
 from html_tree import field_text, parse
 from journeymail.addresses import reason
+from journeymail.http import BUSY, CLASH, race_response
 from journeymail.text import number
 
 DE = {"Accept-Language": "de"}
@@ -251,3 +252,47 @@ def test_the_emotion_scale_reads_german(app):
     with app.test_request_context("/", headers=EN):
         refresh()
         assert render_template_string("{{ EMOTION_LABELS[2] }} {{ EMOTION_LABELS[-1] }}") == "delighted uneasy"
+
+
+# --- refusals of the whole request ---------------------------------------------------------------
+
+
+def test_a_body_over_the_size_limit_is_refused_in_german_with_a_german_number(app, client):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+
+    response = client.post("/api/campaigns", headers=DE, data='{"name": "' + "x" * limit + '"}',
+                           content_type="application/json")
+
+    assert response.status_code == 413
+    assert error_of(response)["message"] == f"Die Anfrage ist größer als die {number_de(limit // 1024)} KB, die dieser Server annimmt."
+
+
+def number_de(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+@pytest.mark.parametrize(("status", "message"), [
+    (409, "Diese Änderung widerspricht Daten, die inzwischen gespeichert wurden. Laden Sie die Seite neu und "
+          "versuchen Sie es noch einmal."),
+    (503, "Die Datenbank ist mit anderen Änderungen beschäftigt. Es wurde nichts gespeichert; bitte versuchen Sie "
+          "es gleich noch einmal."),
+])
+def test_a_write_that_lost_a_race_is_explained_in_german(app, status, message):
+    with app.test_request_context("/api/segments", method="POST", headers=DE):
+        refresh()
+        response = race_response(status)
+    assert response.status_code == status
+    assert response.get_json()["error"]["message"] == message
+    with app.test_request_context("/api/segments", method="POST", headers=EN):
+        refresh()
+        assert race_response(status).get_json()["error"]["message"] == (CLASH if status == 409 else BUSY)
+
+
+@pytest.mark.parametrize("path", ["/login", "/api/campaigns"])
+def test_a_request_for_another_host_is_refused_in_german(app, anonymous_client, monkeypatch, path):
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["localhost"])
+
+    refused = anonymous_client.get(path, base_url="http://evil.example.net", headers=DE)
+
+    assert refused.status_code == 400
+    assert "Dieser Server antwortet nicht unter diesem Hostnamen (siehe TRUSTED_HOSTS)." in refused.get_data(as_text=True)
