@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from .http import LOST_RACE, error_response, lost_race, race_response, wants_json
+from .text import number
 from .validation import ServiceError
 
 MESSAGES = {
@@ -29,7 +31,7 @@ MESSAGES = {
     422: _l("Some fields are invalid."),
     500: _l("Something went wrong on our side. Nothing was saved; please try again."),
 }
-UNTRUSTED_HOST = "This server does not answer to that host name (see TRUSTED_HOSTS)."
+UNTRUSTED_HOST = _l("This server does not answer to that host name (see TRUSTED_HOSTS).")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -40,7 +42,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[Any, int]:
         return error_response(
-            400, "The form was sent without a valid security token. Reload the page and send it again."
+            400, _("The form was sent without a valid security token. Reload the page and send it again.")
         )
 
     def lost_race_error(error: Exception) -> tuple[Any, int] | Response:
@@ -58,8 +60,8 @@ def register_error_handlers(app: Flask) -> None:
     def untrusted_host(error: SecurityError) -> tuple[Any, int] | Response:
         # A Host not in TRUSTED_HOSTS. No page: links on it would be built for that host, and cannot be.
         if wants_json():
-            return error_response(400, UNTRUSTED_HOST)
-        return Response(UNTRUSTED_HOST, 400, mimetype="text/plain")
+            return error_response(400, str(UNTRUSTED_HOST))
+        return Response(str(UNTRUSTED_HOST), 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Any, int] | Response:
@@ -67,7 +69,7 @@ def register_error_handlers(app: Flask) -> None:
         message = str(MESSAGES.get(status, error.description or ""))
         if status == 413:
             limit = app.config["MAX_CONTENT_LENGTH"] // 1024
-            message = f"The request is larger than the {limit} KB this server accepts."
+            message = _("The request is larger than the %(limit)s KB this server accepts.", limit=number(limit))
         elif status in (400, 401, 403, 404, 429) and getattr(error, "description", None) and error.description not in (
             type(error).description,
         ):

@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
@@ -28,8 +30,15 @@ from .extensions import db
 from .text import with_article
 
 MAX_ID = 2**31 - 1  # the largest value of an INTEGER primary key; PostgreSQL errors beyond it
-CLASH = "That change clashes with data saved meanwhile. Reload and try again."
-BUSY = "The database is busy with other changes. Nothing was saved; please try again in a moment."
+
+
+def N_(text: str) -> str:
+    """Marks a message for the catalog (pybabel extracts N_) and leaves it English; translate it with _() where shown."""
+    return text
+
+
+CLASH = N_("That change clashes with data saved meanwhile. Reload and try again.")
+BUSY = N_("The database is busy with other changes. Nothing was saved; please try again in a moment.")
 RETRY_AFTER_SECONDS = 2
 
 
@@ -40,7 +49,7 @@ class UnreadableJSON(ValueError):
     """Text that is not a JSON document. `kind` is "encoding", "syntax" or "depth"; `reason` says where it breaks."""
 
     def __init__(self, kind: str, reason: str):
-        super().__init__(f"Not valid JSON: {reason}.")
+        super().__init__(_("Not valid JSON: %(reason)s.", reason=reason))
         self.kind = kind
         self.reason = reason
 
@@ -54,39 +63,40 @@ def read_json(text: str | bytes) -> Any:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise UnreadableJSON("encoding", "not UTF-8 text") from None
+            raise UnreadableJSON("encoding", _("not UTF-8 text")) from None
     try:
         return json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as error:
-        raise UnreadableJSON("syntax", f"line {error.lineno}, column {error.colno}: {json_mistake(error)}") from None
+        where = _("line %(line)s, column %(column)s", line=error.lineno, column=error.colno)
+        raise UnreadableJSON("syntax", f"{where}: {json_mistake(error)}") from None
     except RecursionError:  # what json.loads raises for very deep nesting, not ValueError
-        raise UnreadableJSON("depth", "nested too deeply") from None
+        raise UnreadableJSON("depth", _("nested too deeply")) from None
 
 
 def json_mistake(error: json.JSONDecodeError) -> str:
     """What the JSON parser expected, in words a person fixes text by ("expected a comma or }")."""
     message, text, at = error.msg, error.doc, error.pos
     if message == "Expecting ',' delimiter":
-        return f"expected a comma or {_closing(text, at)}"
+        return _("expected a comma or %(closing)s", closing=_closing(text, at))
     if message.startswith("Illegal trailing comma"):
-        return f"a comma before {_closing(text, at + 1)} has nothing after it: remove it"
+        return _("a comma before %(closing)s has nothing after it: remove it", closing=_closing(text, at + 1))
     if message == "Expecting value":
         if not text[at:].strip():
-            return "the text ends where a value should follow"
-        return 'expected a value: text in double quotes, a number, true, false, null, {…} or […]'
+            return _("the text ends where a value should follow")
+        return _("expected a value: text in double quotes, a number, true, false, null, {…} or […]")
     if message == "Expecting property name enclosed in double quotes":
-        return 'expected a name in double quotes, e.g. "firstname" (JSON allows no single quotes or trailing commas)'
+        return _('expected a name in double quotes, e.g. "firstname" (JSON allows no single quotes or trailing commas)')
     if message == "Expecting ':' delimiter":
-        return "expected a colon between the name and its value"
+        return _("expected a colon between the name and its value")
     if message.startswith("Unterminated string"):
-        return "a text in double quotes is not closed"
+        return _("a text in double quotes is not closed")
     if message.startswith("Invalid control character"):
-        return r"a line break or tab inside double quotes: write it as \n or \t"
+        return _(r"a line break or tab inside double quotes: write it as \n or \t")
     if message.startswith("Invalid \\"):
-        return r'a backslash that starts no escape: write \\ for a backslash, \" for a double quote'
+        return _(r'a backslash that starts no escape: write \\ for a backslash, \" for a double quote')
     if message == "Extra data":
-        return "more text after the end of the document"
-    return message[:1].lower() + message[1:]
+        return _("more text after the end of the document")
+    return message[:1].lower() + message[1:]  # a message of Python's json module, in English
 
 
 def _closing(text: str, at: int) -> str:
@@ -113,10 +123,10 @@ def json_body() -> Any:
         data = read_json(request.get_data(cache=True))
     except UnreadableJSON as error:
         if error.kind == "depth":
-            raise BadRequest("The request body is nested too deeply.") from None
+            raise BadRequest(_("The request body is nested too deeply.")) from None
         data = None
     if data is None:  # JSON's null is no request either
-        raise BadRequest("The request body is not valid JSON.")
+        raise BadRequest(_("The request body is not valid JSON."))
     return data
 
 
@@ -153,13 +163,18 @@ def id_arg(name: str, value: str | None, *, required: bool, purpose: str = "") -
 
     if value in (None, ""):
         if required:
-            raise ValidationError({name: f"Name the {name}{' ' + purpose if purpose else ''}, e.g. ?{name}=12."})
+            if purpose:  # German names the parameter and leaves the (English) purpose out
+                raise ValidationError({name: _("Name the %(name)s %(purpose)s, e.g. ?%(name)s=12.",
+                                               name=name, purpose=purpose)})
+            raise ValidationError({name: _("Name the %(name)s, e.g. ?%(name)s=12.", name=name)})
         return None
     number = parse_id(value)
     if number is None:
-        raise ValidationError({name: f"{value!r} is not {with_article(name)} ID."})
+        quoted = f"„{value}“" if str(get_locale()) == "de" else repr(value)  # German quotes, as German writes them
+        raise ValidationError({name: _("%(value)s is not %(article)s %(name)s ID.", value=quoted,
+                                       article=with_article(name).split(" ")[0], name=name)})
     if number > MAX_ID:
-        raise NotFound(f"There is no {name} with ID {value}.")
+        raise NotFound(_("There is no %(name)s with ID %(value)s.", name=name, value=value))
     return number
 
 
@@ -228,7 +243,7 @@ def race_response(status: int) -> Response:
     """The answer to a write that lost a race (409) or found the database busy (503, with Retry-After);
     the transaction is rolled back first, so the error page may read the database again."""
     abandon_transaction()
-    body, code = error_response(status, CLASH if status == 409 else BUSY)
+    body, code = error_response(status, _(CLASH if status == 409 else BUSY))
     response = current_app.make_response((body, code))
     if status == 503:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -6,10 +6,11 @@ import re
 from typing import Any
 
 from flask import Flask, Response
+from flask_babel import lazy_gettext as _l
 
-from .text import counted
+from .text import counted, number
 
-EMOTION_LABELS = {2: "delighted", 1: "pleased", 0: "neutral", -1: "uneasy", -2: "frustrated"}
+EMOTION_LABELS = {2: _l("delighted"), 1: _l("pleased"), 0: _l("neutral"), -1: _l("uneasy"), -2: _l("frustrated")}
 
 _MERGE_TAG = re.compile(r"\{\{(.*?)\}\}")
 
@@ -53,6 +54,10 @@ def register(app: Flask) -> None:
 
     # 3|counted("phase") -> "3 phases", 1 -> "1 phase"; n|counted("address") -> "2 addresses".
     app.add_template_filter(counted, "counted")
+
+    # 1234.5|number -> "1.234,5" in German, "1234.5" in English (as English pages always wrote numbers).
+    # German counts with nouns: {{ ngettext("%(count)s phase", "%(count)s phases", n, count=n|number) }}.
+    app.add_template_filter(number, "number")
 
     @app.template_filter("signed")
     def signed(number: int) -> str:

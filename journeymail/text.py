@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
+
+from flask_babel import format_decimal, get_locale
 
 SLUG_MAX = 60
 
@@ -29,6 +32,20 @@ def counted(number: int, one: str, many: str | None = None) -> str:
     if number == 1:
         return f"{number} {one}"
     return f"{number} {many or plural(one)}"
+
+
+def number(value: int | float | Decimal) -> str:
+    """A number as the request's language writes it: German 1.234,5 (Babel); English as it always was,
+    the digits as Python writes them (1234.5), since English pages and messages never grouped digits.
+
+    Messages pass their counts through it (`ngettext("At most %(count)s ID.", "At most %(count)s IDs.", n, count=number(n))`:
+    not `num=`, which is ngettext's own argument, the plain count); pages use the
+    `number` filter (journeymail.pages).
+    """
+    locale = get_locale()
+    if locale is not None and locale.language == "de":
+        return format_decimal(value)
+    return str(value)
 
 
 def plural(noun: str) -> str:

@@ -14,10 +14,12 @@ from typing import Any
 
 from emails.merge_tags import MergeTagError, check_merge_tags
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .addresses import InvalidAddress, check_address
 from .http import MAX_ID, UnreadableJSON, read_json
-from .text import counted
+from .text import number
 
 
 class ServiceError(Exception):
@@ -38,7 +40,7 @@ class ValidationError(ServiceError):
 
     def __init__(self, fields: dict[str, str], message: str | None = None):
         if message is None:
-            message = next(iter(fields.values())) if len(fields) == 1 else "Please correct the marked fields."
+            message = next(iter(fields.values())) if len(fields) == 1 else _("Please correct the marked fields.")
         super().__init__(message, fields)
 
 
@@ -83,19 +85,22 @@ class Text:
         if value is None:
             value = ""
         if not isinstance(value, str):
-            raise Invalid("Must be text.")
+            raise Invalid(_("Must be text."))
         if problem := unstorable(value):
-            raise Invalid(problem[0].upper() + problem[1:] + ".")
+            raise Invalid(_("Must not contain NUL characters.") if "NUL" in problem
+                          else _("Contains broken Unicode (a lone surrogate)."))
         if not (self.verbatim and self.multiline) or not value.strip():
             value = value.strip()
         if not self.multiline and ("\n" in value or "\r" in value):
-            raise Invalid("Must be a single line.")
+            raise Invalid(_("Must be a single line."))
         if not value:
             if self.required:
-                raise Invalid("This field is required.")
+                raise Invalid(_("This field is required."))
             return None if self.nullable else ""
         if len(value) > self.max_length:
-            raise Invalid(f"At most {counted(self.max_length, 'character')} (this has {len(value)}).")
+            raise Invalid(ngettext("At most %(count)s character (this has %(length)s).",
+                                   "At most %(count)s characters (this has %(length)s).",
+                                   self.max_length, count=number(self.max_length), length=number(len(value))))
         return value
 
 
@@ -126,13 +131,14 @@ class Integer:
         if value is None or (from_form and isinstance(value, str) and not value.strip()):
             if self.default is not None or not self.required:
                 return self.default
-            raise Invalid("This field is required.")
+            raise Invalid(_("This field is required."))
         if from_form and isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise Invalid("Must be a whole number.")
+            raise Invalid(_("Must be a whole number."))
         if not self.minimum <= value <= self.maximum:
-            raise Invalid(f"Must be between {self.minimum} and {self.maximum}.")
+            raise Invalid(_("Must be between %(minimum)s and %(maximum)s.",
+                            minimum=number(self.minimum), maximum=number(self.maximum)))
         return value
 
 
@@ -149,7 +155,7 @@ class Pattern:
         if not text:
             return self.default
         if not re.fullmatch(self.regex, text):
-            raise Invalid(f"Use the form {self.example}.")
+            raise Invalid(_("Use the form %(example)s.", example=self.example))
         return text
 
 
@@ -169,7 +175,7 @@ def address(text: str) -> str:
     try:
         return check_address(text, deliverability=current_app.config["EMAIL_CHECK_DELIVERABILITY"]).normalized
     except InvalidAddress as error:
-        raise Invalid(f"Not a valid email address: {error}") from None
+        raise Invalid(_("Not a valid email address: %(reason)s", reason=str(error))) from None
 
 
 @dataclass(frozen=True)
@@ -182,7 +188,7 @@ class Choice:
             return None
         options = self.choices()
         if not isinstance(value, str) or value not in options:
-            raise Invalid("Choose one of: " + ", ".join(options) + ".")
+            raise Invalid(_("Choose one of: %(choices)s.", choices=", ".join(options)))
         return value
 
 
@@ -203,20 +209,23 @@ class JSONObject:
                     raise Invalid(str(error)) from None
                 raise Invalid(error.reason[:1].upper() + error.reason[1:] + ".") from None  # "Line 2, column 5: ..."
         if not isinstance(value, dict):
-            raise Invalid('Sample data must be an object of names and values, e.g. {"firstname": "Ada"}.')
+            raise Invalid(_('Sample data must be an object of names and values, e.g. {"firstname": "Ada"}.'))
         if len(value) > self.max_keys:
-            raise Invalid(f"At most {self.max_keys} values.")
+            raise Invalid(ngettext("At most %(count)s value.", "At most %(count)s values.", self.max_keys,
+                                   count=number(self.max_keys)))
         for key, item in value.items():
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,39}", key):
-                raise Invalid(f'"{key}" is not a merge-tag name: use letters, digits and _, starting with a letter or _.')
+                raise Invalid(_('"%(key)s" is not a merge-tag name: use letters, digits and _, starting with a letter or _.',
+                                key=key))
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                raise Invalid(f'The value of "{key}" must be text or a number.')
+                raise Invalid(_('The value of "%(key)s" must be text or a number.', key=key))
             if isinstance(item, float) and not math.isfinite(item):  # NaN is not JSON; PostgreSQL refuses it
-                raise Invalid(f'The value of "{key}" must be text or a number.')
+                raise Invalid(_('The value of "%(key)s" must be text or a number.', key=key))
             if isinstance(item, str) and len(item) > 500:
-                raise Invalid(f'The value of "{key}" is longer than 500 characters.')
+                raise Invalid(_('The value of "%(key)s" is longer than %(count)s characters.', key=key, count=number(500)))
             if isinstance(item, str) and (problem := unstorable(item)):
-                raise Invalid(f'The value of "{key}" {problem}.')
+                raise Invalid(_('The value of "%(key)s" must not contain NUL characters.', key=key) if "NUL" in problem
+                              else _('The value of "%(key)s" contains broken Unicode (a lone surrogate).', key=key))
         return value
 
 
@@ -231,10 +240,11 @@ class IdList:
         if not isinstance(value, list) or any(
             isinstance(i, bool) or not isinstance(i, int) or not 1 <= i <= MAX_ID for i in value
         ):
-            raise Invalid(f"Must be a list of IDs (whole numbers from 1 to {MAX_ID}).")
+            raise Invalid(_("Must be a list of IDs (whole numbers from 1 to %(maximum)s).", maximum=number(MAX_ID)))
         ids = list(dict.fromkeys(value))
         if len(ids) > self.max_items:
-            raise Invalid(f"At most {self.max_items} IDs.")
+            raise Invalid(ngettext("At most %(count)s ID.", "At most %(count)s IDs.", self.max_items,
+                                   count=number(self.max_items)))
         return ids
 
 
@@ -247,11 +257,11 @@ def clean(data: Any, spec: Spec, *, partial: bool = False, from_form: bool = Fal
     With `partial` (PATCH) only the fields present are checked and returned.
     """
     if not isinstance(data, Mapping):
-        raise ServiceError("The request body must be a JSON object.")
+        raise ServiceError(_("The request body must be a JSON object."))
     errors: dict[str, str] = {}
     for key in data:
         if key not in spec:
-            errors[str(key)] = "Unknown field."
+            errors[str(key)] = _("Unknown field.")
     values: dict[str, Any] = {}
     for name, parser in spec.items():
         if partial and name not in data:
