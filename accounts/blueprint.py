@@ -17,7 +17,6 @@ bp.add_url_rule("/workspace", view_func=views.switch_workspace, methods=["POST"]
 
 # --- one's own account: password and API tokens ----------------------------------------------
 bp.add_url_rule("/account", view_func=views.account, methods=["GET"])
-bp.add_url_rule("/account/language", view_func=views.change_language, methods=["POST"])
 bp.add_url_rule("/account/password", view_func=views.change_password, methods=["POST"])
 bp.add_url_rule("/account/tokens", view_func=views.create_token, methods=["POST"])
 bp.add_url_rule("/account/tokens/<int:token_id>/revoke", view_func=views.revoke_token, methods=["POST"])

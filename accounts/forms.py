@@ -35,7 +35,8 @@ class TokenForm(ServiceForm):
 
 
 class LanguageForm(ServiceForm):
-    """The account page's language setting (the header's switch sets the same)."""
+    """The account page's language setting. It posts to the header switch's URL (journeymail.i18n), which keeps
+    the choice on the user."""
 
     language = RadioField(_l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
                           validate_choice=False,

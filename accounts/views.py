@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from journeymail import mailer
-from journeymail.i18n import choose_language, language
+from journeymail.i18n import language
 from journeymail.forms import carried_out, status_of, submit
 from journeymail.http import discard_changes, local_url
 from journeymail.validation import NotFound, ServiceError
@@ -108,19 +108,6 @@ def _account_page(password_form: ChangePasswordForm | None = None, token_form: T
         password_form=password_form or ChangePasswordForm(formdata=None), token_form=token_form,
         language_form=language_form, tokens=services.tokens_of(user), expired=services.token_is_expired,
     ), status
-
-
-def change_language() -> Page:
-    """The account page's language setting: kept on the user, as the header's switch keeps it."""
-    current.require("own_tokens")
-    form = LanguageForm()
-    if not form.validate_on_submit():
-        flash(_("The form had expired. Try again."), "error")
-    elif choose_language(form.language.data or ""):
-        flash(_("Your language is saved."), "success")
-    else:
-        flash(_("Choose one of the languages in the list."), "error")
-    return redirect(url_for("accounts.account", _anchor="language"))
 
 
 def change_password() -> Page:
