@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, jsonify, redirect, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from sqlalchemy.orm import joinedload
 
@@ -29,9 +30,9 @@ login_manager = LoginManager()
 login_manager.session_protection = "strong"  # a session cookie replayed from elsewhere is dropped
 
 F = TypeVar("F", bound=Callable[..., Any])
-SIGN_IN_FIRST = "Sign in first. Scripts send an API token: Authorization: Bearer <token>."
-BAD_TOKEN = "That API token is not valid: it may be mistyped, revoked or expired. Create a new one under Account."
-NO_WORKSPACE = "You are not a member of any workspace yet. Ask an owner to invite you."
+SIGN_IN_FIRST = _l("Sign in first. Scripts send an API token: Authorization: Bearer <token>.")
+BAD_TOKEN = _l("That API token is not valid: it may be mistyped, revoked or expired. Create a new one under Account.")
+NO_WORKSPACE = _l("You are not a member of any workspace yet. Ask an owner to invite you.")
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)  # last-used times are written at most this often
 
 
@@ -102,9 +103,9 @@ def _refuse() -> Any:
     accepted = [value for value, _quality in request.accept_mimetypes]
     browser = not accepted or "text/html" in accepted
     if not browser:
-        return jsonify(error={"message": SIGN_IN_FIRST, "fields": {}}), 401
+        return jsonify(error={"message": str(SIGN_IN_FIRST), "fields": {}}), 401
     if wants_json() or request.method != "GET":
-        return error_response(401, SIGN_IN_FIRST)
+        return error_response(401, str(SIGN_IN_FIRST))
     path = request.full_path.rstrip("?") if request.query_string else request.path
     return redirect("/login?" + urlencode({"next": path}))
 
@@ -128,14 +129,14 @@ def register(app: Flask) -> None:
         if secret is not None:
             if _from_token(secret):
                 return None
-            return error_response(401, BAD_TOKEN)
+            return error_response(401, str(BAD_TOKEN))
         if _from_session() or _is_public():
             return None
         return _refuse()
 
     @app.errorhandler(NoWorkspace)
     def no_workspace(_error: NoWorkspace) -> Any:
-        return error_response(403, NO_WORKSPACE)
+        return error_response(403, str(NO_WORKSPACE))
 
     @app.context_processor
     def account_for_pages() -> dict[str, Any]:

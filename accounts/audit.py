@@ -19,6 +19,7 @@ from typing import Any
 import logging
 
 from flask import Flask, g, has_request_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -29,22 +30,33 @@ from . import current
 from .models import AuditEntry, utcnow
 
 ACTIONS = {
-    "created": "Created",
-    "changed": "Changed",
-    "deleted": "Deleted",
-    "exported": "Exported",
-    "pushed": "Pushed",
-    "test-sent": "Sent a test",
+    "created": _l("Created"),
+    "changed": _l("Changed"),
+    "deleted": _l("Deleted"),
+    "exported": _l("Exported"),
+    "pushed": _l("Pushed"),
+    "test-sent": _l("Sent a test"),
 }
 KINDS = {
-    "campaign": "Campaign",
-    "phase": "Phase",
-    "touchpoint": "Touchpoint",
-    "variant": "Variant",
-    "segment": "Segment",
-    "member": "Member",
-    "workspace": "Workspace",
-    "invitation": "Invitation",
+    "campaign": _l("Campaign"),
+    "phase": _l("Phase"),
+    "touchpoint": _l("Touchpoint"),
+    "variant": _l("Variant"),
+    "segment": _l("Segment"),
+    "member": _l("Member"),
+    "workspace": _l("Workspace"),
+    "invitation": _l("Invitation"),
+}
+# The names of an entry's details, as the log shows them (others: the key, "_" read as a space).
+DETAILS = {
+    "fields": _l("fields"),
+    "campaign": _l("campaign"),
+    "file": _l("file"),
+    "to": _l("to"),
+    "stopped": _l("stopped"),
+    "role": _l("role"),
+    "role_before": _l("role before"),
+    "invited_by": _l("invited by"),
 }
 # Bookkeeping a person did not change: the order of siblings renumbered around a move, timestamps, keys
 # derived from a name.

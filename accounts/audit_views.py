@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 from wtforms.fields.choices import SelectChoice
 
@@ -18,7 +20,7 @@ from .models import AuditEntry, Membership
 
 Page = Any
 PER_PAGE = 50
-DATE_HINT = "Enter a date as YYYY-MM-DD, e.g. 2026-03-01."
+DATE_HINT = _l("Enter a date as YYYY-MM-DD, e.g. 2026-03-01.")
 
 
 def audit_log() -> Page:
@@ -33,7 +35,7 @@ def audit_log() -> Page:
     filters = {name: value for name, value in request.args.items() if name != "page" and value}
     return render_template(
         "accounts/audit.html", form=form, entries=entries, links=links_of(entries.items),
-        actions=audit.ACTIONS, kinds=audit.KINDS, filters=filters,
+        actions=audit.ACTIONS, kinds=audit.KINDS, details=audit.DETAILS, filters=filters,
     ), 422 if form.errors else 200
 
 
@@ -41,9 +43,9 @@ def _offer_choices(form: AuditFilterForm) -> None:
     """The filters' options: the people who appear in this workspace's log, and the known actions and kinds."""
     emails = db.session.scalars(current.scoped(AuditEntry, AuditEntry.user_email).distinct()
                                 .order_by(AuditEntry.user_email))
-    form.user.choices = [SelectChoice("", "Anyone"), *(SelectChoice(email) for email in emails if email)]
-    form.action.choices = [SelectChoice("", "Anything"), *(SelectChoice(*item) for item in audit.ACTIONS.items())]
-    form.kind.choices = [SelectChoice("", "Any kind"), *(SelectChoice(*item) for item in audit.KINDS.items())]
+    form.user.choices = [SelectChoice("", _("Anyone")), *(SelectChoice(email) for email in emails if email)]
+    form.action.choices = [SelectChoice("", _("Anything")), *(SelectChoice(*item) for item in audit.ACTIONS.items())]
+    form.kind.choices = [SelectChoice("", _("Any kind")), *(SelectChoice(*item) for item in audit.KINDS.items())]
 
 
 def _filtered(query: Select[Any], form: AuditFilterForm) -> Select[Any]:
@@ -52,7 +54,7 @@ def _filtered(query: Select[Any], form: AuditFilterForm) -> Select[Any]:
                         ("kind", set(audit.KINDS))):
         field = getattr(form, name)
         if field.data and field.data not in known:
-            field.errors = ["Choose one of the options in the list."]
+            field.errors = [_("Choose one of the options in the list.")]
     if form.user.data and not form.user.errors:
         query = query.where(AuditEntry.user_email == form.user.data)
     if form.action.data and not form.action.errors:
@@ -61,7 +63,7 @@ def _filtered(query: Select[Any], form: AuditFilterForm) -> Select[Any]:
         query = query.where(AuditEntry.subject_kind == form.kind.data)
     since, until = _date(form.since), _date(form.until)
     if since and until and until < since:
-        form.until.errors = ["The end date is before the start date."]
+        form.until.errors = [_("The end date is before the start date.")]
         until = None
     if since:
         query = query.where(AuditEntry.at >= datetime.combine(since, time.min, timezone.utc))
@@ -82,7 +84,7 @@ def _date(field: Any) -> date | None:
 
 
 def _bad(field: Any) -> None:
-    field.errors = [DATE_HINT]
+    field.errors = [str(DATE_HINT)]
     return None
 
 

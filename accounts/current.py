@@ -14,14 +14,13 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from flask import abort, g
+from flask_babel import gettext as _
 from sqlalchemy import Select
 
 from journeymail.extensions import db
 
 from .models import User, Workspace
-from journeymail.text import with_article
-
-from .roles import ACTIONS, RANK, ROLE_NAMES, may
+from .roles import ACTIONS, RANK, may, role_in_sentence, role_with_article
 
 T = TypeVar("T")
 
@@ -78,17 +77,19 @@ def require_fields(fields: Iterable[str], action_of: Callable[[str], str]) -> No
     refused = [name for name in dict.fromkeys(fields) if not allowed(action_of(name))]
     if refused:
         action = max((action_of(name) for name in refused), key=lambda a: RANK[ACTIONS[a]])
-        names = ", ".join(f'"{name}"' for name in refused)
-        abort(403, description=f"You may not change {names}. " + refusal(action))
+        names = ", ".join(_('"%(field)s"', field=name) for name in refused)
+        abort(403, description=_("You may not change %(fields)s.", fields=names) + " " + refusal(action))
 
 
 def refusal(action: str) -> str:
     """Why the current role may not do `action`, and who may."""
-    needed = ROLE_NAMES[ACTIONS[action]].lower()
-    have = ROLE_NAMES.get(role() or "", "no member").lower()
-    where = f" of {g.workspace.name}" if g.get("workspace") is not None else ""
-    return (f"You are {with_article(have)}{where}; this needs the role {needed} or higher. "
-            "Ask an owner of the workspace.")
+    needed = role_in_sentence(ACTIONS[action])
+    have = role_with_article(role())
+    if g.get("workspace") is not None:
+        return _("You are %(role)s of %(workspace)s; this needs the role %(needed)s or higher. "
+                 "Ask an owner of the workspace.", role=have, workspace=g.workspace.name, needed=needed)
+    return _("You are %(role)s; this needs the role %(needed)s or higher. Ask an owner of the workspace.",
+             role=have, needed=needed)
 
 
 def _scope(query: Select[Any], model: type) -> Select[Any]:

@@ -19,14 +19,14 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, request
+from flask_babel import gettext as _
+from flask_babel import ngettext, npgettext, pgettext
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
 from werkzeug.exceptions import TooManyRequests
 
 from journeymail.http import error_response
-from journeymail.text import counted
-
 from . import current
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,10 +36,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 limiter = Limiter(key_func=get_remote_address)
 
 LIMIT_SETTINGS = ("SIGN_IN_LIMIT_PER_ADDRESS", "SIGN_IN_LIMIT_PER_IP", "TEST_SEND_LIMIT", "PUSH_LIMIT")
-# what `spend` counts: the setting, and the thing counted (one, many)
+# what `spend` counts: the setting
 SPENDING = {
-    "test_send": ("TEST_SEND_LIMIT", "test send", "test sends"),
-    "push": ("PUSH_LIMIT", "push", "pushes"),
+    "test_send": "TEST_SEND_LIMIT",
+    "push": "PUSH_LIMIT",
 }
 
 
@@ -75,17 +75,21 @@ def _failed(response: Response) -> bool:
 def _sign_in_refusal(setting: str, whose: str) -> Callable[[], str]:
     def message() -> str:
         item = parse(current_app.config[setting])
-        return f"There were too many failed sign-ins {whose} ({item.amount} in {window_words(item)})."
+        if whose == "address":
+            return _("There were too many failed sign-ins for this email address (%(count)s in %(window)s).",
+                     count=item.amount, window=window_words(item))
+        return _("There were too many failed sign-ins from your network (%(count)s in %(window)s).",
+                 count=item.amount, window=window_words(item))
     return message
 
 
 _per_address = limiter.limit(
     _setting("SIGN_IN_LIMIT_PER_ADDRESS"), key_func=_address_signing_in, methods=["POST"], deduct_when=_failed,
-    scope="address", error_message=_sign_in_refusal("SIGN_IN_LIMIT_PER_ADDRESS", "for this email address"),
+    scope="address", error_message=_sign_in_refusal("SIGN_IN_LIMIT_PER_ADDRESS", "address"),
 )
 _per_ip = limiter.limit(
     _setting("SIGN_IN_LIMIT_PER_IP"), key_func=get_remote_address, methods=["POST"], deduct_when=_failed,
-    scope="ip", error_message=_sign_in_refusal("SIGN_IN_LIMIT_PER_IP", "from your network"),
+    scope="ip", error_message=_sign_in_refusal("SIGN_IN_LIMIT_PER_IP", "network"),
 )
 
 
@@ -101,7 +105,7 @@ def spend(kind: str) -> None:
     """Count one `kind` ("test_send", "push") for the acting user; 429 when that is over their limit."""
     if not limiter.enabled:
         return
-    setting, one, many = SPENDING[kind]
+    setting = SPENDING[kind]
     item = parse(current_app.config[setting])
     user = current.user()
     who = f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"
@@ -109,11 +113,15 @@ def spend(kind: str) -> None:
     if strategy.hit(item, kind, who):
         return
     reset_at, _remaining = strategy.get_window_stats(item, kind, who)
-    raise TooManyRequests(
-        f"You have made {counted(item.amount, one, many)} in the last {window_words(item)}, "
-        "the most allowed per person.",
-        retry_after=_seconds_until(reset_at),
-    )
+    if kind == "push":
+        reason = ngettext("You have made %(num)s push in the last %(window)s, the most allowed per person.",
+                          "You have made %(num)s pushes in the last %(window)s, the most allowed per person.",
+                          item.amount, window=window_words(item))
+    else:
+        reason = ngettext("You have made %(num)s test send in the last %(window)s, the most allowed per person.",
+                          "You have made %(num)s test sends in the last %(window)s, the most allowed per person.",
+                          item.amount, window=window_words(item))
+    raise TooManyRequests(reason, retry_after=_seconds_until(reset_at))
 
 
 # --- the answer ------------------------------------------------------------------------------
@@ -122,7 +130,8 @@ def spend(kind: str) -> None:
 def too_many_requests(error: TooManyRequests) -> Response:
     """429: the reason, when to try again, and Retry-After in seconds."""
     seconds = _seconds_to_wait(error)
-    body, status = error_response(429, f"{error.description} Try again in {wait_words(seconds)}.")
+    body, status = error_response(429, _("%(reason)s Try again in %(wait)s.", reason=error.description,
+                                         wait=wait_words(seconds)))
     response = current_app.make_response((body, status))
     response.headers["Retry-After"] = str(seconds)
     return response
@@ -141,12 +150,26 @@ def _seconds_until(moment: float) -> int:
 
 
 def window_words(item: RateLimitItem) -> str:
-    """ "hour", "15 minutes": the window of a limit, as "in the last ..." reads it."""
-    unit = item.GRANULARITY.name
-    return unit if item.multiples == 1 else counted(item.multiples, unit)
+    """ "hour", "15 minutes": the window of a limit, as "in the last ..." reads it (German: „innerhalb von …“)."""
+    unit, number = item.GRANULARITY.name, item.multiples
+    if number == 1:
+        return {
+            "second": pgettext("time span", "second"), "minute": pgettext("time span", "minute"),
+            "hour": pgettext("time span", "hour"), "day": pgettext("time span", "day"),
+            "month": pgettext("time span", "month"), "year": pgettext("time span", "year"),
+        }.get(unit, unit)
+    return {
+        "second": npgettext("time span", "%(num)s second", "%(num)s seconds", number),
+        "minute": npgettext("time span", "%(num)s minute", "%(num)s minutes", number),
+        "hour": npgettext("time span", "%(num)s hour", "%(num)s hours", number),
+        "day": npgettext("time span", "%(num)s day", "%(num)s days", number),
+        "month": npgettext("time span", "%(num)s month", "%(num)s months", number),
+        "year": npgettext("time span", "%(num)s year", "%(num)s years", number),
+    }.get(unit, f"{number} {unit}")
 
 
 def wait_words(seconds: int) -> str:
     if seconds < 60:
-        return counted(seconds, "second")
-    return counted(math.ceil(seconds / 60), "minute")
+        return npgettext("time span", "%(num)s second", "%(num)s seconds", seconds)
+    minutes = math.ceil(seconds / 60)
+    return npgettext("time span", "%(num)s minute", "%(num)s minutes", minutes)

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from journeymail.extensions import db
@@ -23,8 +25,6 @@ from . import audit, current, services
 from .models import ApiToken, Invitation, Membership, User, Workspace, aware, utcnow
 from .roles import ROLE_NAMES, at_most
 
-LAST_OWNER = ("{name} is the last owner of {workspace}, and a workspace needs an owner. Make another member "
-              "an owner first.")
 
 
 class Gone(ServiceError):
@@ -62,8 +62,9 @@ def _keeps_an_owner(membership: Membership, new_role: str | None) -> None:
     if membership.role != "owner" or new_role == "owner":
         return
     if [m.id for m in _owners(membership.workspace)] == [membership.id]:
-        raise Conflict(LAST_OWNER.format(name=membership.user.name, workspace=membership.workspace.name),
-                       {"role": "A workspace needs at least one owner."})
+        raise Conflict(_("%(name)s is the last owner of %(workspace)s, and a workspace needs an owner. Make another "
+                         "member an owner first.", name=membership.user.name, workspace=membership.workspace.name),
+                       {"role": _("A workspace needs at least one owner.")})
 
 
 def change_role(membership: Membership, role: Any) -> Membership:
@@ -132,8 +133,9 @@ def invite(workspace: Workspace, invited_by: User | None, data: dict[str, Any]) 
         raise ValidationError(errors)
     existing = services.user_by_email(email)
     if existing is not None and existing.membership_in(workspace.id) is not None:
-        raise Conflict(f"{email} is already a member of {workspace.name}. Change their role in the list instead.",
-                       {"email": "This address is a member already."})
+        raise Conflict(_("%(email)s is already a member of %(workspace)s. Change their role in the list instead.",
+                         email=email, workspace=workspace.name),
+                       {"email": _("This address is a member already.")})
     for earlier in db.session.scalars(db.select(Invitation).where(
             Invitation.workspace_id == workspace.id, Invitation.email == email, Invitation.accepted_at.is_(None))):
         db.session.delete(earlier)
@@ -159,24 +161,27 @@ def invitation_for(secret: str, now: datetime | None = None, *, lock: bool = Fal
     query = db.select(Invitation).where(Invitation.token_hash == services.digest(secret))
     invitation = db.session.scalar(query.with_for_update() if lock else query) if len(secret) <= 200 else None
     if invitation is None:
-        raise NotFound("This invitation link is not valid. It may be mistyped, or the owner may have withdrawn "
-                       "it. Ask an owner of the workspace for a new invitation.")
+        raise NotFound(_("This invitation link is not valid. It may be mistyped, or the owner may have withdrawn "
+                         "it. Ask an owner of the workspace for a new invitation."))
     if invitation.accepted_at is not None:
-        raise Gone("This invitation has been used already. Sign in to work in the workspace, or ask an owner "
-                   "for a new invitation.")
+        raise Gone(_("This invitation has been used already. Sign in to work in the workspace, or ask an owner "
+                     "for a new invitation."))
     if aware(invitation.expires_at) <= (now or utcnow()):
-        raise Gone(f"This invitation expired on {aware(invitation.expires_at):%d %B %Y}. Ask an owner of "
-                   f"{invitation.workspace.name} for a new one.")
+        # Babel's pattern for the date (English "31 December 2026", German "31.12.2026").
+        day = format_date(aware(invitation.expires_at), _("dd MMMM yyyy"))
+        raise Gone(_("This invitation expired on %(day)s. Ask an owner of %(workspace)s for a new one.",
+                     day=day, workspace=invitation.workspace.name))
     return invitation
 
 
 def accept(invitation: Invitation, user: User) -> Membership:
     """`user` joins the workspace with the invitation's role; the invitation is used up."""
     if user.email.lower() != invitation.email.lower():
-        raise Conflict(f"This invitation is for {invitation.email}, and you are signed in as {user.email}. "
-                       f"Sign out and accept it as {invitation.email}, or ask an owner to invite {user.email}.")
+        raise Conflict(_("This invitation is for %(invited)s, and you are signed in as %(email)s. Sign out and "
+                         "accept it as %(invited)s, or ask an owner to invite %(email)s.",
+                         invited=invitation.email, email=user.email))
     if user.membership_in(invitation.workspace_id) is not None:
-        raise Conflict(f"You are a member of {invitation.workspace.name} already.")
+        raise Conflict(_("You are a member of %(workspace)s already.", workspace=invitation.workspace.name))
     membership = services.add_member(invitation.workspace, user, invitation.role)
     invitation.accepted_at = utcnow()
     user.last_workspace_id = invitation.workspace_id
@@ -190,7 +195,8 @@ def accept(invitation: Invitation, user: User) -> Membership:
 def join_as_new_user(invitation: Invitation, data: dict[str, Any]) -> User:
     """Create the account of the invited address (name and password from the form), and accept for it."""
     if services.user_by_email(invitation.email) is not None:
-        raise Conflict(f"There is an account for {invitation.email} already: sign in to accept the invitation.")
+        raise Conflict(_("There is an account for %(email)s already: sign in to accept the invitation.",
+                         email=invitation.email))
     user = services.create_user(invitation.email, data.get("name"), data.get("password"))
     accept(invitation, user)
     return user

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import login_user
 from flask_wtf import FlaskForm
 
@@ -17,7 +18,7 @@ from .access import public
 from .invitation_mail import email_invitation, smtp_configured
 from .members_forms import ROLE_CHOICES, InviteForm, JoinForm
 from .models import Invitation, Membership, utcnow
-from .roles import ROLE_NAMES, may
+from .roles import ROLE_NAMES, may, role_in_sentence
 
 Page = Any
 
@@ -50,7 +51,8 @@ def invite() -> Page:
         return _page(form, status)
     link = url_for("accounts.invitation", secret=created.secret, _external=True)
     mail_problem = email_invitation(created.invitation, link)
-    flash(f"{created.invitation.email} is invited as {ROLE_NAMES[created.invitation.role].lower()}.", "success")
+    flash(_("%(email)s is invited as %(role)s.", email=created.invitation.email,
+            role=role_in_sentence(created.invitation.role)), "success")
     return _page(InviteForm(formdata=None), link=link, mail_problem=mail_problem)
 
 
@@ -58,7 +60,7 @@ def _refused_or_back(action: Any, membership_or_none: Membership | None = None) 
     """Run a button's service call: on success back to the members page (or, for an owner who gave up
     owning, to the campaigns); a refusal is the page again with its message and status (409), unchanged."""
     if not FlaskForm().validate_on_submit():
-        return _page(InviteForm(formdata=None), 400, problem="The form has expired. Reload the page and try again.")
+        return _page(InviteForm(formdata=None), 400, problem=_("The form has expired. Reload the page and try again."))
     try:
         message = action()
     except ServiceError as error:
@@ -80,7 +82,7 @@ def change_role(membership_id: int) -> Page:
 
     def change() -> str:
         members.change_role(membership, request.form.get("role"))
-        return f"{membership.user.name} is now {ROLE_NAMES[membership.role].lower()}."
+        return _("%(name)s is now %(role)s.", name=membership.user.name, role=role_in_sentence(membership.role))
 
     return _refused_or_back(change, membership)
 
@@ -93,7 +95,8 @@ def remove_member(membership_id: int) -> Page:
 
     def remove() -> str:
         members.remove_member(membership)
-        return f"{name} is no longer a member of {current.workspace().name}; their API tokens for it are revoked."
+        return _("%(name)s is no longer a member of %(workspace)s; their API tokens for it are revoked.",
+                 name=name, workspace=current.workspace().name)
 
     return _refused_or_back(remove, membership)
 
@@ -108,7 +111,7 @@ def withdraw_invitation(invitation_id: int) -> Page:
 
     def withdraw() -> str:
         members.withdraw(invitation)
-        return f"The invitation for {email} is withdrawn; its link no longer works."
+        return _("The invitation for %(email)s is withdrawn; its link no longer works.", email=email)
 
     return _refused_or_back(withdraw)
 
@@ -145,7 +148,7 @@ def _accept_signed_in(found: Invitation, user: Any) -> Page:
     if request.method != "POST":
         return _show(found, "accept", form)
     if not FlaskForm().validate_on_submit():
-        form.problem = "The form has expired. Reload the page and try again."
+        form.problem = _("The form has expired. Reload the page and try again.")
         return _show(found, "accept", form, 400)
     try:
         members.accept(found, user)
@@ -158,7 +161,8 @@ def _accept_signed_in(found: Invitation, user: Any) -> Page:
 
 def _welcome(found: Invitation) -> Page:
     session["workspace_id"] = found.workspace_id
-    flash(f"Welcome to {found.workspace.name}. You are {ROLE_NAMES[found.role].lower()} here.", "success")
+    flash(_("Welcome to %(workspace)s. You are %(role)s here.", workspace=found.workspace.name,
+            role=role_in_sentence(found.role)), "success")
     return redirect(url_for("campaigns.list_campaigns"))
 
 

@@ -5,6 +5,7 @@ Roles rank owner > editor > copywriter > viewer; each may do what the roles belo
 
 from __future__ import annotations
 
+from flask_babel import gettext, pgettext
 from flask_babel import lazy_gettext as _l
 
 ROLES = ("viewer", "copywriter", "editor", "owner")  # lowest first
@@ -22,6 +23,30 @@ ROLE_DESCRIPTIONS = {
     "copywriter": _l("Emails and their variants, previews and test sends; not the plan's structure."),
     "viewer": _l("Reads the plan, previews emails and downloads exports."),
 }
+
+
+
+def role_in_sentence(role: str) -> str:
+    """The role's name inside a sentence: "editor" in English (lower case), „Bearbeiter:in“ in German."""
+    words = {
+        "owner": pgettext("role in a sentence", "owner"),
+        "editor": pgettext("role in a sentence", "editor"),
+        "copywriter": pgettext("role in a sentence", "copywriter"),
+        "viewer": pgettext("role in a sentence", "viewer"),
+    }
+    return words.get(role, role)
+
+
+def role_with_article(role: str | None) -> str:
+    """The role after "You are" or "as": "an editor" in English; German needs no article („Bearbeiter:in“)."""
+    words = {
+        "owner": gettext("an owner"),
+        "editor": gettext("an editor"),
+        "copywriter": gettext("a copywriter"),
+        "viewer": gettext("a viewer"),
+    }
+    return words.get(role or "", gettext("a no member"))
+
 
 # action -> the lowest role that may do it
 ACTIONS = {

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import escape
 
 from sqlalchemy import func
@@ -19,7 +20,7 @@ from journeymail.extensions import db
 from journeymail.validation import Conflict, NotFound, ValidationError
 
 from .models import ApiToken, Membership, PasswordReset, User, Workspace, aware, utcnow
-from .roles import ROLES, at_most
+from .roles import ROLES, at_most, role_in_sentence
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "jm_"
@@ -32,7 +33,7 @@ def digest(secret: str) -> str:
 
 def normal_email(value: Any, field: str = "email") -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError({field: "Enter an email address, e.g. maya@example.com."})
+        raise ValidationError({field: _("Enter an email address, e.g. maya@example.com.")})
     try:
         address = check_address(value.strip())
     except InvalidAddress as error:
@@ -42,15 +43,16 @@ def normal_email(value: Any, field: str = "email") -> str:
 
 def check_password(password: Any, field: str = "password") -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError({field: f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters."})
+        raise ValidationError({field: _("Choose a password of at least %(count)s characters.",
+                                        count=MIN_PASSWORD_LENGTH)})
     if len(password) > 1000:
-        raise ValidationError({field: "That password is longer than 1000 characters."})
+        raise ValidationError({field: _("That password is longer than 1000 characters.")})
     return password
 
 
 def check_role(role: Any, field: str = "role") -> str:
     if role not in ROLES:
-        raise ValidationError({field: f"Choose a role: {', '.join(reversed(ROLES))}."})
+        raise ValidationError({field: _("Choose a role: %(roles)s.", roles=", ".join(reversed(ROLES)))})
     return role
 
 
@@ -64,11 +66,12 @@ def workspace_named(name: str) -> Workspace | None:
 
 def create_workspace(name: Any) -> Workspace:
     if not isinstance(name, str) or not name.strip():
-        raise ValidationError({"workspace": "Name the workspace, e.g. Marketing."})
+        raise ValidationError({"workspace": _("Name the workspace, e.g. Marketing.")})
     if len(name.strip()) > 80:
-        raise ValidationError({"workspace": "A workspace name has at most 80 characters."})
+        raise ValidationError({"workspace": _("A workspace name has at most 80 characters.")})
     if workspace_named(name) is not None:
-        raise Conflict(f'A workspace named "{name.strip()}" exists already.', {"workspace": "That name is taken."})
+        raise Conflict(_('A workspace named "%(name)s" exists already.', name=name.strip()),
+                       {"workspace": _("That name is taken.")})
     workspace = Workspace(name=name.strip(), test_send_allow_list=[])
     db.session.add(workspace)
     db.session.flush()
@@ -83,9 +86,9 @@ def create_user(email: Any, name: Any, password: Any) -> User:
     except ValidationError as error:
         errors.update(error.fields)
     if not isinstance(name, str) or not name.strip():
-        errors["name"] = "Enter the person's name, e.g. Maya Berger."
+        errors["name"] = _("Enter the person's name, e.g. Maya Berger.")
     elif len(name.strip()) > 120:
-        errors["name"] = "A name has at most 120 characters."
+        errors["name"] = _("A name has at most 120 characters.")
     try:
         check_password(password)
     except ValidationError as error:
@@ -93,7 +96,8 @@ def create_user(email: Any, name: Any, password: Any) -> User:
     if errors:
         raise ValidationError(errors)
     if user_by_email(email) is not None:
-        raise Conflict(f"There is already a user with the address {email}.", {"email": "That address has an account."})
+        raise Conflict(_("There is already a user with the address %(email)s.", email=email),
+                       {"email": _("That address has an account.")})
     user = User(email=email, name=name.strip())
     user.set_password(password)
     db.session.add(user)
@@ -136,18 +140,20 @@ def create_token(user: User, workspace: Workspace, *, name: Any = None, role: An
     """A new token for `user` in `workspace`: (the stored token, the secret, shown once)."""
     membership = user.membership_in(workspace.id)
     if membership is None:
-        raise ValidationError({"workspace": f"{user.email} is not a member of {workspace.name}."})
+        raise ValidationError({"workspace": _("%(email)s is not a member of %(workspace)s.", email=user.email,
+                                              workspace=workspace.name)})
     errors: dict[str, str] = {}
     name = (name or "").strip() if isinstance(name, str) or name is None else name
     if not isinstance(name, str):
-        errors["name"] = "Name the token after where it is used, e.g. Nightly export."
+        errors["name"] = _("Name the token after where it is used, e.g. Nightly export.")
     elif len(name) > 80:
-        errors["name"] = "A token name has at most 80 characters."
+        errors["name"] = _("A token name has at most 80 characters.")
     role = membership.role if role in (None, "") else role
     if role not in ROLES:
-        errors["role"] = f"Choose a role: {', '.join(reversed(ROLES))}."
+        errors["role"] = _("Choose a role: %(roles)s.", roles=", ".join(reversed(ROLES)))
     elif not at_most(role, membership.role):
-        errors["role"] = f"A token's role can be no higher than yours ({membership.role})."
+        errors["role"] = _("A token's role can be no higher than yours (%(role)s).",
+                           role=role_in_sentence(membership.role))
     expires_at = None
     if expires_in_days not in (None, ""):
         try:
@@ -155,7 +161,7 @@ def create_token(user: User, workspace: Workspace, *, name: Any = None, role: An
         except (TypeError, ValueError):
             days = 0
         if not 1 <= days <= 3650:
-            errors["expires_in_days"] = "Give the days until it expires, from 1 to 3650, or leave it empty."
+            errors["expires_in_days"] = _("Give the days until it expires, from 1 to 3650, or leave it empty.")
         else:
             expires_at = utcnow() + timedelta(days=days)
     if errors:
@@ -208,10 +214,10 @@ def change_password(user: User, current: Any, new: Any, again: Any) -> None:
     """A new password for `user`, who knows the current one; every session of theirs ends (session_key)."""
     errors: dict[str, str] = {}
     if not isinstance(current, str) or not user.check_password(current):
-        errors["current_password"] = "That is not your current password."
+        errors["current_password"] = _("That is not your current password.")
     errors.update(_new_password_errors(new, again))
     if not errors and new == current:
-        errors["new_password"] = "Choose a password other than your current one."
+        errors["new_password"] = _("Choose a password other than your current one.")
     if errors:
         raise ValidationError(errors)
     user.set_password(new)
@@ -224,7 +230,7 @@ def _new_password_errors(new: Any, again: Any) -> dict[str, str]:
     except ValidationError as error:
         return error.fields
     if new != again:
-        return {"new_password_again": "The two new passwords differ. Type the same one twice."}
+        return {"new_password_again": _("The two new passwords differ. Type the same one twice.")}
     return {}
 
 
@@ -249,7 +255,7 @@ def create_own_token(user: User, values: dict[str, Any]) -> tuple[ApiToken, str]
     membership = user.membership_in(int(wanted)) if isinstance(wanted, str) and wanted.isdigit() \
         and len(wanted) < 10 else None
     if membership is None:
-        raise ValidationError({"workspace_id": "Choose one of your workspaces."})
+        raise ValidationError({"workspace_id": _("Choose one of your workspaces.")})
     return create_token(user, membership.workspace, name=values.get("name"), role=values.get("role"),
                         expires_in_days=values.get("expires_in_days"))
 
@@ -300,13 +306,14 @@ def finish_password_reset(reset: PasswordReset, new: Any, again: Any) -> User:
 def reset_email(user: User, link: str, sender: str) -> EmailMessage:
     """The email that carries a reset link."""
     minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
-    text = (f"Hello {user.name},\n\nsomeone (hopefully you) asked to set a new password for your Journeymail "
-            f"account {user.email}. Open this link within {minutes} minutes to choose one:\n\n{link}\n\n"
-            "The link works once. If you did not ask for it, ignore this email: your password stays as it is.\n")
+    text = _("Hello %(name)s,\n\nsomeone (hopefully you) asked to set a new password for your Journeymail "
+             "account %(email)s. Open this link within %(minutes)s minutes to choose one:\n\n%(link)s\n\n"
+             "The link works once. If you did not ask for it, ignore this email: your password stays as it is.\n",
+             name=user.name, email=user.email, minutes=minutes, link=link)
     html = "".join(f'<p><a href="{escape(part)}">{escape(part)}</a></p>' if part == link else f"<p>{escape(part)}</p>"
                    for part in text.split("\n\n"))
     return mailer.build_message(sender_name="Journeymail", sender_email=sender, reply_to=None, to=[user.email],
-                                subject="Set a new Journeymail password", html=html, text=text, test=False)
+                                subject=_("Set a new Journeymail password"), html=html, text=text, test=False)
 
 
 # --- an owner resets a member's password (when there is no SMTP, or the member is stuck) -------
@@ -322,15 +329,15 @@ def reset_member_password(owner: User, workspace: Workspace, user_id: int, how: 
     workspace the member belongs to: an owner of one workspace never gets into another one this way."""
     user = db.session.get(User, user_id)
     if user is None or user.membership_in(workspace.id) is None:
-        raise NotFound(f"There is no such member of {workspace.name}.")
+        raise NotFound(_("There is no such member of %(workspace)s.", workspace=workspace.name))
     if how not in MEMBER_RESET_WAYS:
-        raise ValidationError({"how": "Choose a temporary password or a reset link."})
+        raise ValidationError({"how": _("Choose a temporary password or a reset link.")})
     elsewhere = [m.workspace.name for m in user.memberships
                  if (mine := owner.membership_in(m.workspace_id)) is None or mine.role != "owner"]
     if elsewhere:
-        raise Conflict(f"{user.name} is also a member of {', '.join(sorted(elsewhere))}, which you do not own, so "
-                       "only they can reset their password (with “Forgot your password?” on the sign-in page), "
-                       "or an owner of every workspace they belong to.")
+        raise Conflict(_("%(name)s is also a member of %(workspaces)s, which you do not own, so only they can "
+                         "reset their password (with “Forgot your password?” on the sign-in page), or an owner of "
+                         "every workspace they belong to.", name=user.name, workspaces=", ".join(sorted(elsewhere))))
     if how == "link":
         return user, start_password_reset(user)
     password = secrets.token_urlsafe(12)
@@ -347,8 +354,8 @@ def delete_user(user: User) -> None:
     a workspace. Their sessions end: the session cookie names a user who is gone."""
     sole = [m.workspace.name for m in user.memberships if m.role == "owner" and _owners(m.workspace_id) == 1]
     if sole:
-        raise Conflict(f"{user.email} is the last owner of {', '.join(sorted(sole))}. Make another member an "
-                       "owner first, or delete the workspace.")
+        raise Conflict(_("%(email)s is the last owner of %(workspaces)s. Make another member an owner first, or "
+                         "delete the workspace.", email=user.email, workspaces=", ".join(sorted(sole))))
     db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(db.delete(PasswordReset).where(PasswordReset.user_id == user.id))
     db.session.delete(user)

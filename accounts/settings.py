@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func
 from wtforms import StringField, TextAreaField
 
@@ -35,9 +38,10 @@ def update_settings(workspace: Workspace, data: dict[str, Any]) -> Workspace:
     name = data.get("name")
     name = name.strip() if isinstance(name, str) else ""
     if not name:
-        errors["name"] = "Name the workspace, e.g. Marketing."
+        errors["name"] = _("Name the workspace, e.g. Marketing.")
     elif len(name) > MAX_NAME:
-        errors["name"] = f"A workspace name has at most {MAX_NAME} characters (this has {len(name)})."
+        errors["name"] = _("A workspace name has at most %(most)s characters (this has %(count)s).",
+                           most=MAX_NAME, count=len(name))
     try:
         allow_list = parse_allow_list(data.get("allow_list"))
     except ValidationError as error:
@@ -47,7 +51,8 @@ def update_settings(workspace: Workspace, data: dict[str, Any]) -> Workspace:
     taken = db.session.scalar(db.select(Workspace.id).where(
         func.lower(Workspace.name) == name.lower(), Workspace.id != workspace.id))
     if taken is not None:
-        raise Conflict(f'Another workspace is named "{name}" already.', {"name": "That name is taken; choose another."})
+        raise Conflict(_('Another workspace is named "%(name)s" already.', name=name),
+                       {"name": _("That name is taken; choose another.")})
     workspace.name = name
     workspace.test_send_allow_list = allow_list
     db.session.flush()
@@ -61,7 +66,7 @@ def parse_allow_list(text: Any) -> list[str]:
     if text is None:
         text = ""
     if not isinstance(text, str):
-        raise ValidationError({"allow_list": "Give the addresses as text, one a line."})
+        raise ValidationError({"allow_list": _("Give the addresses as text, one a line.")})
     addresses: list[str] = []
     problems: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -72,15 +77,18 @@ def parse_allow_list(text: Any) -> list[str]:
             addresses.append(check_address(line).normalized.lower())
         except InvalidAddress as error:
             shown = line if len(line) <= 80 else line[:79] + "…"
-            problems.append(f'line {number}, "{shown}": {error}')
+            problems.append(_('line %(number)s, "%(line)s": %(problem)s', number=number, line=shown,
+                              problem=str(error)))
     if problems:
-        label = "This line is not an email address" if len(problems) == 1 else "These lines are not email addresses"
-        raise ValidationError({"allow_list": f"{label}: " + "; ".join(problems[:10])
-                               + ("; …" if len(problems) > 10 else "") + ". Write one address a line."})
+        listed = "; ".join(problems[:10]) + ("; …" if len(problems) > 10 else "")
+        raise ValidationError({"allow_list": ngettext(
+            "This line is not an email address: %(lines)s. Write one address a line.",
+            "These lines are not email addresses: %(lines)s. Write one address a line.",
+            len(problems), lines=listed)})
     addresses = list(dict.fromkeys(addresses))
     if len(addresses) > MAX_ALLOW_LIST:
-        raise ValidationError({"allow_list": f"The allow-list holds at most {MAX_ALLOW_LIST} addresses "
-                               f"(this has {len(addresses)})."})
+        raise ValidationError({"allow_list": _("The allow-list holds at most %(most)s addresses (this has %(count)s).",
+                                               most=MAX_ALLOW_LIST, count=len(addresses))})
     return addresses
 
 
@@ -88,11 +96,11 @@ def parse_allow_list(text: Any) -> list[str]:
 
 
 class SettingsForm(ServiceForm):
-    name = StringField("Workspace name", description="Everyone in the workspace sees it in the header.")
+    name = StringField(_l("Workspace name"), description=_l("Everyone in the workspace sees it in the header."))
     allow_list = TextAreaField(
-        "Test-send allow-list",
-        description="Test sends go to the workspace's members and to these addresses only: one address a line, "
-        "e.g. a client or a seed inbox.",
+        _l("Test-send allow-list"),
+        description=_l("Test sends go to the workspace's members and to these addresses only: one address a line, "
+                       "e.g. a client or a seed inbox."),
     )
 
 
@@ -104,7 +112,7 @@ def settings_page() -> Page:
         form.name.data = workspace.name
         form.allow_list.data = "\n".join(workspace.test_send_allow_list or [])
     if submit(form, lambda values: update_settings(workspace, values)):
-        flash("Workspace settings saved.", "success")
+        flash(_("Workspace settings saved."), "success")
         return redirect(url_for("accounts.workspace_settings"))
     members = sorted(m.user.email for m in workspace.memberships)
     return render_template("accounts/settings.html", form=form, workspace=workspace,

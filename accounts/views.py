@@ -6,21 +6,24 @@ import logging
 from typing import Any
 
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from journeymail import mailer
+from journeymail.i18n import language
 from journeymail.forms import carried_out, status_of, submit
 from journeymail.http import discard_changes, local_url
 from journeymail.validation import NotFound, ServiceError
 
 from . import current, limits, services
 from .access import public, workspaces_of
-from .forms import ChangePasswordForm, ForgotPasswordForm, MemberResetForm, NewPasswordForm, SignInForm, TokenForm
+from .forms import (ChangePasswordForm, ForgotPasswordForm, LanguageForm, MemberResetForm, NewPasswordForm, SignInForm,
+                    TokenForm)
 from .models import User
-from .roles import ROLE_NAMES
+from .roles import ROLE_NAMES, role_in_sentence
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,7 @@ def logout() -> Page:
     if form.validate_on_submit():
         logout_user()
         session.clear()
-        flash("You are signed out.", "success")
+        flash(_("You are signed out."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -69,11 +72,11 @@ def switch_workspace() -> Page:
         wanted = request.form.get("workspace_id", "")
         membership = user.membership_in(int(wanted)) if wanted.isdigit() and len(wanted) < 10 else None
         if membership is None:
-            flash("You are not a member of that workspace.", "error")
+            flash(_("You are not a member of that workspace."), "error")
         else:
             session["workspace_id"] = membership.workspace_id
             user.last_workspace_id = membership.workspace_id
-            flash(f"You are working in {membership.workspace.name}.", "success")
+            flash(_("You are working in %(workspace)s.", workspace=membership.workspace.name), "success")
             # The page one was on belongs to the old workspace; its list is the safe place to land.
             target = url_for("campaigns.list_campaigns")
     return redirect(target)
@@ -99,10 +102,11 @@ def _account_page(password_form: ChangePasswordForm | None = None, token_form: T
     forms = (password_form, token_form)
     status = max((status_of(form) for form in forms if form is not None), default=200)
     memberships = sorted(user.memberships, key=lambda m: m.workspace.name.casefold())
+    language_form = LanguageForm(formdata=None, language=language())
     return render_template(
         "accounts/account.html", user=user, memberships=memberships, role_names=ROLE_NAMES,
         password_form=password_form or ChangePasswordForm(formdata=None), token_form=token_form,
-        tokens=services.tokens_of(user), expired=services.token_is_expired,
+        language_form=language_form, tokens=services.tokens_of(user), expired=services.token_is_expired,
     ), status
 
 
@@ -115,8 +119,10 @@ def change_password() -> Page:
         user, values["current_password"], values["new_password"], values["new_password_again"]) or True)
     if not done:
         return _account_page(password_form=form)
-    login_user(user)  # the session's user ID holds the new session key
-    flash("Your password is changed. You were signed out everywhere else.", "success")
+    # The session's user ID holds the new session key. The user itself, not the current_user proxy: a proxy
+    # kept as the signed-in user would point at itself for the rest of the request (the language asks it).
+    login_user(getattr(user, "_get_current_object", lambda: user)())
+    flash(_("Your password is changed. You were signed out everywhere else."), "success")
     return redirect(url_for("accounts.account"))
 
 
@@ -130,7 +136,7 @@ def create_token() -> Page:
         return _account_page(token_form=form)
     token, secret = made
     response = make_response(render_template("accounts/token_created.html", token=token, secret=secret,
-                                              role_names=ROLE_NAMES), 201)
+                                              role_names=ROLE_NAMES, role_in_sentence=role_in_sentence), 201)
     response.headers["Cache-Control"] = "no-store"  # the secret stays out of every cache
     return response
 
@@ -141,7 +147,7 @@ def revoke_token(token_id: int) -> Page:
     if token is None:
         abort(404)
     if FlaskForm().validate_on_submit() and carried_out(lambda: services.revoke_token(token)):
-        flash(f"The token “{token.name}” is revoked; scripts using it get 401 from now on.", "success")
+        flash(_("The token “%(name)s” is revoked; scripts using it get 401 from now on.", name=token.name), "success")
     return redirect(url_for("accounts.account", _anchor="tokens"))
 
 
@@ -154,7 +160,7 @@ def _me() -> User:
 
 # --- password reset by email --------------------------------------------------------------------
 
-SENT = "If the address has an account, we sent a link to it. It works once, within an hour."
+SENT = _l("If the address has an account, we sent a link to it. It works once, within an hour.")
 
 
 @public
@@ -201,7 +207,7 @@ def reset_password(secret: str) -> Page:
         return response
     logout_user()
     session.clear()
-    flash("Your new password is set. Sign in with it.", "success")
+    flash(_("Your new password is set. Sign in with it."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -226,7 +232,7 @@ def reset_member_password(user_id: int) -> Page:
     form = MemberResetForm()
     back = local_url(request.form.get("next"), url_for("accounts.account"))
     if not form.validate_on_submit():
-        flash("The form had expired. Try again.", "error")
+        flash(_("The form had expired. Try again."), "error")
         return redirect(back)
     try:
         member, secret = services.reset_member_password(owner, current.workspace(), user_id, form.how.data)
