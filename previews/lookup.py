@@ -20,8 +20,7 @@ def lookup(campaign: Campaign, touchpoint_arg: str | None, segment_arg: str | No
     if touchpoint is None or touchpoint.campaign_id != campaign.id:
         raise NotFound(_("The campaign has no touchpoint with ID %(id)s.", id=touchpoint_id))
     if not touchpoint.is_email:
-        raise ValidationError({"touchpoint": _("%(kind)s sends no email.", kind=touchpoint.kind_info.with_article.capitalize(),
-                                                name=touchpoint.name)})
+        raise ValidationError({"touchpoint": _("%(kind)s sends no email.", kind=touchpoint.kind_info.with_article.capitalize())})
     segment_id = id_arg("segment", segment_arg, required=False)
     return touchpoint, (None if segment_id is None else targeted_segment(campaign, segment_id))
 

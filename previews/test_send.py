@@ -117,7 +117,7 @@ def send_test(
     if not touchpoint.is_email:
         kind = touchpoint.kind_info.with_article.capitalize()
         raise ValidationError({"touchpoint_id": _("%(kind)s sends no email, so there is nothing to send.",
-                                                  kind=kind, name=touchpoint.name)})
+                                                  kind=kind)})
     rendered = rendered_email(touchpoint, segment, _l("The email does not render, so it cannot be sent: %(error)s"))
     config = current_app.config
     if not mailer.smtp_configured(config):
