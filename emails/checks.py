@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .cache import ContentCache, Holding
 from .merge_tags import UNSUBSCRIBE, MergeTagError
@@ -36,15 +37,43 @@ ENDING_TAGS = {"mj-text", "mj-button", "mj-table", "mj-raw", "mj-navbar-link", "
                "mj-accordion-text", "mj-social-element", "mj-style", "mj-title", "mj-preview"}
 
 
+def N_(message: str) -> str:
+    """Marks a check's text for the catalog (pybabel's default keyword N_): the engine itself stays English and
+    knows no language; a page or the API translates a check's `text` (see journeymail's check_message)."""
+    return message
+
+
+class Text(NamedTuple):
+    """A check's message before it is put into words: its English msgid with named placeholders, and their values
+    (a value may be a Text itself). str() gives the English message."""
+
+    msgid: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return self.msgid % {name: str(value) if isinstance(value, Text) else value for name, value in self.params}
+
+
+def _text(msgid: str, **params: object) -> Text:
+    return Text(msgid, tuple(params.items()))
+
+
 @dataclass(frozen=True)
 class Check:
     code: str
     severity: str  # "error" blocks a clean export, "warning" deserves a look, "info" is advice
-    message: str
+    message: str  # in English
     line: int | None = None
+    # The message to translate; None for a message from elsewhere (the MJML compiler, a merge-tag error).
+    text: Text | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"code": self.code, "severity": self.severity, "message": self.message, "line": self.line}
+
+
+def _check(code: str, severity: str, message: Text, line: int | None = None) -> Check:
+    """A check whose message the catalog translates."""
+    return Check(code, severity, str(message), line, message)
 
 
 @dataclass(frozen=True)
@@ -112,7 +141,7 @@ def per_source(rule: Rule) -> Rule:
 def compiles(email: Email) -> Iterator[Check]:
     error = email.rendered.error
     if not email.source.strip():
-        yield Check("mjml-empty", "error", "The email body is empty.")
+        yield _check("mjml-empty", "error", _text(N_("The email body is empty.")))
     elif isinstance(error, MJMLError):
         yield Check("mjml-compile", "error", error.message, error.line)
     elif isinstance(error, MergeTagError):
@@ -142,15 +171,16 @@ def structure(email: Email) -> Iterator[Check]:
             # MJML never nests inside a content element's HTML: the content element was left open.
             opened, opened_at = stack.pop()
             shown = f"</{name}>" if closing else f"<{name}>"
-            yield Check("mjml-unclosed", "error", f"<{opened}> (line {line_of(opened_at)}) is not closed before {shown}.",
-                        line_of(number))
+            yield _check("mjml-unclosed", "error", _text(N_("<%(opened)s> (line %(line)s) is not closed before %(shown)s."),
+                                                     opened=opened, line=line_of(opened_at), shown=shown),
+                         line_of(number))
             inside_content = None
         if name not in KNOWN_ELEMENTS:
             if closing and name in unknown_opened:
                 continue  # reported at its opening tag
             unknown_opened.add(name)
-            yield Check("mjml-unknown-element", "error", f"<{name}> is not an MJML element; check the spelling.",
-                        line_of(number))
+            yield _check("mjml-unknown-element", "error",
+                         _text(N_("<%(name)s> is not an MJML element; check the spelling."), name=name), line_of(number))
             continue
         if self_closing:
             continue
@@ -163,17 +193,18 @@ def structure(email: Email) -> Iterator[Check]:
             stack.pop()
         elif any(opened == name for opened, _ in stack):
             opened, opened_at = stack.pop()
-            yield Check("mjml-unclosed", "error", f"<{opened}> (line {line_of(opened_at)}) is not closed before </{name}>.",
-                        line_of(number))
+            yield _check("mjml-unclosed", "error", _text(N_("<%(opened)s> (line %(line)s) is not closed before %(shown)s."),
+                                                     opened=opened, line=line_of(opened_at), shown=f"</{name}>"),
+                         line_of(number))
             while stack and stack[-1][0] != name:
                 stack.pop()
             if stack:
                 stack.pop()
         else:
-            yield Check("mjml-stray-closing", "error", f"</{name}> closes an element that was never opened.",
-                        line_of(number))
+            yield _check("mjml-stray-closing", "error",
+                         _text(N_("</%(name)s> closes an element that was never opened."), name=name), line_of(number))
     for opened, opened_at in stack:
-        yield Check("mjml-unclosed", "error", f"<{opened}> is never closed.", line_of(opened_at))
+        yield _check("mjml-unclosed", "error", _text(N_("<%(name)s> is never closed."), name=opened), line_of(opened_at))
 
 
 def size(email: Email) -> Iterator[Check]:
@@ -181,11 +212,9 @@ def size(email: Email) -> Iterator[Check]:
         return
     size = len(email.rendered.html.encode("utf-8"))
     if size > GMAIL_CLIP_BYTES:
-        yield Check(
-            "html-too-large", "warning",
-            f"The HTML is {size / 1024:.0f} KB; Gmail clips emails over 102 KB and hides the rest, "
-            "unsubscribe link included.",
-        )
+        yield _check("html-too-large", "warning", _text(N_(
+            "The HTML is %(size)s KB; Gmail clips emails over 102 KB and hides the rest, unsubscribe link included."
+        ), size=round(size / 1024)))
 
 
 # An image tag and its attributes; as in TAG, the attributes never backtrack.
@@ -198,9 +227,9 @@ def image_alt(email: Email) -> Iterator[Check]:
     lines = _Lines(email.source)
     for match in _IMAGE.finditer(email.source):
         if not _ALT.search(match.group(2)):
-            yield Check(
+            yield _check(
                 "image-alt-missing", "warning",
-                "An image has no alt text; readers with images off see nothing (use alt=\"\" for decoration).",
+                _text(N_("An image has no alt text; readers with images off see nothing (use alt=\"\" for decoration).")),
                 lines.of(match.start()),
             )
 
@@ -232,43 +261,51 @@ def call_to_action(email: Email) -> Iterator[Check]:
     if email.rendered.html is None:
         return
     if not _CALL_TO_ACTION.search(email.rendered.html):
-        yield Check("cta-missing", "warning", "There is no link or button: the reader has nothing to do.")
+        yield _check("cta-missing", "warning", _text(N_("There is no link or button: the reader has nothing to do.")))
 
 
 def unsubscribe(email: Email) -> Iterator[Check]:
     if not email.marketing or email.rendered.error is not None:
         return
     if not any(tag.name == UNSUBSCRIBE for tag in email.rendered.tags):
-        yield Check(
-            "unsubscribe-missing", "error",
-            "A marketing email needs a visible unsubscribe link: add <a href=\"{{ unsubscribe_url }}\">Unsubscribe</a>.",
-        )
+        yield _check("unsubscribe-missing", "error", _text(N_(
+            "A marketing email needs a visible unsubscribe link: add %(link)s."
+        ), link='<a href="{{ unsubscribe_url }}">Unsubscribe</a>'))
 
 
 def subject(email: Email) -> Iterator[Check]:
     text = email.rendered.subject.strip()
     if not text:
-        yield Check("subject-empty", "error", "The subject is empty.")
+        yield _check("subject-empty", "error", _text(N_("The subject is empty.")))
     elif len(text) > SUBJECT_MAX:
-        yield Check(
-            "subject-long", "warning",
-            f"The subject has {len(text)} characters; inboxes cut it off after about {SUBJECT_MAX}.",
-        )
+        yield _check("subject-long", "warning", _text(
+            N_("The subject has %(count)s characters; inboxes cut it off after about %(max)s."),
+            count=len(text), max=SUBJECT_MAX))
 
 
 def preheader(email: Email) -> Iterator[Check]:
     text = email.rendered.preheader.strip()
     if not text:
-        yield Check(
-            "preheader-missing", "warning",
-            "There is no preheader; inboxes will show the first text of the email instead.",
-        )
+        yield _check("preheader-missing", "warning",
+                     _text(N_("There is no preheader; inboxes will show the first text of the email instead.")))
     elif len(text) < PREHEADER_MIN:
         # Worded so that one character reads right too (the engine counts without journeymail.text.counted).
-        yield Check("preheader-short", "warning",
-                    f"The preheader is short: {len(text)} of at least {PREHEADER_MIN} characters; aim for {PREHEADER_MIN} to 90.")
+        yield _check("preheader-short", "warning", _text(
+            N_("The preheader is short: %(count)s of at least %(min)s characters; aim for %(min)s to 90."),
+            count=len(text), min=PREHEADER_MIN))
     elif len(text) > PREHEADER_MAX:
-        yield Check("preheader-long", "warning", f"The preheader has {len(text)} characters; inboxes show about 90.")
+        yield _check("preheader-long", "warning",
+                     _text(N_("The preheader has %(count)s characters; inboxes show about 90."), count=len(text)))
+
+
+_NO_VALUE = {  # a merge tag without a value, by where it is
+    "body": N_("%(tag)s has no value here and no default, so readers see a blank. Write %(fix)s."),
+    "subject": N_("%(tag)s in the subject has no value here and no default, so readers see a blank. Write %(fix)s."),
+    "preheader": N_("%(tag)s in the preheader has no value here and no default, so readers see a blank. "
+                    "Write %(fix)s."),
+    "plain-text part": N_("%(tag)s in the plain-text part has no value here and no default, so readers see a blank. "
+                          "Write %(fix)s."),
+}
 
 
 def merge_tag_values(email: Email) -> Iterator[Check]:
@@ -276,13 +313,10 @@ def merge_tag_values(email: Email) -> Iterator[Check]:
     for tag in email.rendered.tags:
         if tag.default is None and not email.rendered.values.get(tag.name) and (tag.name, tag.where) not in seen:
             seen.add((tag.name, tag.where))
-            place = "" if tag.where == "body" else f" in the {tag.where}"
-            yield Check(
-                "merge-tag-no-value", "warning",
-                f'{{{{ {tag.name} }}}}{place} has no value here and no default, so readers see a blank. '
-                f'Write {{{{ {tag.name} | default("...") }}}}.',
-                tag.line,
-            )
+            yield _check("merge-tag-no-value", "warning", _text(
+                _NO_VALUE.get(tag.where, _NO_VALUE["body"]),
+                tag=f"{{{{ {tag.name} }}}}", fix=f'{{{{ {tag.name} | default("...") }}}}', where=tag.where,
+            ), tag.line)
 
 
 # \bhref, any case: the letters spelled out so the search can skip to an h (no other character folds
@@ -296,9 +330,9 @@ def links(email: Email) -> Iterator[Check]:
     for match in _matches(_HREF, email.source, "href"):
         href = match.group(2).strip()
         if not href or href == "#" or href.lower().startswith("javascript:"):
-            shown = href or "empty"
-            yield Check(
-                "link-broken", "error", f"A link points to {shown!s}; give it a real address.",
+            yield _check(
+                "link-broken", "error", _text(N_("A link points to %(href)s; give it a real address."), href=href)
+                if href else _text(N_("A link points to empty; give it a real address.")),
                 lines.of(match.start()),
             )
 
@@ -343,17 +377,20 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _unfinished_spots(text: str) -> list[tuple[int, str]]:
+def _unfinished_spots(text: str) -> list[tuple[int, Text]]:
     """Where `text` is unfinished, in order: (offset, the message that says what to do)."""
     spots, lowered = [], text.lower()
     for match in _BRACKETED.finditer(text):
         if not _NOT_PLACEHOLDER.fullmatch(match.group(1)):
-            spots.append((match.start(), f'"{_one_line(match.group(0))}" is a placeholder: write what it stands for.'))
+            spots.append((match.start(), _text(N_("\"%(placeholder)s\" is a placeholder: write what it stands for."),
+                                               placeholder=_one_line(match.group(0)))))
     for match in _matches(_EXAMPLE_DOMAIN, text, "example.", lowered):
         shown = _example_address(text, match)
-        spots.append((match.start(), f'"{shown}" is an example address: put in your own link or address.'))
+        spots.append((match.start(), _text(N_("\"%(address)s\" is an example address: put in your own link or address."),
+                                           address=shown)))
     for match in _matches(_LOREM, text, "lorem", lowered):
-        spots.append((match.start(), f'"{_one_line(match.group(0))}" is filler text: write the real copy.'))
+        spots.append((match.start(), _text(N_("\"%(filler)s\" is filler text: write the real copy."),
+                                           filler=_one_line(match.group(0)))))
     spots.sort(key=lambda spot: spot[0])
     return spots
 
@@ -363,16 +400,16 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
 
 
 # The spots of the last source looked at, for the two rules below that read it one after the other.
-_last_spots: tuple[str, list[tuple[int, str, bool]]] = ("", [])
+_last_spots: tuple[str, list[tuple[int, Text, bool]]] = ("", [])
 
 
-def _source_spots(source: str) -> list[tuple[int, str, bool]]:
+def _source_spots(source: str) -> list[tuple[int, Text, bool]]:
     """The unfinished spots of the MJML a reader can see: (offset, message, inside the body's <mj-preview>)."""
     global _last_spots
     last = _last_spots
     if last[0] is source:
         return last[1]
-    spots: list[tuple[int, str, bool]] = []
+    spots: list[tuple[int, Text, bool]] = []
     found = _unfinished_spots(source)
     if found:  # most sources have none: only then is it worth finding what readers do not see
         hidden = [match.span() for match in _HIDDEN.finditer(source)]
@@ -389,7 +426,7 @@ def unfinished(email: Email) -> Iterator[Check]:
     lines = _Lines(email.source)
     for offset, message, in_preview in _source_spots(email.source):
         if not in_preview:
-            yield Check(UNFINISHED, "error", message, lines.of(offset))
+            yield _check(UNFINISHED, "error", message, lines.of(offset))
 
 
 @per_source
@@ -398,17 +435,18 @@ def unfinished_body_preview(email: Email) -> Iterator[Check]:
     lines = _Lines(email.source)
     for offset, message, in_preview in _source_spots(email.source):
         if in_preview:
-            yield Check(UNFINISHED, "error", message, lines.of(offset))
+            yield _check(UNFINISHED, "error", message, lines.of(offset))
 
 
 def unfinished_inbox(email: Email) -> Iterator[Check]:
     """Unfinished content outside the body: the subject, the preheader (or, when the preheader is empty, the
     body's own <mj-preview>, which readers then see instead) and a hand-written plain-text part."""
     rendered = email.rendered
-    for where, text in (("subject", rendered.subject), ("preheader", rendered.preheader),
-                        ("plain-text part", rendered.text_override or "")):
-        for _, message in _unfinished_spots(text):
-            yield Check(UNFINISHED, "error", f"In the {where}: {message}")
+    for where, written in ((N_("In the subject: %(message)s"), rendered.subject),
+                           (N_("In the preheader: %(message)s"), rendered.preheader),
+                           (N_("In the plain-text part: %(message)s"), rendered.text_override or "")):
+        for _, message in _unfinished_spots(written):
+            yield _check(UNFINISHED, "error", _text(where, message=message))
     if not rendered.preheader.strip():
         yield from unfinished_body_preview(email)
 

@@ -20,6 +20,7 @@ from segments.models import Segment
 from . import test_send as sending
 from .lookup import lookup
 from .matrix import matrix_dict
+from .messages import preview_dict
 
 
 # --- previews and the matrix -------------------------------------------------------------
@@ -47,7 +48,7 @@ def preview_source() -> Any:
         values={**preview_values(campaign, segment), **values["sample_data"]},
         text_override=values["text_override"],
     )
-    return jsonify(preview.to_dict())
+    return jsonify(preview_dict(preview))
 
 
 def preview_cell_email(campaign_id: int) -> Any:
@@ -59,7 +60,7 @@ def preview_cell_email(campaign_id: int) -> Any:
         "touchpoint_id": touchpoint.id,
         "segment_id": segment.id if segment else None,
         "variant": Content.of(touchpoint, segment).variant,
-        **preview_touchpoint(touchpoint, segment).to_dict(),
+        **preview_dict(preview_touchpoint(touchpoint, segment)),
     })
 
 

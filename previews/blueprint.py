@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from . import api, editor, views
+from .messages import check_message
 
 bp = Blueprint("previews", __name__)
 api_bp = Blueprint("previews_api", __name__, url_prefix="/api")
@@ -15,6 +16,7 @@ bp.add_url_rule("/touchpoints/<int:touchpoint_id>/email/variants/<int:segment_id
                 view_func=editor.create_variant, methods=["POST"])
 bp.add_url_rule("/touchpoints/<int:touchpoint_id>/email/variants/<int:segment_id>/reset",
                 view_func=editor.reset_variant, methods=["POST"])
+bp.add_app_template_filter(check_message)  # a check's message in the page's language: {{ check|check_message }}
 bp.add_app_template_global(editor.variant_changes)  # what a variant changes, for the matrix and the cell preview
 
 # --- pages: the matrix, one cell, one email ---------------------------------------------------

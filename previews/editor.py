@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from jinja2 import TemplateNotFound
 
@@ -54,7 +55,14 @@ class FieldSource:
     base: str  # the base email's value
 
 
-FIELD_WORDS = {"subject": "subject", "preheader": "preheader", "mjml": "body"}
+FIELD_WORDS = {"subject": "subject", "preheader": "preheader", "mjml": "body"}  # English: the matrix's "own subject"
+
+
+GIVEN_BACK = {  # the flash after "Use the base's ..."
+    "subject": _l('Saved the variant for "%(name)s": its subject follows the base email again.'),
+    "preheader": _l('Saved the variant for "%(name)s": its preheader follows the base email again.'),
+    "mjml": _l('Saved the variant for "%(name)s": its body follows the base email again.'),
+}
 
 
 def variant_changes(touchpoint: Touchpoint, variant: Any) -> list[str]:
@@ -71,7 +79,7 @@ def email_editor(touchpoint_id: int) -> Page:
     segment = _segment_arg(touchpoint)  # looked up first: another workspace's segment is a 404, never a 403
     current.require("write_emails")
     if segment is not None and segment not in touchpoint.campaign.segments:
-        flash(f'The campaign does not target the segment "{segment.name}"; here is the base email.', "error")
+        flash(_('The campaign does not target the segment "%(name)s"; here is the base email.', name=segment.name), "error")
         return redirect(url_for("previews.email_editor", touchpoint_id=touchpoint.id))
     variant = touchpoint.variant_for(segment.id) if segment is not None else None
     # A segment without a variant is shown the base email read-only; posting to it (say, after its
@@ -88,12 +96,11 @@ def email_editor(touchpoint_id: int) -> Page:
             touchpoint, segment, _variant_values(form, touchpoint), from_form=True))
     if saved:
         if segment is None:
-            flash(f'Saved the email "{touchpoint.name}".', "success")
+            flash(_('Saved the email "%(name)s".', name=touchpoint.name), "success")
         elif given_back:
-            flash(f'Saved the variant for "{segment.name}": its {FIELD_WORDS[given_back]} follows the base email '
-                  "again.", "success")
+            flash(str(GIVEN_BACK[given_back]) % {"name": segment.name}, "success")
         else:
-            flash(f'Saved the variant for "{segment.name}".', "success")
+            flash(_('Saved the variant for "%(name)s".', name=segment.name), "success")
         return redirect(_editor_url(touchpoint, segment))
     editing = segment is None or variant is not None or request.method == "POST"
     return render_template(
@@ -122,12 +129,12 @@ def create_variant(touchpoint_id: int, segment_id: int) -> Page:
     segment = current.get_or_404(Segment, segment_id)
     current.require("write_emails")
     if touchpoint.variant_for(segment.id) is not None:
-        flash(f'"{segment.name}" already has a variant of this email.', "info")
+        flash(_('"%(name)s" already has a variant of this email.', name=segment.name), "info")
         return redirect(_editor_url(touchpoint, segment))
     if not carried_out(lambda: services.put_variant(touchpoint, segment, {})):
         return redirect(url_for("previews.email_editor", touchpoint_id=touchpoint.id))
-    flash(f'Created a variant for "{segment.name}". Change what differs: the fields you leave alone keep '
-          "following the base email.", "success")
+    flash(_('Created a variant for "%(name)s". Change what differs: the fields you leave alone keep following '
+            "the base email.", name=segment.name), "success")
     return redirect(_editor_url(touchpoint, segment))
 
 
@@ -138,10 +145,10 @@ def reset_variant(touchpoint_id: int, segment_id: int) -> Page:
     current.require("write_emails")
     variant = touchpoint.variant_for(segment.id)
     if variant is None:
-        flash(f'"{segment.name}" already gets the base email.', "info")
+        flash(_('"%(name)s" already gets the base email.', name=segment.name), "info")
     else:
         services.delete_variant(variant)
-        flash(f'Variant deleted: "{segment.name}" gets the base email again.', "success")
+        flash(_('Variant deleted: "%(name)s" gets the base email again.', name=segment.name), "success")
     return redirect(_editor_url(touchpoint, segment))
 
 
@@ -152,9 +159,9 @@ def _email_touchpoint(touchpoint_id: int) -> Touchpoint:
     """The touchpoint, or a 404 page when there is none or it sends no email (a form or landing page)."""
     touchpoint = current.get_or_404(Touchpoint, touchpoint_id)
     if not touchpoint.is_email:
-        abort(404, description=(
-            f'"{touchpoint.name}" is {touchpoint.kind_info.with_article}: it sends no email, '
-            "so there is no email to write. Change its kind in the touchpoint settings to make it an email."
+        abort(404, description=_(
+            '"%(name)s" is %(kind)s: it sends no email, so there is no email to write. Change its kind in the '
+            "touchpoint settings to make it an email.", name=touchpoint.name, kind=touchpoint.kind_info.with_article,
         ))
     return touchpoint
 
@@ -166,10 +173,10 @@ def _segment_arg(touchpoint: Touchpoint) -> Segment | None:
         return None
     segment_id = parse_id(value)
     if segment_id is None or segment_id > MAX_ID:
-        abort(404, description=f'"{value}" is not a segment ID.')
+        abort(404, description=_('"%(value)s" is not a segment ID.', value=value))
     segment = current.get(Segment, segment_id)
     if segment is None:
-        abort(404, description=f"There is no segment with ID {value}. It may have been deleted.")
+        abort(404, description=_("There is no segment with ID %(value)s. It may have been deleted.", value=value))
     return segment
 
 

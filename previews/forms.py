@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import HiddenField, StringField, TextAreaField
+from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired
 
 from journeymail.forms import ServiceForm
@@ -18,14 +19,14 @@ def _unix_newlines(text: str | None) -> str | None:
 
 
 class _InboxFields(ServiceForm):
-    subject = StringField("Subject")
-    preheader = StringField("Preheader", description="The preview text an inbox shows after the subject.")
+    subject = StringField(_l("Subject"))
+    preheader = StringField(_l("Preheader"), description=_l("The preview text an inbox shows after the subject."))
 
 
 class VariantForm(_InboxFields):
     """A segment's version of the email: a field left as the base email's (or empty) follows the base."""
 
-    mjml = TextAreaField("Email body (MJML)", filters=[_unix_newlines])
+    mjml = TextAreaField(_l("Email body (MJML)"), filters=[_unix_newlines])
     # A fingerprint of the base email's field as the page showed it (previews.editor.fingerprint): a field
     # posted back as it was shown keeps following the base, even if the base was edited in the meantime.
     subject_base = HiddenField()
@@ -42,12 +43,12 @@ class BaseEmailForm(_InboxFields):
     # The API answers an empty body with the kind's starter email; in the editor that would silently
     # throw away what the writer sees, so an emptied body is refused here instead.
     mjml = TextAreaField(
-        "Email body (MJML)",
+        _l("Email body (MJML)"),
         filters=[_unix_newlines],
-        validators=[DataRequired("The email body is empty. Write the email in MJML, starting with <mjml>.")],
+        validators=[DataRequired(_l("The email body is empty. Write the email in MJML, starting with <mjml>."))],
     )
     text_override = TextAreaField(
-        "Plain-text part",
+        _l("Plain-text part"),
         filters=[_unix_newlines],
-        description="Leave empty to derive it from the email. Merge tags work here too.",
+        description=_l("Leave empty to derive it from the email. Merge tags work here too."),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from accounts import current
 from collections.abc import Collection
 
+from flask_babel import gettext as _
+
 from campaigns.models import Campaign, Phase, Touchpoint
 from journeymail.http import id_arg
 from journeymail.validation import NotFound, ValidationError
@@ -16,9 +18,9 @@ def lookup(campaign: Campaign, touchpoint_arg: str | None, segment_arg: str | No
     touchpoint_id = id_arg("touchpoint", touchpoint_arg, required=True, purpose="to preview")
     touchpoint = current.get(Touchpoint, touchpoint_id)
     if touchpoint is None or touchpoint.campaign_id != campaign.id:
-        raise NotFound(f"The campaign has no touchpoint with ID {touchpoint_id}.")
+        raise NotFound(_("The campaign has no touchpoint with ID %(id)s.", id=touchpoint_id))
     if not touchpoint.is_email:
-        raise ValidationError({"touchpoint": f"{touchpoint.kind_info.with_article.capitalize()} sends no email."})
+        raise ValidationError({"touchpoint": _("%(kind)s sends no email.", kind=touchpoint.kind_info.with_article.capitalize())})
     segment_id = id_arg("segment", segment_arg, required=False)
     return touchpoint, (None if segment_id is None else targeted_segment(campaign, segment_id))
 
@@ -28,9 +30,9 @@ def targeted_segment(campaign: Campaign, segment_id: int, targeted: Collection[i
     `targeted`: the IDs of the segments the campaign targets, when the caller has them (else campaign.segments)."""
     segment = current.get(Segment, segment_id)
     if segment is None:
-        raise NotFound(f"There is no segment with ID {segment_id}.")
+        raise NotFound(_("There is no segment with ID %(id)s.", id=segment_id))
     if (segment not in campaign.segments) if targeted is None else (segment.id not in targeted):
-        raise ValidationError({"segment": f'The campaign does not target the segment "{segment.name}".'})
+        raise ValidationError({"segment": _('The campaign does not target the segment "%(name)s".', name=segment.name)})
     return segment
 
 
@@ -42,7 +44,7 @@ def cell_args(
     phase_id = id_arg("phase", phase_arg, required=True)
     phase = current.get(Phase, phase_id)
     if phase is None or phase.campaign_id != campaign.id:
-        raise NotFound(f"The campaign has no phase with ID {phase_id}.")
+        raise NotFound(_("The campaign has no phase with ID %(id)s.", id=phase_id))
     return targeted_segment(campaign, segment_id, targeted), phase
 
 

@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from accounts import audit, limits
 from accounts.models import Membership, User, Workspace
@@ -27,7 +28,6 @@ from emails.render import Rendered
 from journeymail import mailer
 from journeymail.extensions import db
 from journeymail.addresses import InvalidAddress, check_address
-from journeymail.text import counted
 from journeymail.validation import MAX_ID, Conflict, Integer, Invalid, ValidationError, clean
 from segments.models import Segment
 
@@ -64,13 +64,15 @@ class Recipients:
         elif isinstance(value, list) and all(isinstance(item, str) for item in value):
             items = [item.strip() for item in value]
         else:
-            raise Invalid('Give the addresses as a list, e.g. ["ada@example.com"], or as text separated by commas.')
+            raise Invalid(_('Give the addresses as a list, e.g. %(example)s, or as text separated by commas.',
+                            example='["ada@example.com"]'))
         items = list(dict.fromkeys(item for item in items if item))
         if not items:
-            raise Invalid("Enter at least one email address.")
+            raise Invalid(_("Enter at least one email address."))
         limit = current_app.config["TEST_SEND_MAX_RECIPIENTS"]
         if len(items) > limit:
-            raise Invalid(f"At most {counted(limit, 'address')} per test send (this has {len(items)}).")
+            raise Invalid(ngettext("At most %(num)d address per test send (this has %(given)d).",
+                                   "At most %(num)d addresses per test send (this has %(given)d).", limit, given=len(items)))
         addresses: list[str] = []
         problems: list[str] = []
         for item in items:
@@ -82,8 +84,8 @@ class Recipients:
             else:
                 addresses.append(checked.normalized)
         if problems:
-            label = "Not a valid email address" if len(problems) == 1 else "Not valid email addresses"
-            raise Invalid(f"{label}: " + "; ".join(problems))
+            raise Invalid(ngettext("Not a valid email address: %(problems)s", "Not valid email addresses: %(problems)s",
+                                   len(problems), problems="; ".join(problems)))
         return list(dict.fromkeys(addresses))
 
 
@@ -114,8 +116,9 @@ def send_test(
         raise ValidationError({"recipients": outside_message(outside)})
     if not touchpoint.is_email:
         kind = touchpoint.kind_info.with_article.capitalize()
-        raise ValidationError({"touchpoint_id": f"{kind} sends no email, so there is nothing to send."})
-    rendered = rendered_email(touchpoint, segment, "it cannot be sent")
+        raise ValidationError({"touchpoint_id": _("%(kind)s sends no email, so there is nothing to send.",
+                                                  kind=kind)})
+    rendered = rendered_email(touchpoint, segment, _l("The email does not render, so it cannot be sent: %(error)s"))
     config = current_app.config
     if not mailer.smtp_configured(config):
         raise SMTPNotConfigured(mailer.NOT_CONFIGURED)
@@ -148,31 +151,32 @@ def outside_workspace(workspace: Workspace | None, addresses: list[str]) -> list
 
 
 def outside_message(outside: list[str]) -> str:
-    named = ", ".join(outside)
-    which = "This address is" if len(outside) == 1 else "These addresses are"
-    it = "it" if len(outside) == 1 else "them"
-    return (f"Test sends go only to the workspace's members and its allow-list. {which} on neither: {named}. "
-            f"Nothing was sent. An owner can add {it} to the allow-list under Workspace settings.")
+    return ngettext(
+        "Test sends go only to the workspace's members and its allow-list. This address is on neither: "
+        "%(named)s. Nothing was sent. An owner can add it to the allow-list under Workspace settings.",
+        "Test sends go only to the workspace's members and its allow-list. These addresses are on neither: "
+        "%(named)s. Nothing was sent. An owner can add them to the allow-list under Workspace settings.",
+        len(outside), named=", ".join(outside))
 
 
 def _needs_smtputf8(campaign: Campaign, recipients: list[str]) -> ValidationError:
     """The 422 for a server without SMTPUTF8, naming each address that needs it (nothing was sent)."""
     named = [address for address in recipients if mailer.needs_smtputf8(address)]
-    for label, address in (("sender", campaign.sender_email), ("reply-to address", campaign.reply_to)):
+    for label, address in ((_l("the campaign's sender %(address)s"), campaign.sender_email),
+                           (_l("the campaign's reply-to address %(address)s"), campaign.reply_to)):
         if address and mailer.needs_smtputf8(address):
-            named.append(f"the campaign's {label} {address}")
-    message = (
-        "This mail server cannot deliver to addresses with non-ASCII letters before the @: " + ", ".join(named)
-        + ". Use another address, or a mail server that offers SMTPUTF8."
-    )
+            named.append(str(label) % {"address": address})
+    message = _("This mail server cannot deliver to addresses with non-ASCII letters before the @: %(named)s. "
+                "Use another address, or a mail server that offers SMTPUTF8.", named=", ".join(named))
     return ValidationError({"recipients": message} if named[0] in recipients else {}, message)
 
 
-def rendered_email(touchpoint: Touchpoint, segment: Segment | None, so: str) -> Rendered:
-    """The email as `segment` receives it, from the one renderer; a 422 when it does not render ("so <so>")."""
+def rendered_email(touchpoint: Touchpoint, segment: Segment | None, refusal: Any) -> Rendered:
+    """The email as `segment` receives it, from the one renderer; a 422 when it does not render: `refusal`, a
+    message with %(error)s (e.g. _l("The email does not render, so it cannot be sent: %(error)s"))."""
     rendered = preview_touchpoint(touchpoint, segment).rendered
     if rendered.error is not None or rendered.html is None or rendered.text is None:
-        raise ValidationError({"touchpoint_id": f"The email does not render, so {so}: {rendered.error}"})
+        raise ValidationError({"touchpoint_id": str(refusal) % {"error": rendered.error}})
     return rendered
 
 

@@ -7,6 +7,7 @@ from accounts import current
 from typing import Any
 
 from flask import Response, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from campaigns.cells import cells_of, outline_or_404, segment_names, segments_by_id, variants_of
 from campaigns.content import Content, EmailSummary, preview_content, preview_touchpoint, preview_values
@@ -17,7 +18,7 @@ from journeymail.extensions import reads_only
 from journeymail.forms import carried_out
 from journeymail.http import local_url, parse_id
 from journeymail.security import EMAIL_POLICY
-from journeymail.text import counted, slugify
+from journeymail.text import slugify
 from journeymail.validation import NotFound, ValidationError
 
 from .lookup import cell_args, elsewhere, lookup
@@ -63,9 +64,11 @@ def page_arg(value: str | None, pages: int) -> int:
         return 1
     number = parse_id(value)
     if number is None:
-        raise ValidationError({"page": f"{value!r} is not a page number: pages count from 1, e.g. ?page=2."})
+        raise ValidationError({"page": _("%(value)s is not a page number: pages count from 1, e.g. ?page=2.",
+                                           value=repr(value))})
     if number > pages:
-        raise NotFound(f"The matrix has {counted(pages, 'page')} of segments; there is no page {value}.")
+        raise NotFound(ngettext("The matrix has %(num)d page of segments; there is no page %(value)s.",
+                                 "The matrix has %(num)d pages of segments; there is no page %(value)s.", pages, value=value))
     return number
 
 
@@ -139,7 +142,8 @@ def download_eml(campaign_id: int) -> Response:
     campaign = current.get_or_404(Campaign, campaign_id)
     current.require("download")
     touchpoint, segment = lookup(campaign, request.args.get("touchpoint"), request.args.get("segment"))
-    message = email_message(campaign, rendered_email(touchpoint, segment, "there is no message to download"), [],
+    message = email_message(campaign, rendered_email(touchpoint, segment, _l(
+        "The email does not render, so there is no message to download: %(error)s")), [],
                             test=False)
     name = slugify(touchpoint.name, f"touchpoint-{touchpoint.id}")
     if segment is not None:
@@ -166,5 +170,5 @@ def test_send(campaign_id: int) -> Page:
         sent.append(send_test_request(campaign, fields, from_form=True))
 
     if carried_out(send):
-        flash(f"Test sent to {', '.join(sent[0].sent_to)}.", "success")
+        flash(_("Test sent to %(addresses)s.", addresses=", ".join(sent[0].sent_to)), "success")
     return redirect(back)

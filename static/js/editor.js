@@ -34,6 +34,16 @@
   const inboxSubject = root.querySelector("[data-inbox-subject]");
   const inboxPreheader = root.querySelector("[data-inbox-preheader]");
   const dirtyNote = root.querySelector("[data-dirty-note]");
+  // The page's words in its language, from the data-texts attribute editor.html renders; English when it is missing.
+  const TEXTS = root.dataset.texts ? JSON.parse(root.dataset.texts) : {};
+  function t(key, english, values) {
+    let text = TEXTS[key] || english;
+    for (const [name, value] of Object.entries(values || {})) text = text.split("{" + name + "}").join(String(value));
+    return text;
+  }
+  function counted(key, n, one, other) {
+    return t(n === 1 ? key + "_one" : key + "_other", n === 1 ? one : other, { n: n });
+  }
 
   // --- the code field: CodeMirror 6 over the textarea ----------------------------------------
   // The textarea stays the form's field (and the whole editor when the bundle is missing): CodeMirror
@@ -87,7 +97,7 @@
       ]),
       CM.EditorState.readOnly.of(readonly),
       CM.EditorView.contentAttributes.of({
-        "aria-label": label ? label.textContent.trim() : "Email body (MJML)",
+        "aria-label": label ? label.textContent.trim() : t("body_label", "Email body (MJML)"),
         "aria-describedby": source.getAttribute("aria-describedby") + " mjml-keys",
         "aria-invalid": source.getAttribute("aria-invalid") || "false",
         spellcheck: "false", autocapitalize: "off", autocorrect: "off",
@@ -225,7 +235,7 @@
       const count = root.querySelector('[data-count-for="' + id + '"]');
       if (!count) continue;
       const length = text.trim().length;
-      count.textContent = length + (length === 1 ? " character" : " characters") + " as the reader sees it";
+      count.textContent = counted("characters", length, "{n} character as the reader sees it", "{n} characters as the reader sees it");
       count.classList.toggle("over", length > parseInt(document.getElementById(id).dataset.countLimit, 10));
     }
   }
@@ -269,7 +279,7 @@
   function lineItem(check) {
     const li = document.createElement("li");
     if (check.line) {
-      li.append(lineButton(check.line, "Line " + check.line), " ");
+      li.append(lineButton(check.line, t("line_button", "Line {n}", { n: check.line })), " ");
     }
     li.append(check.message);
     return li;
@@ -293,28 +303,28 @@
       icon.setAttribute("aria-hidden", "true");
       const hidden = document.createElement("span");
       hidden.className = "visually-hidden";
-      hidden.textContent = check.severity.charAt(0).toUpperCase() + check.severity.slice(1) + ": ";
+      hidden.textContent = t("severity_" + check.severity, check.severity.charAt(0).toUpperCase() + check.severity.slice(1)) + ": ";
       const message = document.createElement("span");
       message.className = "check-message";
       message.textContent = check.message;
       li.append(icon, hidden, message);
-      if (check.line) li.append(" ", lineButton(check.line, "line " + check.line));
+      if (check.line) li.append(" ", lineButton(check.line, t("line", "line {n}", { n: check.line })));
       return li;
     });
     if (!items.length) {
       const ok = document.createElement("li");
       ok.className = "check check-ok";
       ok.innerHTML = '<span class="check-icon" aria-hidden="true"></span>';
-      ok.append("No problems found.");
+      ok.append(t("no_problems", "No problems found."));
       items.push(ok);
     }
     checkList.replaceChildren(...items);
     const errors = checks.filter((c) => c.severity === "error").length;
     const warnings = checks.filter((c) => c.severity === "warning").length;
     countError.hidden = !errors;
-    countError.textContent = errors + (errors === 1 ? " error" : " errors");
+    countError.textContent = counted("errors", errors, "{n} error", "{n} errors");
     countWarning.hidden = !warnings;
-    countWarning.textContent = warnings + (warnings === 1 ? " warning" : " warnings");
+    countWarning.textContent = counted("warnings", warnings, "{n} warning", "{n} warnings");
     markLines({
       error: checks.filter((c) => c.severity === "error" && c.line).map((c) => c.line),
       warning: checks.filter((c) => c.severity === "warning" && c.line).map((c) => c.line),
@@ -322,7 +332,7 @@
   }
 
   function showPreview(data) {
-    inboxSubject.textContent = data.subject || "(no subject)";
+    inboxSubject.textContent = data.subject || t("no_subject", "(no subject)");
     inboxPreheader.textContent = data.preheader || "";
     paintCounts(data);
     paintChecks(data.checks);
@@ -334,37 +344,37 @@
       plainText.textContent = data.text || "";
       errorBox.hidden = true;
       frameBox.classList.remove("is-stale");
-      setStatus("Up to date" + (dirty ? " (not saved)" : ""), null);
+      setStatus(dirty ? t("up_to_date_unsaved", "Up to date (not saved)") : t("up_to_date", "Up to date"), null);
       return;
     }
     const blocking = data.checks.filter((c) => c.severity === "error" && RENDER_CODES.test(c.code));
-    showRenderProblem(blocking.length ? blocking : [{ message: "The email does not render.", line: null }]);
+    showRenderProblem(blocking.length ? blocking : [{ message: t("does_not_render", "The email does not render."), line: null }]);
     const first = blocking.find((c) => c.line);
-    setStatus(first ? "Does not render: see line " + first.line : "Does not render", "broken");
+    setStatus(first ? t("broken_at", "Does not render: see line {n}", { n: first.line }) : t("broken", "Does not render"), "broken");
   }
 
   // A refusal of the whole request (too large, a field the API refuses, the server gone): the last
   // good preview stays, the reason shows where a render error would.
   function showRefusal(message) {
     showRenderProblem([{ message: message, line: null }]);
-    setStatus("Preview not updated", "offline");
+    setStatus(t("offline", "Preview not updated"), "offline");
   }
 
   function refusalOf(status, body) {
-    if (status === 413) return "This email is too large to preview or save: the server accepts requests up to " + limitText() + ".";
+    if (status === 413) return t("too_large", "This email is too large to preview or save: the server accepts requests up to {limit}.", { limit: limitText() });
     const error = body && body.error;
     if (error && error.fields && Object.keys(error.fields).length) {
-      return Object.entries(error.fields).map(([name, text]) => (FIELD_NAMES[name] || name) + ": " + text).join(" ");
+      return Object.entries(error.fields).map(([name, text]) => t("field_" + name, FIELD_NAMES[name] || name) + ": " + text).join(" ");
     }
     if (error && error.message) return error.message;
-    return "The preview failed (HTTP " + status + "). Keep typing to try again.";
+    return t("failed", "The preview failed (HTTP {status}). Keep typing to try again.", { status: status });
   }
 
   const FIELD_NAMES = { mjml: "Email body", subject: "Subject", preheader: "Preheader", text_override: "Plain-text part" };
 
   function limitText() {
     const bytes = parseInt(root.dataset.maxBytes, 10);
-    return bytes ? Math.round(bytes / 1024) + " KB" : "its size limit";
+    return bytes ? Math.round(bytes / 1024) + " KB" : t("size_limit", "its size limit");
   }
 
   let timer = null;
@@ -380,7 +390,7 @@
   async function refresh() {
     const body = payload();
     if (!body.mjml.trim()) {
-      showRefusal("The email body is empty. Write the email in MJML, starting with <mjml>.");
+      showRefusal(t("empty_body", "The email body is empty. Write the email in MJML, starting with <mjml>."));
       return;
     }
     const json = JSON.stringify(body);
@@ -397,7 +407,8 @@
     try {
       response = await fetch(root.dataset.previewUrl, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        // The checks come back in the page's language (the API follows Accept-Language).
+        headers: { "Content-Type": "application/json", Accept: "application/json", "Accept-Language": document.documentElement.lang || "en" },
         body: json,
         credentials: "same-origin",
         signal: inFlight.signal,
@@ -405,7 +416,7 @@
       data = await response.json().catch(() => null);
     } catch (error) {
       if (error.name === "AbortError") return;
-      if (mine === sequence) showRefusal("The server could not be reached, so the preview is not up to date. It tries again as you type.");
+      if (mine === sequence) showRefusal(t("unreachable", "The server could not be reached, so the preview is not up to date. It tries again as you type."));
       return;
     }
     if (mine !== sequence) return; // a newer edit has been sent meanwhile
@@ -450,7 +461,7 @@
     window.addEventListener("beforeunload", (event) => {
       if (!dirty) return;
       event.preventDefault();
-      event.returnValue = "You have unsaved changes.";
+      event.returnValue = t("unsaved", "You have unsaved changes.");
     });
     document.addEventListener("keydown", (event) => {
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
@@ -463,7 +474,7 @@
 
   paintCopyBase();
   setDirty(editing && root.dataset.unsaved === "1"); // a refused save is shown again, still unsaved
-  const serverMarks = Array.from(document.querySelectorAll("#mjml-error")).map((el) => /^Line (\d+):/.exec(el.textContent)).filter(Boolean);
+  const serverMarks = Array.from(document.querySelectorAll("#mjml-error")).map((el) => /^(?:Line|Zeile) (\d+):/.exec(el.textContent)).filter(Boolean);
   if (serverMarks.length) markLines({ error: serverMarks.map((m) => parseInt(m[1], 10)), warning: [] });
   else {
     const initial = Array.from(checkList.querySelectorAll(".check")).map((li) => ({
