@@ -34,6 +34,8 @@ EMOTIONS = [
     SelectChoice("-2", _l("−2 frustrated")),
 ]
 
+EMOTION_LABELS = {2: _l("delighted"), 1: _l("pleased"), 0: _l("neutral"), -1: _l("uneasy"), -2: _l("frustrated")}
+
 
 class CampaignForm(ServiceForm):
     name = StringField(_l("Name"), description=_l("What your team calls this campaign."))

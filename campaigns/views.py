@@ -24,7 +24,7 @@ from . import services
 from .frameworks import FRAMEWORKS, frameworks_in, suggested_kind
 from .cells import cells, outline_or_404, plan_or_404, sequence, timeline
 from .framework_switch import FIELD, KEEP, apply_switch, guess, plan_switch
-from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
+from .forms import EMOTION_LABELS, CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
 from .models import Campaign, Phase, Touchpoint
 from .timing import sent_after
@@ -76,6 +76,7 @@ def journey_map(campaign_id: int) -> Page:
         kinds=KINDS,
         framework=frameworks_in(language()).get(campaign.framework),
         csrf_form=FlaskForm(),
+        EMOTION_LABELS=EMOTION_LABELS,  # in the user's language (journeymail.pages has the English ones)
     )
 
 
