@@ -184,3 +184,10 @@ def test_a_limit_message_formats_numbers_the_german_way(app, client: FlaskClient
     response = client.put(f"/api/campaigns/{campaign.id}/segments", headers=DE, json={"segment_ids": ids})
     assert response.status_code == 422
     assert "höchstens 999 Segmente; dies sind 1.000." in response.get_json()["error"]["message"]
+
+
+def test_the_maps_script_gets_its_messages_and_language_from_the_page(client: FlaskClient, planned) -> None:
+    campaign, _ = planned
+    html = client.get(f"/campaigns/{campaign.id}", headers=DE).get_data(as_text=True)
+    assert 'data-move-failed="Der Touchpoint konnte nicht verschoben werden (HTTP %s)."' in html
+    assert "Der Server war nicht erreichbar" in html
