@@ -191,3 +191,33 @@ def test_the_maps_script_gets_its_messages_and_language_from_the_page(client: Fl
     html = client.get(f"/campaigns/{campaign.id}", headers=DE).get_data(as_text=True)
     assert 'data-move-failed="Der Touchpoint konnte nicht verschoben werden (HTTP %s)."' in html
     assert "Der Server war nicht erreichbar" in html
+
+
+def test_the_settings_targeting_and_delete_pages_are_german(client: FlaskClient, planned) -> None:
+    campaign, _ = planned
+    german(client, f"/campaigns/{campaign.id}/edit", [
+        "Einstellungen der Kampagne", "Phasenmodell", "Funnel in fünf Stufen", "Phasenmodell wechseln …",
+        "Kampagne löschen …", "Speichern", "Antwortadresse",
+    ], ["Campaign settings", "Journey framework", "Switch framework", "Delete campaign", "Save", "Reply-to"])
+    german(client, f"/campaigns/{campaign.id}/segments", [
+        "An wen sich diese Kampagne richtet", "Segmente speichern", "Neues Segment …",
+    ], ["Who this campaign targets", "Save targeting", "New segment", "Each targeted segment"])
+    german(client, f"/campaigns/{campaign.id}/delete", [
+        "„Trial journey“ löschen?", "mit ihren 5 Phasen, 3 Touchpoints", "Kampagne löschen", "Behalten",
+    ], ["Delete “Trial journey”?", "This removes the campaign", "Delete campaign", "Keep it"])
+    german(client, f"/phases/{campaign.phases[0].id}/delete", [
+        "Die Phase „Awareness“ löschen?", "enthält noch 2 Touchpoints und kann daher noch nicht gelöscht werden",
+        "Zurück zur Journey Map",
+    ], ["Delete the phase", "still holds", "Back to the map"])
+    german(client, f"/phases/{campaign.phases[4].id}/delete", [
+        "Die Phase verschwindet aus der Journey von „Trial journey“ und mit ihr ihr Ziel der Kundschaft.",
+        "Dies lässt sich nicht rückgängig machen.",
+    ], ["The phase leaves", "This cannot be undone."])
+
+
+def test_flash_messages_are_german(client: FlaskClient, post_form, planned) -> None:
+    campaign, _ = planned
+    response = post_form(f"/campaigns/{campaign.id}/phases/new", {"name": "Nachkauf", "emotion": "0"}, headers=DE)
+    assert response.status_code == 302
+    text = page(client.get(response.headers["Location"], headers=DE)).text()
+    assert "Phase „Nachkauf“ hinzugefügt." in text and "added" not in text
