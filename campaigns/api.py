@@ -8,14 +8,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import jsonify
+from flask_babel import gettext as _
 
 from journeymail.extensions import db
 from journeymail.http import json_body
+from journeymail.i18n import language
 from segments.models import Segment
 
 from . import services
 from .framework_switch import switch_framework
-from .frameworks import FRAMEWORKS
+from .frameworks import frameworks_in
 from .models import Campaign, Phase, Touchpoint
 from .serialize import campaign_detail, campaign_summary, framework_dict, phase_dict, touchpoint_dict, variant_dict
 
@@ -35,9 +37,9 @@ def _no_content() -> Reply:
 
 
 def frameworks() -> Any:
-    """The built-in journey frameworks and their phases."""
+    """The built-in journey frameworks and their phases, in the request's language (Accept-Language)."""
     current.require("read")
-    return jsonify([framework_dict(f) for f in FRAMEWORKS.values()])
+    return jsonify([framework_dict(f) for f in frameworks_in(language()).values()])
 
 
 def list_campaigns() -> Any:
@@ -152,6 +154,6 @@ def delete_variant(touchpoint_id: int, segment_id: int) -> Reply:
     current.require("write_emails")
     variant = touchpoint.variant_for(segment_id)
     if variant is None:
-        return jsonify(error={"message": "This touchpoint has no variant for that segment.", "fields": {}}), 404
+        return jsonify(error={"message": _("This touchpoint has no variant for that segment."), "fields": {}}), 404
     services.delete_variant(variant)
     return _no_content()

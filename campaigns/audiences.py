@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from journeymail.extensions import db
@@ -29,9 +30,10 @@ def plan_use(segment: Segment) -> dict[str, Any]:
     refusal = None
     if only_for_it:
         names = ", ".join(f'"{t.name}" ({t.campaign.name})' for t in only_for_it)
-        refusal = (
-            f'These emails are meant for "{segment.name}" alone: {names}. '
-            "Give them another audience, or delete them, before deleting the segment."
+        refusal = _(
+            'These emails are meant for "%(segment)s" alone: %(names)s. '
+            "Give them another audience, or delete them, before deleting the segment.",
+            segment=segment.name, names=names,
         )
     return {"campaigns": campaigns, "variants": variants or 0, "only_for_it": only_for_it, "refusal": refusal}
 

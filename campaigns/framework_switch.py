@@ -11,11 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_decimal, gettext as _
+
 from journeymail.extensions import db
 from journeymail.http import parse_id
+from journeymail.i18n import language
 from journeymail.validation import ValidationError
 
-from .frameworks import FRAMEWORKS, Framework, PhaseTemplate, phases_for, suggested_kind
+from .frameworks import FRAMEWORKS, Framework, PhaseTemplate, frameworks_in, phases_for, suggested_kind
 from .models import Campaign, Phase, Touchpoint
 from .services import limit, lock_places
 
@@ -82,7 +85,7 @@ class Switch:
 def framework_or_error(key: Any) -> Framework:
     if isinstance(key, str) and key in FRAMEWORKS:
         return FRAMEWORKS[key]
-    raise ValidationError({"framework": "Choose one of: " + ", ".join(FRAMEWORKS) + "."})
+    raise ValidationError({"framework": _("Choose one of: %(keys)s.", keys=", ".join(FRAMEWORKS))})
 
 
 def guess(campaign: Campaign, framework: Framework) -> dict[int, Target]:
@@ -114,32 +117,34 @@ def plan_switch(campaign: Campaign, framework: Framework, phase_map: Any) -> Swi
     """Check a mapping (old phase ID -> index of a new phase, or "keep") and lay out the result; changes nothing.
     Every old phase must be mapped; each problem is a field of its own (phase_map.<id>)."""
     if not isinstance(phase_map, Mapping):
-        raise ValidationError({"phase_map": 'Give an object: each old phase\'s ID -> a new phase\'s index, or "keep".'})
+        raise ValidationError({"phase_map": _('Give an object: each old phase\'s ID -> a new phase\'s index, or "keep".')})
     by_id = {p.id: p for p in campaign.phases}
     problems: dict[str, str] = {}
     targets: dict[int, Target] = {}
     for key, value in phase_map.items():
         phase_id = parse_id(key)
         if phase_id not in by_id:
-            problems[FIELD.format(key)] = f"The campaign has no phase with ID {str(key)[:20]!r}."
+            problems[FIELD.format(key)] = _("The campaign has no phase with ID %(id)s.", id=repr(str(key)[:20]))
             continue
         target = _target(value, framework)
         if target is None:
-            problems[FIELD.format(phase_id)] = (
-                f'Choose where “{by_id[phase_id].name}” goes: a phase of {framework.name} '
-                f'(0 to {len(framework.phases) - 1}), or "{KEEP}".')
+            problems[FIELD.format(phase_id)] = _(
+                'Choose where “%(name)s” goes: a phase of %(framework)s (0 to %(last)d), or "%(keep)s".',
+                name=by_id[phase_id].name, framework=frameworks_in(language())[framework.key].name,
+                last=len(framework.phases) - 1, keep=KEEP)
             continue
         targets[phase_id] = target
     for phase in campaign.phases:
         if phase.id not in targets and FIELD.format(phase.id) not in problems:
-            problems[FIELD.format(phase.id)] = f"Choose where “{phase.name}” and its touchpoints go."
+            problems[FIELD.format(phase.id)] = _("Choose where “%(name)s” and its touchpoints go.", name=phase.name)
     if problems:
-        raise ValidationError(problems, "Choose a new phase for every old phase; nothing was changed."
-                              if len(problems) > 1 else next(iter(problems.values())) + " Nothing was changed.")
+        raise ValidationError(problems, _("Choose a new phase for every old phase; nothing was changed.")
+                              if len(problems) > 1 else next(iter(problems.values())) + " " + _("Nothing was changed."))
     phases = _result(campaign, framework, targets)
     if len(phases) > (most := limit("phases")):
-        message = (f"The result would have {len(phases):,} phases; a campaign holds at most {most:,}. "
-                   "Map more of the old phases to new ones. Nothing was changed.")
+        message = _("The result would have %(count)s phases; a campaign holds at most %(most)s. "
+                    "Map more of the old phases to new ones. Nothing was changed.",
+                    count=format_decimal(len(phases)), most=format_decimal(most))
         raise ValidationError({"phase_map": message}, message)
     return Switch(campaign, framework, targets, phases)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy import event
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from journeymail.extensions import db
@@ -38,7 +39,7 @@ touchpoint_segments = Table(
     Column("segment_id", ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True),
 )
 
-MAP_STATES = {"current": "Current state", "future": "Future state"}
+MAP_STATES = {"current": _l("Current state"), "future": _l("Future state")}
 
 
 class Campaign(db.Model):

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import current_app
+from flask_babel import format_decimal, gettext as _, ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy import inspect as sa_inspect
 
 from accounts import current
 from emails.starters import starter_mjml
 from journeymail.extensions import db
-from journeymail.text import counted
 from journeymail.validation import (
     Choice,
     Conflict,
@@ -36,7 +37,7 @@ from journeymail.validation import (
 from segments.models import Segment, name_key
 
 from .frameworks import FRAMEWORKS, phases_for
-from .kinds import KINDS
+from .kinds import KINDS, LEAVE_EMPTY, NO_VARIANTS
 from .models import MAP_STATES, Campaign, Phase, Touchpoint, Variant, campaign_segments, touchpoint_segments
 from .timing import chain_of
 
@@ -96,17 +97,17 @@ M = TypeVar("M")
 # The most one campaign holds, from the app's config (config.py, documented in the README). Every way of
 # adding something (the API, the forms, the import) is refused with 422 before it does anything.
 
-LIMITS = {  # what is counted -> (its config key, its name in messages: one, many)
-    "phases": ("MAX_PHASES_PER_CAMPAIGN", "phase", "phases"),
-    "touchpoints": ("MAX_TOUCHPOINTS_PER_CAMPAIGN", "touchpoint", "touchpoints"),
-    "segments": ("MAX_SEGMENTS_PER_CAMPAIGN", "targeted segment", "targeted segments"),
-    "variants": ("MAX_VARIANTS_PER_CAMPAIGN", "variant", "variants"),
+LIMITS = {  # what is counted -> its config key
+    "phases": "MAX_PHASES_PER_CAMPAIGN",
+    "touchpoints": "MAX_TOUCHPOINTS_PER_CAMPAIGN",
+    "segments": "MAX_SEGMENTS_PER_CAMPAIGN",
+    "variants": "MAX_VARIANTS_PER_CAMPAIGN",
 }
 
 
 def limit(what: str) -> int:
     """The most of `what` ("phases", "touchpoints", "segments", "variants") one campaign holds."""
-    return int(current_app.config[LIMITS[what][0]])
+    return int(current_app.config[LIMITS[what]])
 
 
 def check_room(what: str, count: int) -> None:
@@ -114,23 +115,62 @@ def check_room(what: str, count: int) -> None:
     most = limit(what)
     if count < most:
         return
-    message = (f"The campaign has {_counted(what, count)}, the most a campaign can hold (the limit is {most:,}). "
-               f"Delete one before adding another.")
+    values = {"count": format_decimal(count), "most": format_decimal(most)}
+    full = {  # whole sentences per counted thing, for the plural forms of each language
+        "phases": lambda: ngettext(
+            "The campaign has %(count)s phase, the most a campaign can hold (the limit is %(most)s). "
+            "Delete one before adding another.",
+            "The campaign has %(count)s phases, the most a campaign can hold (the limit is %(most)s). "
+            "Delete one before adding another.", count, **values),
+        "touchpoints": lambda: ngettext(
+            "The campaign has %(count)s touchpoint, the most a campaign can hold (the limit is %(most)s). "
+            "Delete one before adding another.",
+            "The campaign has %(count)s touchpoints, the most a campaign can hold (the limit is %(most)s). "
+            "Delete one before adding another.", count, **values),
+        "segments": lambda: ngettext(
+            "The campaign has %(count)s targeted segment, the most a campaign can hold (the limit is %(most)s). "
+            "Delete one before adding another.",
+            "The campaign has %(count)s targeted segments, the most a campaign can hold (the limit is %(most)s). "
+            "Delete one before adding another.", count, **values),
+        "variants": lambda: ngettext(
+            "The campaign has %(count)s variant, the most a campaign can hold (the limit is %(most)s). "
+            "Delete one before adding another.",
+            "The campaign has %(count)s variants, the most a campaign can hold (the limit is %(most)s). "
+            "Delete one before adding another.", count, **values),
+    }
+    message = full[what]()
     raise ValidationError({what: message}, message)
 
 
-def _counted(what: str, count: int) -> str:
-    return f"{count:,} {LIMITS[what][1] if count == 1 else LIMITS[what][2]}"
+WHERE = {"The campaign": _l("The campaign"), "The document": _l("The document")}  # what check_counts counts in
+
+
+def _too_many(what: str, count: int, most: int, where: str) -> str:
+    """What an import is told about a count beyond the limit, in the request's language and number format."""
+    values = {"count": format_decimal(count), "most": format_decimal(most), "where": str(WHERE.get(where, where))}
+    if what == "phases":
+        return ngettext("%(where)s has %(count)s phase; a campaign holds at most %(most)s.",
+                        "%(where)s has %(count)s phases; a campaign holds at most %(most)s.", count, **values)
+    if what == "touchpoints":
+        return ngettext("%(where)s has %(count)s touchpoint; a campaign holds at most %(most)s.",
+                        "%(where)s has %(count)s touchpoints; a campaign holds at most %(most)s.", count, **values)
+    if what == "segments":
+        return ngettext("%(where)s has %(count)s targeted segment; a campaign holds at most %(most)s.",
+                        "%(where)s has %(count)s targeted segments; a campaign holds at most %(most)s.", count,
+                        **values)
+    return ngettext("%(where)s has %(count)s variant; a campaign holds at most %(most)s.",
+                    "%(where)s has %(count)s variants; a campaign holds at most %(most)s.", count, **values)
 
 
 def check_counts(counts: Mapping[str, int], where: str = "The campaign") -> None:
-    """422 naming each count of a whole campaign (an import) that is beyond its limit."""
+    """422 naming each count of a whole campaign (an import) that is beyond its limit; `where` names what
+    holds them ("The campaign", "The document")."""
     problems = {}
     for what, count in counts.items():
         if count > (most := limit(what)):
-            problems[what] = f"{where} has {_counted(what, count)}; a campaign holds at most {most:,}."
+            problems[what] = _too_many(what, count, most, where)
     if problems:
-        raise ValidationError(problems, " ".join(problems.values()) + " Nothing was imported.")
+        raise ValidationError(problems, " ".join(problems.values()) + " " + _("Nothing was imported."))
 
 
 # --- campaigns ---------------------------------------------------------------------------
@@ -150,7 +190,7 @@ def create_campaign(data: Mapping[str, Any], *, from_form: bool = False) -> Camp
 
 def update_campaign(campaign: Campaign, data: Mapping[str, Any], *, from_form: bool = False) -> Campaign:
     if isinstance(data, Mapping) and "framework" in data:
-        raise ValidationError({"framework": "Switch the framework with a phase map (Switch framework), not as a setting."})
+        raise ValidationError({"framework": _("Switch the framework with a phase map (Switch framework), not as a setting.")})
     values = clean(data, CAMPAIGN_UPDATE_FIELDS, partial=True, from_form=from_form)
     if "map_state" in values and values["map_state"] is None:
         values["map_state"] = campaign.map_state
@@ -184,12 +224,13 @@ def set_segments(campaign: Campaign, data: Mapping[str, Any]) -> Campaign:
     values = clean(data, {"segment_ids": IdList()})
     ids = values["segment_ids"]
     if len(ids) > (most := limit("segments")):
-        message = f"A campaign targets at most {most:,} segments; these are {len(ids):,}."
+        message = _("A campaign targets at most %(most)s segments; these are %(count)s.",
+                    most=format_decimal(most), count=format_decimal(len(ids)))
         raise ValidationError({"segment_ids": message}, message)
     found = {s.id: s for s in db.session.scalars(current.scoped(Segment).where(Segment.id.in_(ids)))} if ids else {}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise ValidationError({"segment_ids": "No segment with ID " + ", ".join(map(str, missing)) + "."})
+        raise ValidationError({"segment_ids": _("No segment with ID %(ids)s.", ids=", ".join(map(str, missing)))})
     campaign.segments = [found[i] for i in ids]
     db.session.flush()
     return campaign
@@ -229,10 +270,9 @@ def delete_phase(phase: Phase) -> None:
     lock_places(phase.campaign)
     if phase.touchpoints:
         count = len(phase.touchpoints)
-        raise Conflict(
-            f'"{phase.name}" still holds {counted(count, "touchpoint")}. '
-            f"Move or delete {'it' if count == 1 else 'them'} first.",
-        )
+        raise Conflict(ngettext('"%(name)s" still holds %(num)d touchpoint. Move or delete it first.',
+                                '"%(name)s" still holds %(num)d touchpoints. Move or delete them first.',
+                                count, name=phase.name))
     phases = phase.campaign.phases
     with db.session.no_autoflush:
         phases.remove(phase)
@@ -328,11 +368,12 @@ def _reattach_followers(touchpoint: Touchpoint) -> None:
     followers = followers_of(touchpoint)
     for follower in followers:
         if (days := touchpoint.send_offset_days + follower.send_offset_days) > MAX_OFFSET_DAYS:
-            raise Conflict(
-                f'"{follower.name}" sends {follower.send_offset_days} days after "{touchpoint.name}"; without it, '
-                f"it would wait {days} days, more than the {MAX_OFFSET_DAYS} a touchpoint can. "
-                f'Change "{follower.name}" first.'
-            )
+            raise Conflict(_(
+                '"%(follower)s" sends %(offset)d days after "%(name)s"; without it, it would wait %(days)d days, '
+                'more than the %(most)s a touchpoint can. Change "%(follower)s" first.',
+                follower=follower.name, offset=follower.send_offset_days, name=touchpoint.name, days=days,
+                most=format_decimal(MAX_OFFSET_DAYS),
+            ))
     for follower in followers:
         follower.send_offset_days += touchpoint.send_offset_days
         follower.follows = touchpoint.follows
@@ -349,9 +390,10 @@ def put_variant(touchpoint: Touchpoint, segment: Segment, data: Mapping[str, Any
     A field given as the base email's own value is stored as inherited too: a variant keeps only what
     it changes, so later edits of the base reach every field the variant leaves alone."""
     if not touchpoint.is_email:
-        raise ValidationError({"touchpoint": f"{touchpoint.kind_info.with_article.capitalize()} sends no email, so it has no variants."})
+        raise ValidationError({"touchpoint": str(NO_VARIANTS[touchpoint.kind])})
     if segment not in touchpoint.campaign.segments:
-        raise ValidationError({"segment_id": f'The campaign does not target the segment "{segment.name}". Add it first.'})
+        raise ValidationError({"segment_id": _('The campaign does not target the segment "%(name)s". Add it first.',
+                                               name=segment.name)})
     variant = touchpoint.variant_for(segment.id)
     if variant is None:
         check_room("variants", _variant_count(touchpoint.campaign))
@@ -430,7 +472,7 @@ def create_whole_campaign(
         kind = entry.values["kind"]
         _check_content_fits_kind(kind, entry.values)
         if entry.variants and not KINDS[kind].email:
-            raise ValidationError({"variants": f"{KINDS[kind].with_article.capitalize()} sends no email, so it has no variants."})
+            raise ValidationError({"variants": str(NO_VARIANTS[kind])})
     campaign = Campaign(**{**values, "map_state": values.get("map_state") or "future"}, workspace_id=current.workspace_id())
     db.session.add(campaign)
     db.session.flush()
@@ -522,7 +564,7 @@ def _insert(table: Any, rows: list[dict[str, Any]]) -> None:
 def _phase_of(campaign: Campaign, phase_id: int) -> Phase:
     phase = current.get(Phase, phase_id)
     if phase is None or phase.campaign_id != campaign.id:
-        raise ValidationError({"phase_id": f"The campaign has no phase with ID {phase_id}."})
+        raise ValidationError({"phase_id": _("The campaign has no phase with ID %(id)s.", id=phase_id)})
     return phase
 
 
@@ -533,19 +575,20 @@ def _follows_of(campaign: Campaign, touchpoint: Touchpoint | None, follows_id: i
         return None
     target = current.get(Touchpoint, follows_id)
     if target is None or target.campaign_id != campaign.id:
-        raise ValidationError({"follows_id": f"The campaign has no touchpoint with ID {follows_id}."})
+        raise ValidationError({"follows_id": _("The campaign has no touchpoint with ID %(id)s.", id=follows_id)})
     if touchpoint is None:
         return target
     if target is touchpoint:
-        raise ValidationError({"follows_id": f'"{touchpoint.name}" cannot send after itself. '
-                                             "Choose another touchpoint, or its trigger."})
-    _ = campaign.touchpoints  # one query for all of them, so walking the chain asks nothing more
+        raise ValidationError({"follows_id": _('"%(name)s" cannot send after itself. '
+                                               "Choose another touchpoint, or its trigger.", name=touchpoint.name)})
+    campaign.touchpoints  # noqa: B018  one query for all of them, so walking the chain asks nothing more
     chain = chain_of(target)
     if touchpoint in chain:
         loop = " → ".join(f'"{tp.name}"' for tp in chain[: chain.index(touchpoint) + 1])
-        raise ValidationError({"follows_id": (
-            f'"{target.name}" already sends after "{touchpoint.name}" ({loop}), so "{touchpoint.name}" cannot send '
-            "after it: the chain would go round in a loop. Choose another touchpoint, or its trigger."
+        raise ValidationError({"follows_id": _(
+            '"%(target)s" already sends after "%(name)s" (%(loop)s), so "%(name)s" cannot send '
+            "after it: the chain would go round in a loop. Choose another touchpoint, or its trigger.",
+            target=target.name, name=touchpoint.name, loop=loop,
         )})
     return target
 
@@ -555,7 +598,7 @@ def _audience_of(campaign: Campaign, segment_ids: list[int]) -> list[Segment]:
     foreign = [i for i in segment_ids if i not in targeted]
     if foreign:
         raise ValidationError(
-            {"segment_ids": "The campaign does not target segment ID " + ", ".join(map(str, foreign)) + "."}
+            {"segment_ids": _("The campaign does not target segment ID %(ids)s.", ids=", ".join(map(str, foreign)))}
         )
     return [targeted[i] for i in segment_ids]
 
@@ -565,8 +608,7 @@ def _check_content_fits_kind(kind: str, values: Mapping[str, Any]) -> None:
         return
     filled = [name for name in ("subject", "preheader", "mjml", "text_override") if values.get(name)]
     if filled:
-        kind_named = KINDS[kind].with_article.capitalize()
-        raise ValidationError({name: f"{kind_named} sends no email; leave this empty." for name in filled})
+        raise ValidationError({name: str(LEAVE_EMPTY[kind]) for name in filled})
 
 
 def _assign(obj: object, values: Mapping[str, Any]) -> None:
@@ -594,7 +636,7 @@ def lock_places(campaign: Campaign) -> None:
         db.select(Campaign.id).where(Campaign.id == campaign.id).with_for_update()
     ).scalar_one_or_none()
     if locked is None:
-        raise NotFound("The campaign was deleted meanwhile.")
+        raise NotFound(_("The campaign was deleted meanwhile."))
     db.session.expire_all()
 
 

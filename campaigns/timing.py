@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _, ngettext
+
 from .models import Touchpoint
 
 
@@ -113,17 +115,30 @@ def when_sent(touchpoint: Touchpoint) -> str:
     (day +67 after the contact starts the trial), when left a good review", or "3 days after the contact signs up"."""
     chain = chain_of(touchpoint)
     offset = touchpoint.send_offset_days
-    own = f"{offset} day{'' if offset == 1 else 's'}" if offset else ""
     if touchpoint.follows is None:
         trigger = touchpoint.trigger.strip()
         if not trigger:
-            return f"{own} after its trigger" if own else "when it is triggered"
-        return f"{own} after the contact {trigger}" if own else f"when the contact {trigger}"
+            if offset:
+                return ngettext("%(num)d day after its trigger", "%(num)d days after its trigger", offset)
+            return _("when it is triggered")
+        if offset:
+            return ngettext("%(num)d day after the contact %(trigger)s", "%(num)d days after the contact %(trigger)s",
+                            offset, trigger=trigger)
+        return _("when the contact %(trigger)s", trigger=trigger)
     root = chain[-1]
-    day = sum(tp.send_offset_days for tp in chain)
-    counted_from = f"after the contact {root.trigger.strip()}" if root.trigger.strip() else "from its trigger"
-    text = f"{own} after “{touchpoint.follows.name}”" if own else f"with “{touchpoint.follows.name}”"
-    text += f" (day {day:+d} {counted_from})" if day else f" (day 0 {counted_from})"
+    day = f"{sum(tp.send_offset_days for tp in chain):+d}".replace("+0", "0")
+    name, root_trigger = touchpoint.follows.name, root.trigger.strip()
+    if offset and root_trigger:
+        text = ngettext("%(num)d day after “%(name)s” (day %(day)s after the contact %(trigger)s)",
+                        "%(num)d days after “%(name)s” (day %(day)s after the contact %(trigger)s)",
+                        offset, name=name, day=day, trigger=root_trigger)
+    elif offset:
+        text = ngettext("%(num)d day after “%(name)s” (day %(day)s from its trigger)",
+                        "%(num)d days after “%(name)s” (day %(day)s from its trigger)", offset, name=name, day=day)
+    elif root_trigger:
+        text = _("with “%(name)s” (day %(day)s after the contact %(trigger)s)", name=name, day=day, trigger=root_trigger)
+    else:
+        text = _("with “%(name)s” (day %(day)s from its trigger)", name=name, day=day)
     if touchpoint.trigger.strip():
-        text += f", when {touchpoint.trigger.strip()}"
+        text = _("%(when)s, when %(condition)s", when=text, condition=touchpoint.trigger.strip())
     return text

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
@@ -15,15 +16,15 @@ from journeymail.extensions import db
 from journeymail.mailer import smtputf8_warning
 from journeymail.http import parse_id
 from journeymail.forms import carried_out, status_of, submit
-from journeymail.text import counted
+from journeymail.i18n import language
 from journeymail.validation import ValidationError
 from segments.services import list_segments
 
 from . import services
-from .frameworks import FRAMEWORKS, suggested_kind
+from .frameworks import FRAMEWORKS, frameworks_in, suggested_kind
 from .cells import cells, outline_or_404, plan_or_404, sequence, timeline
 from .framework_switch import FIELD, KEEP, apply_switch, guess, plan_switch
-from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
+from .forms import EMOTION_LABELS, CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
 from .models import Campaign, Phase, Touchpoint
 from .timing import sent_after
@@ -46,7 +47,7 @@ def list_campaigns() -> Page:
     """All campaigns, most recently changed first."""
     current.require("read")
     campaigns = db.session.scalars(current.scoped(Campaign).order_by(Campaign.updated_at.desc(), Campaign.id.desc())).all()
-    return render_template("campaigns/list.html", campaigns=campaigns, frameworks=FRAMEWORKS)
+    return render_template("campaigns/list.html", campaigns=campaigns, frameworks=frameworks_in(language()))
 
 
 def new_campaign() -> Page:
@@ -55,10 +56,11 @@ def new_campaign() -> Page:
     form = CampaignForm()
     campaign = submit(form, lambda values: services.create_campaign(values, from_form=True))
     if campaign:
-        flash(f'Campaign "{campaign.name}" created with {counted(len(campaign.phases), "phase")}.', "success")
+        flash(ngettext('Campaign "%(name)s" created with %(num)d phase.', 'Campaign "%(name)s" created with %(num)d phases.',
+                       len(campaign.phases), name=campaign.name), "success")
         _warn_about_sender(campaign)
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
-    return render_template("campaigns/form.html", form=form, frameworks=FRAMEWORKS), status_of(form)
+    return render_template("campaigns/form.html", form=form, frameworks=frameworks_in(language())), status_of(form)
 
 
 def journey_map(campaign_id: int) -> Page:
@@ -72,8 +74,9 @@ def journey_map(campaign_id: int) -> Page:
         sequence=sequence(campaign),
         timeline=timeline(campaign),
         kinds=KINDS,
-        framework=FRAMEWORKS.get(campaign.framework),
+        framework=frameworks_in(language()).get(campaign.framework),
         csrf_form=FlaskForm(),
+        EMOTION_LABELS=EMOTION_LABELS,  # in the user's language (journeymail.pages has the English ones)
     )
 
 
@@ -83,10 +86,12 @@ def edit_campaign(campaign_id: int) -> Page:
     current.require("edit_plan")
     form = CampaignEditForm(obj=campaign)
     if submit(form, lambda values: services.update_campaign(campaign, values, from_form=True)):
-        flash("Campaign saved.", "success")
+        flash(_("Campaign saved."), "success")
         _warn_about_sender(campaign)
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
-    return render_template("campaigns/form.html", form=form, campaign=campaign, frameworks=FRAMEWORKS), status_of(form)
+    return render_template(
+        "campaigns/form.html", form=form, campaign=campaign, frameworks=frameworks_in(language())
+    ), status_of(form)
 
 
 def delete_campaign(campaign_id: int) -> Page:
@@ -97,7 +102,7 @@ def delete_campaign(campaign_id: int) -> Page:
     if form.validate_on_submit():
         name = campaign.name
         services.delete_campaign(campaign)
-        flash(f'Campaign "{name}" deleted.', "success")
+        flash(_('Campaign "%(name)s" deleted.', name=name), "success")
         return redirect(url_for("campaigns.list_campaigns"))
     return render_template("campaigns/delete.html", campaign=campaign, form=form)
 
@@ -114,7 +119,8 @@ def campaign_segments(campaign_id: int) -> Page:
         if not carried_out(lambda: services.set_segments(campaign, {"segment_ids": ids})):
             status = 422
         else:
-            flash(f"The campaign now targets {counted(len(campaign.segments), 'segment')}.", "success")
+            flash(ngettext("The campaign now targets %(num)d segment.", "The campaign now targets %(num)d segments.",
+                           len(campaign.segments)), "success")
             return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
     return render_template(
         "campaigns/segments.html", campaign=campaign, segments=list_segments(), form=form
@@ -128,7 +134,7 @@ def choose_framework(campaign_id: int) -> Page:
     """Switch framework, step 1: pick the framework to switch to."""
     campaign = current.get_or_404(Campaign, campaign_id)
     current.require("edit_plan")
-    return render_template("campaigns/framework_choose.html", campaign=campaign, frameworks=FRAMEWORKS)
+    return render_template("campaigns/framework_choose.html", campaign=campaign, frameworks=frameworks_in(language()))
 
 
 def switch_framework(campaign_id: int, framework_key: str) -> Page:
@@ -137,6 +143,7 @@ def switch_framework(campaign_id: int, framework_key: str) -> Page:
     campaign = outline_or_404(campaign_id)  # phases and their touchpoints; no variants to load
     framework = FRAMEWORKS.get(framework_key) or abort(404)
     current.require("edit_plan")
+    shown = frameworks_in(language())  # the names the page shows, in the user's language
     form = FlaskForm()
     chosen = {phase_id: str(target) for phase_id, target in guess(campaign, framework).items()}
     switch, problem, problems, status = None, None, {}, 200
@@ -151,13 +158,15 @@ def switch_framework(campaign_id: int, framework_key: str) -> Page:
         else:
             if request.form.get("step") == "apply":
                 apply_switch(switch)
-                flash(f"The campaign now follows {framework.name}: {len(switch.phases)} phases.", "success")
+                flash(ngettext("The campaign now follows %(framework)s: %(num)d phase.",
+                               "The campaign now follows %(framework)s: %(num)d phases.",
+                               len(switch.phases), framework=shown[framework.key].name), "success")
                 return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id))
     return render_template(
-        "campaigns/framework_switch.html", campaign=campaign, framework=framework, form=form, chosen=chosen,
+        "campaigns/framework_switch.html", campaign=campaign, framework=shown[framework.key], form=form, chosen=chosen,
         switch=switch, problem=problem, problems=problems, keep=KEEP, field=FIELD, kinds=KINDS,
         valid=[*map(str, range(len(framework.phases))), KEEP],
-        current=FRAMEWORKS.get(campaign.framework),
+        current=shown.get(campaign.framework),
     ), status
 
 
@@ -169,7 +178,7 @@ def new_phase(campaign_id: int) -> Page:
     current.require("edit_plan")
     form = PhaseForm()
     if phase := submit(form, lambda values: services.add_phase(campaign, values, from_form=True)):
-        flash(f'Phase "{phase.name}" added.', "success")
+        flash(_('Phase "%(name)s" added.', name=phase.name), "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id, _anchor=f"phase-{phase.id}"))
     return render_template("campaigns/phase_form.html", form=form, campaign=campaign), status_of(form)
 
@@ -179,7 +188,7 @@ def edit_phase(phase_id: int) -> Page:
     current.require("edit_plan")
     form = PhaseForm(obj=phase)
     if submit(form, lambda values: services.update_phase(phase, values, from_form=True)):
-        flash(f'Phase "{phase.name}" saved.', "success")
+        flash(_('Phase "%(name)s" saved.', name=phase.name), "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=phase.campaign_id, _anchor=f"phase-{phase.id}"))
     return render_template("campaigns/phase_form.html", form=form, campaign=phase.campaign, phase=phase), status_of(form)
 
@@ -203,7 +212,7 @@ def delete_phase(phase_id: int) -> Page:
     if form.validate_on_submit() and request.form.get("confirm") == "yes":
         campaign_id, name = phase.campaign_id, phase.name
         if carried_out(lambda: services.delete_phase(phase)):
-            flash(f'Phase "{name}" deleted.', "success")
+            flash(_('Phase "%(name)s" deleted.', name=name), "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
     return render_template("campaigns/phase_delete.html", phase=phase, form=form)
 
@@ -220,7 +229,7 @@ def new_touchpoint(campaign_id: int) -> Page:
     _phase_choices(form, campaign)
     _follows_choices(form, campaign, None)
     if touchpoint := submit(form, lambda values: services.add_touchpoint(campaign, values, from_form=True)):
-        flash(f'"{touchpoint.name}" added to {touchpoint.phase.name}.', "success")
+        flash(_('"%(name)s" added to %(phase)s.', name=touchpoint.name, phase=touchpoint.phase.name), "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign.id, _anchor=f"touchpoint-{touchpoint.id}"))
     return render_template("campaigns/touchpoint_form.html", form=form, campaign=campaign, kinds=KINDS), status_of(form)
 
@@ -238,7 +247,7 @@ def edit_touchpoint(touchpoint_id: int) -> Page:
     changeable = _changeable_fields(form)
     if submit(form, lambda values: services.update_touchpoint(
             touchpoint, {k: v for k, v in values.items() if k in changeable}, from_form=True)):
-        flash(f'"{touchpoint.name}" saved.', "success")
+        flash(_('"%(name)s" saved.', name=touchpoint.name), "success")
         return redirect(
             url_for("campaigns.journey_map", campaign_id=touchpoint.campaign_id, _anchor=f"touchpoint-{touchpoint.id}")
         )
@@ -278,7 +287,7 @@ def delete_touchpoint(touchpoint_id: int) -> Page:
     if form.validate_on_submit():
         campaign_id, name = touchpoint.campaign_id, touchpoint.name
         services.delete_touchpoint(touchpoint)
-        flash(f'"{name}" deleted.', "success")
+        flash(_('"%(name)s" deleted.', name=name), "success")
         return redirect(url_for("campaigns.journey_map", campaign_id=campaign_id))
     return render_template(
         "campaigns/touchpoint_delete.html", touchpoint=touchpoint, form=form, followers=services.followers_of(touchpoint)
@@ -327,7 +336,7 @@ def _follows_choices(form: TouchpointForm, campaign: Campaign, touchpoint: Touch
     """"Sends after": its trigger, or a touchpoint of the campaign, by phase; never itself or one that sends
     after it (the service refuses those too)."""
     barred = {touchpoint.id, *sent_after(touchpoint, campaign.touchpoints)} if touchpoint else set()
-    choices = [SelectChoice("", "Its trigger (days count from the trigger)")]
+    choices = [SelectChoice("", _("Its trigger (days count from the trigger)"))]
     for phase in campaign.phases:
         choices += [
             SelectChoice(str(tp.id), tp.name, optgroup=phase.name) for tp in phase.touchpoints if tp.id not in barred

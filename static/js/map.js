@@ -128,7 +128,8 @@
     if (alertBox) alertBox.hidden = true;
     fetch(apiUrl(id), {
       method: "PATCH",
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      headers: { "Content-Type": "application/json", "Accept": "application/json",
+                 "Accept-Language": document.documentElement.lang || "en" },  // the page's language, not the browser's
       credentials: "same-origin",
       body: JSON.stringify({ phase_id: phaseId, position: position })
     }).then(function (response) {
@@ -141,11 +142,11 @@
         return body && body.error && body.error.message;
       }, function () { return null; }).then(function (message) {
         card.classList.remove("is-saving");
-        showError(message || "The touchpoint could not be moved (HTTP " + response.status + ").");
+        showError(message || (map.dataset.moveFailed || "The touchpoint could not be moved (HTTP %s).").replace("%s", response.status));
       });
     }, function () {
       card.classList.remove("is-saving");
-      showError("The server could not be reached; the touchpoint was not moved. Check your connection and try again.");
+      showError(map.dataset.unreachable || "The server could not be reached; the touchpoint was not moved. Check your connection and try again.");
     });
   }
 })();
