@@ -141,7 +141,7 @@ def test_the_touchpoint_forms_are_german(client: FlaskClient, planned) -> None:
     ], ["Open the email editor", "Save", "Delete…"])
     german(client, f"/touchpoints/{welcome.id}/delete", [
         "„Willkommen“ löschen?", "Ein Touchpoint folgt auf diesen.", "folgt jetzt 3 Tage nach „Willkommen“",
-        "Touchpoint löschen", "Behalten", "Dies lässt sich nicht rückgängig machen.",
+        "Touchpoint löschen", "Behalten", "Das lässt sich nicht rückgängig machen.",
     ], ["Delete “Willkommen”?", "One touchpoint sends", "now sends", "Delete touchpoint", "Keep it",
         "This cannot be undone."])
 
@@ -177,9 +177,9 @@ def test_an_api_validation_message_is_german(client: FlaskClient, planned) -> No
     assert english.get_json()["error"]["fields"]["phase_id"] == "The campaign has no phase with ID 2000000."
 
 
-def test_a_limit_message_formats_numbers_the_german_way(app, client: FlaskClient, planned) -> None:
+def test_a_limit_message_formats_numbers_the_german_way(app, client: FlaskClient, planned, monkeypatch) -> None:
     campaign, _ = planned
-    app.config["MAX_SEGMENTS_PER_CAMPAIGN"] = 999
+    monkeypatch.setitem(app.config, "MAX_SEGMENTS_PER_CAMPAIGN", 999)  # for this test only
     ids = list(range(1, 1001))
     response = client.put(f"/api/campaigns/{campaign.id}/segments", headers=DE, json={"segment_ids": ids})
     assert response.status_code == 422
@@ -211,7 +211,7 @@ def test_the_settings_targeting_and_delete_pages_are_german(client: FlaskClient,
     ], ["Delete the phase", "still holds", "Back to the map"])
     german(client, f"/phases/{campaign.phases[4].id}/delete", [
         "Die Phase verschwindet aus der Journey von „Trial journey“ und mit ihr ihr Ziel der Kundschaft.",
-        "Dies lässt sich nicht rückgängig machen.",
+        "Das lässt sich nicht rückgängig machen.",
     ], ["The phase leaves", "This cannot be undone."])
 
 

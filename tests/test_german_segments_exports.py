@@ -74,7 +74,7 @@ def test_the_segment_list_is_german(client: FlaskClient, targeted: Campaign) -> 
 def test_the_empty_segment_list_invites_in_german(client: FlaskClient) -> None:
     text = page(client.get("/segments", headers=GERMAN)).text()
 
-    assert_german(text, ["Noch keine Segmente", "Beginnen Sie mit der häufigsten.", "Segment festlegen"],
+    assert_german(text, ["Noch keine Segmente", "Beginnen Sie mit der häufigsten.", "Segment anlegen"],
                   ["No segments yet", "Describe one group", "Define a segment", "Start with the most common"])
 
 
@@ -174,7 +174,7 @@ def test_the_plan_csv_has_german_headers_and_values(client: FlaskClient, targete
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), delimiter=";"))
     assert rows[0] == ["Phase", "Schritt", "Touchpoint", "Art", "Segment", "Inhalt", "Betreff", "Preheader",
-                       "Versandabstand (Tage)", "Auslöser", "Call to Action", "Fehler", "Warnungen", "Folgt auf",
+                       "Versandabstand (Tage)", "Auslöser", "Call to Action (CTA)", "Fehler", "Warnungen", "Folgt auf",
                        "Gezählt ab", "Tag ab Auslöser"]
     assert {row[5] for row in rows[1:]} == {"Basis-E-Mail", ""}
     english = client.get(f"/campaigns/{targeted.id}/export/plan.csv", headers={"Accept-Language": "en"})
