@@ -23,7 +23,7 @@ from journeymail.i18n import language
 from campaigns.frameworks import FRAMEWORKS, frameworks_in
 
 from .kinds import CAPTURE_KINDS, EMAIL_KINDS, LABELS
-from .models import MAP_STATES
+from .models import ADDRESS_FORMS, MAP_STATES
 
 # Choices as SelectChoice: WTForms 3.3 deprecates (value, label) tuples, and never understood a (group, [...]) tuple.
 EMOTIONS = [
@@ -54,6 +54,11 @@ class CampaignForm(ServiceForm):
     sender_email = EmailField(_l("Sender email"))
     reply_to = EmailField(_l("Reply-to"), description=_l("Optional; replies go to the sender email when empty."))
     locale = StringField(_l("Locale"), default="en_US", description=_l("Language and country, e.g. en_US or de_DE."))
+    address_form = RadioField(
+        _l("Address form"), choices=[SelectChoice(k, v) for k, v in ADDRESS_FORMS.items()], default="formal",
+        validate_choice=False,
+        description=_l("How German emails address the reader; new emails start from the starters of that form."),
+    )
     sample_data = TextAreaField(
         _l("Default values"),
         description=_l('Merge-tag values every preview starts from, as a JSON object, e.g. {"firstname": "there"}; '

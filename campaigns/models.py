@@ -40,6 +40,8 @@ touchpoint_segments = Table(
 )
 
 MAP_STATES = {"current": _l("Current state"), "future": _l("Future state")}
+# How German emails address the reader: the formal "Sie" (the default) or the informal "du".
+ADDRESS_FORMS = {"formal": _l("Formal (Sie)"), "informal": _l("Informal (du)")}
 
 
 class Campaign(db.Model):
@@ -56,6 +58,7 @@ class Campaign(db.Model):
     sender_email: Mapped[str] = mapped_column(String(254))
     reply_to: Mapped[str | None] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(10), default="en_US")
+    address_form: Mapped[str] = mapped_column(String(10), default="formal", server_default="formal")  # ADDRESS_FORMS
     # Merge-tag values every preview starts from; a segment's sample data overrides them.
     sample_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow)

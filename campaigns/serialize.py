@@ -26,6 +26,7 @@ def campaign_summary(campaign: Campaign) -> dict[str, Any]:
         "sender_email": campaign.sender_email,
         "reply_to": campaign.reply_to,
         "locale": campaign.locale,
+        "address_form": campaign.address_form,
         "sample_data": campaign.sample_data,
         "created_at": iso(campaign.created_at),
         "updated_at": iso(campaign.updated_at),

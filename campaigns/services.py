@@ -38,7 +38,7 @@ from segments.models import Segment, name_key
 
 from .frameworks import FRAMEWORKS, phases_for
 from .kinds import KINDS, LEAVE_EMPTY, NO_VARIANTS
-from .models import MAP_STATES, Campaign, Phase, Touchpoint, Variant, campaign_segments, touchpoint_segments
+from .models import ADDRESS_FORMS, MAP_STATES, Campaign, Phase, Touchpoint, Variant, campaign_segments, touchpoint_segments
 from .timing import chain_of
 
 MJML_MAX_CHARS = 500_000
@@ -56,6 +56,7 @@ CAMPAIGN_FIELDS = {
     "sender_email": Email(required=True),
     "reply_to": Email(),
     "locale": Pattern(r"[a-z]{2}_[A-Z]{2}", "en_US (language_COUNTRY)", "en_US"),
+    "address_form": Choice(lambda: ADDRESS_FORMS, required=False),  # German emails: Sie (formal) or du
     "sample_data": JSONObject(),  # default merge-tag values for previews
 }
 # The framework is switched with a mapping of the phases (campaigns.framework_switch), never as a plain field.
@@ -180,6 +181,7 @@ def create_campaign(data: Mapping[str, Any], *, from_form: bool = False) -> Camp
     """Create a campaign with a copy of its framework's phases, in the campaign's language (German for de_DE)."""
     values = clean(data, CAMPAIGN_FIELDS, from_form=from_form)
     values["map_state"] = values["map_state"] or "future"
+    values["address_form"] = values["address_form"] or "formal"
     campaign = Campaign(**values, workspace_id=current.workspace_id())
     for position, template in enumerate(phases_for(values["framework"], values["locale"])):
         campaign.phases.append(Phase(position=position, name=template.name, description=template.description))
@@ -194,6 +196,8 @@ def update_campaign(campaign: Campaign, data: Mapping[str, Any], *, from_form: b
     values = clean(data, CAMPAIGN_UPDATE_FIELDS, partial=True, from_form=from_form)
     if "map_state" in values and values["map_state"] is None:
         values["map_state"] = campaign.map_state
+    if "address_form" in values and values["address_form"] is None:
+        values["address_form"] = campaign.address_form
     _assign(campaign, values)
     db.session.flush()
     return campaign
@@ -294,8 +298,7 @@ def add_touchpoint(campaign: Campaign, data: Mapping[str, Any], *, from_form: bo
     values["follows"] = _follows_of(campaign, None, values.pop("follows_id"))
     _check_content_fits_kind(values["kind"], values)
     if KINDS[values["kind"]].email and not values["mjml"]:
-        # issue 11: formal=True until campaigns have a formal/informal setting; pass that setting here.
-        values["mjml"] = starter_mjml(values["kind"], campaign.locale, formal=True)
+        values["mjml"] = starter_mjml(values["kind"], campaign.locale, formal=campaign.address_form != "informal")
     touchpoint = Touchpoint(**values)
     with db.session.no_autoflush:  # it has no place yet: nothing may be written before _settle gives it one
         campaign.touchpoints.append(touchpoint)  # joining the list puts it in the session
@@ -322,8 +325,8 @@ def update_touchpoint(touchpoint: Touchpoint, data: Mapping[str, Any], *, from_f
         values.update(subject=None, preheader=None, mjml=None, text_override=None)
         touchpoint.variants.clear()
     elif not values.get("mjml", touchpoint.mjml):
-        # issue 11: formal=True until campaigns have a formal/informal setting; pass that setting here.
-        values["mjml"] = starter_mjml(kind, touchpoint.campaign.locale, formal=True)
+        campaign = touchpoint.campaign
+        values["mjml"] = starter_mjml(kind, campaign.locale, formal=campaign.address_form != "informal")
     _assign(touchpoint, values)
     if target is not touchpoint.phase or position is not None:
         move_touchpoint(touchpoint, target, position)
@@ -473,7 +476,8 @@ def create_whole_campaign(
         _check_content_fits_kind(kind, entry.values)
         if entry.variants and not KINDS[kind].email:
             raise ValidationError({"variants": str(NO_VARIANTS[kind])})
-    campaign = Campaign(**{**values, "map_state": values.get("map_state") or "future"}, workspace_id=current.workspace_id())
+    campaign = Campaign(**{**values, "map_state": values.get("map_state") or "future",
+                           "address_form": values.get("address_form") or "formal"}, workspace_id=current.workspace_id())
     db.session.add(campaign)
     db.session.flush()
     # Each table's rows in one statement; the IDs come back by what is unique about each row.
@@ -488,8 +492,7 @@ def create_whole_campaign(
     for entry in touchpoints:
         fields = _columns(Touchpoint, entry.values)
         if KINDS[fields["kind"]].email and not fields["mjml"]:
-            # issue 11: formal=True until campaigns have a formal/informal setting; pass that setting here.
-            fields["mjml"] = starter_mjml(fields["kind"], campaign.locale, formal=True)
+            fields["mjml"] = starter_mjml(fields["kind"], campaign.locale, formal=campaign.address_form != "informal")
         rows.append({**fields, "campaign_id": campaign.id, "phase_id": phase_ids[entry.phase],
                      "position": positions[entry.phase]})
         positions[entry.phase] += 1

@@ -262,3 +262,46 @@ def test_the_mailjet_bundle_of_a_german_campaign_has_the_german_unsubscribe_link
     assert "Abmelden ([[UNSUB_LINK_DE]])" in content["Text-part"]
     assert 'href="[[UNSUB_LINK_DE]]"' in content["Html-part"]
     assert "Herzlich willkommen, [[data:firstname:" in content["Text-part"]
+
+
+# --- the campaign's address form ----------------------------------------------------------------
+
+
+def test_an_informal_german_campaign_starts_new_emails_from_the_du_starters(client: FlaskClient) -> None:
+    created = client.post("/api/campaigns", json={
+        "name": "Du-Kampagne", "goal": "Mentoring buchen", "framework": "five-stage", "sender_name": "Mara",
+        "sender_email": "mara@coaching.example.com", "locale": "de_DE", "address_form": "informal"})
+    assert created.status_code == 201, created.get_json()
+    campaign = created.get_json()
+    assert campaign["address_form"] == "informal"
+
+    added = client.post(f"/api/campaigns/{campaign['id']}/touchpoints", json={
+        "phase_id": campaign["phases"][0]["id"], "kind": "welcome", "name": "Willkommen"})
+
+    assert added.get_json()["mjml"] == starter_mjml("welcome", "de_DE", formal=False)
+    assert added.get_json()["mjml"] != starter_mjml("welcome", "de_DE", formal=True)
+
+
+def test_a_campaign_is_formal_unless_told_and_a_wrong_address_form_is_refused(client: FlaskClient) -> None:
+    base = {"name": "Sie-Kampagne", "goal": "Mentoring buchen", "framework": "five-stage", "sender_name": "Mara",
+            "sender_email": "mara@coaching.example.com", "locale": "de_DE"}
+
+    formal = client.post("/api/campaigns", json=base)
+    wrong = client.post("/api/campaigns", json={**base, "name": "Falsch", "address_form": "casual"})
+
+    assert formal.get_json()["address_form"] == "formal"
+    assert wrong.status_code == 422 and "address_form" in wrong.get_json()["error"]["fields"]
+
+
+def test_the_address_form_goes_through_the_campaign_document(client: FlaskClient) -> None:
+    created = client.post("/api/campaigns", json={
+        "name": "Du-Kampagne", "goal": "Mentoring buchen", "framework": "five-stage", "sender_name": "Mara",
+        "sender_email": "mara@coaching.example.com", "locale": "de_DE", "address_form": "informal"}).get_json()
+    document = client.get(f"/campaigns/{created['id']}/export/campaign.json").get_json()
+    document["campaign"]["name"] = "Du-Kampagne, eingelesen"
+
+    imported = client.post("/api/campaigns/import", json=document)
+
+    assert document["campaign"]["address_form"] == "informal"
+    assert imported.status_code == 201, imported.get_json()
+    assert imported.get_json()["address_form"] == "informal"
