@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
-from flask_babel import ngettext, npgettext, pgettext
+from flask_babel import gettext, ngettext
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
@@ -154,22 +154,22 @@ def window_words(item: RateLimitItem) -> str:
     unit, number = item.GRANULARITY.name, item.multiples
     if number == 1:
         return {
-            "second": pgettext("time span", "second"), "minute": pgettext("time span", "minute"),
-            "hour": pgettext("time span", "hour"), "day": pgettext("time span", "day"),
-            "month": pgettext("time span", "month"), "year": pgettext("time span", "year"),
+            "second": gettext("second"), "minute": gettext("minute"),
+            "hour": gettext("hour"), "day": gettext("day"),
+            "month": gettext("month"), "year": gettext("year"),
         }.get(unit, unit)
     return {
-        "second": npgettext("time span", "%(num)s second", "%(num)s seconds", number),
-        "minute": npgettext("time span", "%(num)s minute", "%(num)s minutes", number),
-        "hour": npgettext("time span", "%(num)s hour", "%(num)s hours", number),
-        "day": npgettext("time span", "%(num)s day", "%(num)s days", number),
-        "month": npgettext("time span", "%(num)s month", "%(num)s months", number),
-        "year": npgettext("time span", "%(num)s year", "%(num)s years", number),
+        "second": ngettext("%(num)s second", "%(num)s seconds", number),
+        "minute": ngettext("%(num)s minute", "%(num)s minutes", number),
+        "hour": ngettext("%(num)s hour", "%(num)s hours", number),
+        "day": ngettext("%(num)s day", "%(num)s days", number),
+        "month": ngettext("%(num)s month", "%(num)s months", number),
+        "year": ngettext("%(num)s year", "%(num)s years", number),
     }.get(unit, f"{number} {unit}")
 
 
 def wait_words(seconds: int) -> str:
     if seconds < 60:
-        return npgettext("time span", "%(num)s second", "%(num)s seconds", seconds)
+        return ngettext("%(num)s second", "%(num)s seconds", seconds)
     minutes = math.ceil(seconds / 60)
-    return npgettext("time span", "%(num)s minute", "%(num)s minutes", minutes)
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes)

@@ -5,7 +5,7 @@ Roles rank owner > editor > copywriter > viewer; each may do what the roles belo
 
 from __future__ import annotations
 
-from flask_babel import gettext, pgettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 ROLES = ("viewer", "copywriter", "editor", "owner")  # lowest first
@@ -29,10 +29,10 @@ ROLE_DESCRIPTIONS = {
 def role_in_sentence(role: str) -> str:
     """The role's name inside a sentence: "editor" in English (lower case), „Bearbeiter:in“ in German."""
     words = {
-        "owner": pgettext("role in a sentence", "owner"),
-        "editor": pgettext("role in a sentence", "editor"),
-        "copywriter": pgettext("role in a sentence", "copywriter"),
-        "viewer": pgettext("role in a sentence", "viewer"),
+        "owner": gettext("owner"),
+        "editor": gettext("editor"),
+        "copywriter": gettext("copywriter"),
+        "viewer": gettext("viewer"),
     }
     return words.get(role, role)
 
