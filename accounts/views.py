@@ -15,7 +15,8 @@ from wtforms import SelectChoice
 from journeymail import mailer
 from journeymail.i18n import language
 from journeymail.forms import carried_out, status_of, submit
-from journeymail.http import discard_changes, local_url
+from journeymail.extensions import db
+from journeymail.http import MAX_ID, discard_changes, local_url
 from journeymail.validation import NotFound, ServiceError
 
 from . import current, limits, services
@@ -215,9 +216,7 @@ def reset_password(secret: str) -> Page:
 
 
 def _member_or_404(user_id: int) -> User:
-    from journeymail.extensions import db
-
-    user = db.session.get(User, user_id) if user_id <= 2**31 - 1 else None
+    user = db.session.get(User, user_id) if user_id <= MAX_ID else None
     if user is None:
         abort(404)
     return user

@@ -26,3 +26,15 @@ def code_and_line(check: Element) -> tuple[str | None, str | None]:
     """A check as the cell preview lists it: its code, and "line N" where it names one."""
     line = check.select(class_="check-line")
     return check.get("data-code"), line[0].text() if line else None
+
+
+def cell_checks(client: Any, campaign: Campaign) -> dict[tuple[str, str], list[tuple[str | None, str | None]]]:
+    """Every email of every cell preview of the campaign, by (email name, segment name): its checks."""
+    found: dict[tuple[str, str], list[tuple[str | None, str | None]]] = {}
+    for segment in campaign.segments:
+        for phase in campaign.phases:
+            html = page(client.get(f"/campaigns/{campaign.id}/preview?segment={segment.id}&phase={phase.id}"))
+            for article in html.select("article", class_="cp-email"):
+                name = article.select("h2")[0].text()
+                found[(name, segment.name)] = [code_and_line(check) for check in article.select("li", class_="check")]
+    return found

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from campaigns.demo import create_demo
 from campaigns.demo_emails import EMAILS, UNFINISHED
 from campaigns.models import Campaign
-from demo_support import code_and_line, page, touchpoint, unfinished_lines
+from demo_support import cell_checks, page, touchpoint, unfinished_lines
 from html_tree import Element
 from journeymail.extensions import db
 
@@ -28,13 +28,7 @@ def totals(html: Element) -> dict[str, int]:
 
 
 def test_every_demo_cell_preview_is_clean_but_the_one_unfinished_email(client: FlaskClient, demo: Campaign):
-    found: dict[tuple[str, str], list[tuple[str | None, str]]] = {}
-    for segment in demo.segments:
-        for phase in demo.phases:
-            html = page(client.get(f"/campaigns/{demo.id}/preview?segment={segment.id}&phase={phase.id}"))
-            for article in html.select("article", class_="cp-email"):
-                name = article.select("h2")[0].text()
-                found[(name, segment.name)] = [code_and_line(check) for check in article.select("li", class_="check")]
+    found = cell_checks(client, demo)
 
     assert len(found) == 25  # every email each segment receives: none is missing from the pages
     expected = [("unfinished-content", f"line {line}") for line in unfinished_lines(EMAILS[UNFINISHED])]

@@ -13,7 +13,7 @@ from campaigns.demo_de import create_demo_de
 from campaigns.demo_emails_de import EMAILS, UNFINISHED
 from campaigns.frameworks import FRAMEWORKS, frameworks_in, phases_for
 from campaigns.models import Campaign, Touchpoint
-from demo_support import code_and_line, page, touchpoint, unfinished_lines
+from demo_support import cell_checks, page, touchpoint, unfinished_lines
 from journeymail.extensions import db
 
 GERMAN_FIVE_STAGES = ["Awareness", "Consideration", "Entscheidung", "Kundenbindung", "Weiterempfehlung"]
@@ -102,13 +102,7 @@ def test_the_map_of_the_german_demo_shows_its_german_phase_names(client: FlaskCl
 
 
 def test_every_german_demo_cell_preview_is_clean_but_the_one_unfinished_email(client: FlaskClient, demo: Campaign):
-    found: dict[tuple[str, str], list[tuple[str | None, str | None]]] = {}
-    for segment in demo.segments:
-        for phase in demo.phases:
-            html = page(client.get(f"/campaigns/{demo.id}/preview?segment={segment.id}&phase={phase.id}"))
-            for article in html.select("article", class_="cp-email"):
-                name = article.select("h2")[0].text()
-                found[(name, segment.name)] = [code_and_line(check) for check in article.select("li", class_="check")]
+    found = cell_checks(client, demo)
 
     assert len(found) == 25  # every email each segment receives: none is missing from the pages
     expected = [("unfinished-content", f"line {line}") for line in unfinished_lines(EMAILS[UNFINISHED])]
