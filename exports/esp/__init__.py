@@ -1,0 +1,44 @@
+"""Email service providers behind one small interface: a third ESP is one more module here.
+
+    from exports import esp
+    adapter = esp.adapter("mailjet")          # or "brevo"
+    bundle = adapter.build_bundle(campaign)   # raises the adapter's BundleRefused (a list of problems)
+    result = esp.replay.push(adapter, bundle, inputs={...}, credentials=..., ledger=..., progress=...)
+
+An adapter knows the ESP's API: how a bundle is built from a campaign, how an object is found by its
+stable name, how one is updated, what its answers and errors look like, and what to check before the
+first write (preflight). The replay engine (replay.py) is shared: it walks a bundle's requests in
+order, asks the ledger for the IDs an earlier run saved, looks each object up by name before creating
+it, retries 429 and 5xx with backoff (honouring Retry-After), and reports progress, so that running
+the same bundle twice creates nothing new and a stopped push resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from .base import Adapter, Credentials, Ledger, PushError, PushResult, Step
+
+_ADAPTERS: dict[str, Adapter] = {}
+
+
+def register(adapter: Adapter) -> Adapter:
+    _ADAPTERS[adapter.key] = adapter
+    return adapter
+
+
+def adapter(key: str) -> Adapter:
+    """The adapter for an ESP key ("mailjet", "brevo"); KeyError for an unknown one."""
+    _load()
+    return _ADAPTERS[key]
+
+
+def adapters() -> list[Adapter]:
+    _load()
+    return list(_ADAPTERS.values())
+
+
+def _load() -> None:
+    # Each ESP module registers its adapter when imported; importing them here keeps the order fixed.
+    from . import brevo, mailjet  # noqa: F401
+
+
+__all__ = ["Adapter", "Credentials", "Ledger", "PushError", "PushResult", "Step", "adapter", "adapters", "register"]
