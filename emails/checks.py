@@ -12,12 +12,12 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from .cache import ContentCache, Holding
 from .merge_tags import UNSUBSCRIBE, MergeTagError
 from .mjml import MJMLError
 from .render import Rendered
+from .wording import N_, Text, phrase
 
 GMAIL_CLIP_BYTES = 102 * 1024
 SUBJECT_MAX = 60
@@ -37,25 +37,7 @@ ENDING_TAGS = {"mj-text", "mj-button", "mj-table", "mj-raw", "mj-navbar-link", "
                "mj-accordion-text", "mj-social-element", "mj-style", "mj-title", "mj-preview"}
 
 
-def N_(message: str) -> str:
-    """Marks a check's text for the catalog (pybabel's default keyword N_): the engine itself stays English and
-    knows no language; a page or the API translates a check's `text` (see journeymail's check_message)."""
-    return message
-
-
-class Text(NamedTuple):
-    """A check's message before it is put into words: its English msgid with named placeholders, and their values
-    (a value may be a Text itself). str() gives the English message."""
-
-    msgid: str
-    params: tuple[tuple[str, object], ...] = ()
-
-    def __str__(self) -> str:
-        return self.msgid % {name: str(value) if isinstance(value, Text) else value for name, value in self.params}
-
-
-def _text(msgid: str, **params: object) -> Text:
-    return Text(msgid, tuple(params.items()))
+_text = phrase
 
 
 @dataclass(frozen=True)
@@ -64,7 +46,7 @@ class Check:
     severity: str  # "error" blocks a clean export, "warning" deserves a look, "info" is advice
     message: str  # in English
     line: int | None = None
-    # The message to translate; None for a message from elsewhere (the MJML compiler, a merge-tag error).
+    # The message to translate; None for a message from elsewhere (the MJML compiler).
     text: Text | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
@@ -145,7 +127,7 @@ def compiles(email: Email) -> Iterator[Check]:
     elif isinstance(error, MJMLError):
         yield Check("mjml-compile", "error", error.message, error.line)
     elif isinstance(error, MergeTagError):
-        yield Check("merge-tag-invalid", "error", error.message, error.line)
+        yield Check("merge-tag-invalid", "error", error.message, error.line, error.text)
 
 
 @per_source

@@ -18,18 +18,24 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
 from .cache import ContentCache, Holding
+from .wording import N_, Text, phrase
 
 UNSUBSCRIBE = "unsubscribe_url"
 PREVIEW_UNSUBSCRIBE_URL = "https://example.com/unsubscribe"
 
 
 class MergeTagError(ValueError):
-    """A merge tag outside the three allowed forms, or broken template syntax."""
+    """A merge tag outside the three allowed forms, or broken template syntax.
 
-    def __init__(self, message: str, line: int | None):
-        super().__init__(f"Line {line}: {message}" if line else message)
-        self.message = message
+    `message` is the English sentence, `text` the same for the catalog (journeymail.i18n.say words it in
+    the reader's language); str() and `located` put "Line N: " before it when the line is known."""
+
+    def __init__(self, message: Text, line: int | None):
+        self.text = message
+        self.message = str(message)
         self.line = line
+        self.located = phrase(N_("Line %(line)s: %(message)s"), line=line, message=message) if line else message
+        super().__init__(str(self.located))
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class _Parsed:
 
 def _parsed_holds(found: _Parsed | MergeTagError) -> Holding:
     if isinstance(found, MergeTagError):
-        return 300, (found.message,)
+        return 300, (found.text,)
     return 100 + 120 * sum(isinstance(p, MergeTag) for p in found.pieces), (found.pieces,)
 
 
@@ -71,7 +77,7 @@ def _parse(source: str) -> _Parsed:
     """Parse and vet a template once; raises MergeTagError for anything but the allowed forms."""
     found = parse_cache.get_or_make(source, lambda: _parse_uncached(source))
     if isinstance(found, MergeTagError):
-        raise MergeTagError(found.message, found.line)  # a fresh error each time: callers may chain it
+        raise MergeTagError(found.text, found.line)  # a fresh error each time: callers may chain it
     return found
 
 
@@ -141,7 +147,7 @@ def _refuse_hidden_syntax(source: str) -> None:
     try:
         for line, token, _value in _ENV.lex(source):
             if token == "comment_begin":
-                raise MergeTagError("Comments like {# ... #} are not allowed; an ESP would not understand them.", line)
+                raise MergeTagError(phrase(N_("Comments like {# ... #} are not allowed; an ESP would not understand them.")), line)
             if token == "raw_begin":
                 raise MergeTagError(BLOCKS_REFUSED, line)
     except TemplateSyntaxError:
@@ -181,26 +187,27 @@ def _merge_tag(node: nodes.Node) -> MergeTag:
 
 def _named(tag: MergeTag) -> MergeTag:
     if tag.name in RESERVED_NAMES:
-        raise MergeTagError(
-            f'"{tag.name}" cannot be a merge tag name; choose another, e.g. {{{{ my_{tag.name} }}}}.', tag.line
-        )
+        raise MergeTagError(phrase(
+            N_('"%(name)s" cannot be a merge tag name; choose another, e.g. %(example)s.'),
+            name=tag.name, example="{{ my_" + tag.name + " }}"), tag.line)
     return tag
 
 
 def _refuse(node: nodes.Node) -> MergeTag:
     if isinstance(node, nodes.Filter):
-        reason = f'the filter "{node.name}" is not allowed; only | default("...") with a quoted text is.'
+        reason = phrase(N_('Not an allowed merge tag: the filter "%(name)s" is not allowed; only | default("...") '
+                           'with a quoted text is.'), name=node.name)
     elif isinstance(node, (nodes.Getattr, nodes.Getitem)):
-        reason = "attribute and item access are not allowed in a merge tag."
+        reason = phrase(N_("Not an allowed merge tag: attribute and item access are not allowed in a merge tag."))
     elif isinstance(node, nodes.Call):
-        reason = "calls are not allowed in a merge tag."
+        reason = phrase(N_("Not an allowed merge tag: calls are not allowed in a merge tag."))
     else:
-        reason = "write a merge tag as {{ name }} or {{ name | default(\"text\") }}."
-    raise MergeTagError("Not an allowed merge tag: " + reason, node.lineno)
+        reason = phrase(N_('Not an allowed merge tag: write a merge tag as {{ name }} or {{ name | default("text") }}.'))
+    raise MergeTagError(reason, node.lineno)
 
 
-BLOCKS_REFUSED = "Only merge tags like {{ firstname }} are allowed; blocks such as {% ... %} are not."
-NOT_CLOSED = "A merge tag is not closed: write {{ name }} with both pairs of braces."
+BLOCKS_REFUSED = phrase(N_("Only merge tags like {{ firstname }} are allowed; blocks such as {% ... %} are not."))
+NOT_CLOSED = phrase(N_("A merge tag is not closed: write {{ name }} with both pairs of braces."))
 
 
 def _syntax_error(source: str, error: TemplateSyntaxError) -> MergeTagError:
@@ -217,7 +224,7 @@ def _syntax_error(source: str, error: TemplateSyntaxError) -> MergeTagError:
         return MergeTagError(BLOCKS_REFUSED, error.lineno)
     if "unexpected end of template" in error.message or "expected token 'end of print statement'" in error.message:
         return MergeTagError(NOT_CLOSED, error.lineno)
-    return MergeTagError(f"Merge tag syntax: {error.message}.", error.lineno)
+    return MergeTagError(phrase(N_("Merge tag syntax: %(detail)s."), detail=error.message), error.lineno)
 
 
 def _unclosed_tag_line(source: str) -> int | None:

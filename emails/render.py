@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from .wording import N_, phrase
 from .merge_tags import PREVIEW_UNSUBSCRIBE_URL, UNSUBSCRIBE, MergeTag, MergeTagError, fill, merge_tags
 from .mjml import MJMLError, compile_mjml
 from .text import html_to_text
@@ -136,9 +137,17 @@ def with_preheader(mjml: str, preheader_html: str) -> str:
     return mjml  # no <mjml> root: the compiler reports that
 
 
+# The same words as the checks of these fields use (emails.checks), so the catalog holds each once.
+OUTSIDE_BODY = {
+    "subject": N_("In the subject: %(message)s"),
+    "preheader": N_("In the preheader: %(message)s"),
+    "plain-text part": N_("In the plain-text part: %(message)s"),
+}
+
+
 def _tags_outside_body(source: str, where: str) -> list[MergeTag]:
     """Merge tags of the subject, preheader or text part: a refusal says where, not a line of the body."""
     try:
         return [MergeTag(tag.name, tag.default, None, where) for tag in merge_tags(source)]
     except MergeTagError as error:
-        raise MergeTagError(f"In the {where}: {error.message}", None) from None
+        raise MergeTagError(phrase(OUTSIDE_BODY[where], message=error.text), None) from None

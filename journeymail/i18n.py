@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from flask import Flask, g, has_request_context, redirect, request, session
-from flask_babel import Babel, get_locale, refresh
+from flask_babel import Babel, get_locale, gettext, refresh
 
 LANGUAGES = {"en": "English", "de": "Deutsch"}  # code -> the language's own name, as the switch shows it
 DEFAULT = "en"
@@ -70,3 +70,12 @@ def choose_language(code: str) -> bool:
     session["locale"] = code
     refresh()
     return True
+
+
+def say(text: Any) -> str:
+    """A message the engine worded in English (emails.wording.Text), in the request's language."""
+    params = getattr(text, "params", None)
+    if params is None:
+        return str(text)
+    values = {name: say(value) if hasattr(value, "params") else value for name, value in params}
+    return gettext(text.msgid, **values)

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from .addresses import InvalidAddress, check_address
+from .i18n import say
 from .http import MAX_ID, UnreadableJSON, read_json
 from .text import number
 
@@ -116,7 +117,7 @@ class MergeText(Text):
             try:
                 check_merge_tags(text)
             except MergeTagError as error:
-                raise Invalid(str(error)) from None
+                raise Invalid(say(error.located)) from None
         return text
 
 

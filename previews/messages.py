@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext
-
-from emails.checks import Check, Text
-
-
-def _say(text: Text) -> str:
-    values = {name: _say(value) if isinstance(value, Text) else value for name, value in text.params}
-    return gettext(text.msgid, **values)
+from emails.checks import Check
+from journeymail.i18n import say
 
 
 def check_message(check: Check) -> str:
     """The check's message in the request's language (a message from the compiler stays as it came)."""
-    return check.message if check.text is None else _say(check.text)
+    return check.message if check.text is None else say(check.text)
 
 
 def preview_dict(preview: Any) -> dict[str, Any]:

@@ -178,6 +178,29 @@ def test_the_api_gives_check_messages_and_refusals_in_the_language_asked_for(cli
     assert refused.get_json()["error"]["fields"]["recipients"] == "Geben Sie mindestens eine E-Mail-Adresse ein."
 
 
+def test_merge_tag_refusals_in_german_in_the_preview_and_in_a_saved_field(client: FlaskClient, plan: Plan) -> None:
+    broken = BODY.replace('{{ firstname | default("zusammen") }}', "{{ kunde.vorname }}")
+    preview = client.post("/api/preview", json={"mjml": BODY, "subject": "Hallo {% if x %}"}, headers=GERMAN)
+    found = {c["code"]: (c["message"], c["line"]) for c in preview.get_json()["checks"]}
+    assert found["merge-tag-invalid"] == ("Im Betreff: Erlaubt sind nur Merge-Tags wie {{ firstname }}, keine Blöcke "
+                                          "wie {% ... %}.", None)
+
+    body_only = client.post("/api/preview", json={"mjml": broken, "subject": "Hallo"}, headers=GERMAN).get_json()
+    assert {c["code"]: (c["message"], c["line"]) for c in body_only["checks"]}["merge-tag-invalid"] == (
+        "Kein erlaubter Merge-Tag: Zugriffe auf Attribute und Elemente sind in einem Merge-Tag nicht erlaubt.", 5)
+
+    refused = client.patch(f"/api/touchpoints/{plan.touchpoint.id}", json={"mjml": broken}, headers=GERMAN)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"]["mjml"] == (
+        "Zeile 5: Kein erlaubter Merge-Tag: Zugriffe auf Attribute und Elemente sind in einem Merge-Tag nicht erlaubt.")
+    english = client.patch(f"/api/touchpoints/{plan.touchpoint.id}", json={"mjml": broken},
+                           headers={"Accept-Language": "en"})
+    assert english.get_json()["error"]["fields"]["mjml"] == (
+        "Line 5: Not an allowed merge tag: attribute and item access are not allowed in a merge tag.")
+    db.session.refresh(plan.touchpoint)
+    assert plan.touchpoint.mjml == BODY
+
+
 def test_english_stays_as_it_was(client: FlaskClient, plan: Plan, owner: User) -> None:
     owner.locale = "en"
     db.session.commit()
