@@ -19,6 +19,8 @@ from email.policy import SMTP as SMTP_POLICY, SMTPUTF8 as SMTPUTF8_POLICY
 from email.utils import make_msgid
 from typing import Any
 
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+
 from .addresses import InvalidAddress, check_address
 from .text import one_line
 
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 SUBJECT_PREFIX = "[Test] "
 TEST_HEADER = "X-Journeymail-Test"
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
-NOT_CONFIGURED = (
+NOT_CONFIGURED = _l(
     "Test sends are off because no SMTP server is configured. Set SMTP_HOST (and, as your mail provider "
     "requires, SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_TLS) in the server's environment and restart "
     "Journeymail."
@@ -48,7 +50,7 @@ class SMTPUTF8Unsupported(MailerError):
     (RFC 6531), the only way such an address can travel. Raised before anything is sent."""
 
     def __init__(self, server: str):
-        super().__init__(f"The SMTP server {server} does not offer SMTPUTF8.")
+        super().__init__(_("The SMTP server %(server)s does not offer SMTPUTF8.", server=server))
 
 
 class RecipientsRefused(MailerError):
@@ -56,9 +58,9 @@ class RecipientsRefused(MailerError):
 
     def __init__(self, refused: Mapping[str, str], sent: Sequence[str]):
         reasons = "; ".join(f"{address} ({reply})" for address, reply in refused.items())
-        message = f"The SMTP server refused {reasons}."
+        message = _("The SMTP server refused %(reasons)s.", reasons=reasons)
         if sent:
-            message += " The test went to " + ", ".join(sent) + "."
+            message += " " + _("The test went to %(sent)s.", sent=", ".join(sent))
         super().__init__(message, sent)
         self.refused = dict(refused)
 
@@ -79,7 +81,7 @@ class SMTPSettings:
             raise MailerError(NOT_CONFIGURED)
         tls = str(config.get("SMTP_TLS") or "starttls").lower()
         if tls not in DEFAULT_PORTS:
-            raise MailerError(f'SMTP_TLS is "{tls}"; set it to starttls, ssl or none.')
+            raise MailerError(_('SMTP_TLS is "%(tls)s"; set it to starttls, ssl or none.', tls=tls))
         return cls(
             host=config["SMTP_HOST"],
             port=int(config.get("SMTP_PORT") or DEFAULT_PORTS[tls]),
@@ -163,10 +165,15 @@ def smtputf8_warning(*addresses: str | None) -> str | None:
     named = [address for address in addresses if address and needs_smtputf8(address)]
     if not named:
         return None
-    return (
-        f"{' and '.join(named)} has non-ASCII letters before the @. Only mail servers that offer SMTPUTF8 can "
-        "send from or to such an address, and many ESPs refuse it as a sender: a test send over a server "
-        "without SMTPUTF8 will be refused."
+    return ngettext(
+        "%(addresses)s has non-ASCII letters before the @. Only mail servers that offer SMTPUTF8 can send from "
+        "or to such an address, and many ESPs refuse it as a sender: a test send over a server without SMTPUTF8 "
+        "will be refused.",
+        "%(addresses)s have non-ASCII letters before the @. Only mail servers that offer SMTPUTF8 can send from "
+        "or to such addresses, and many ESPs refuse them as senders: a test send over a server without SMTPUTF8 "
+        "will be refused.",
+        len(named), addresses=named[0] if len(named) == 1 else _("%(first)s and %(last)s", first=", ".join(named[:-1]),
+                                                                 last=named[-1]),
     )
 
 
@@ -214,7 +221,7 @@ def send_all(messages: Sequence[EmailMessage], config: Mapping[str, Any]) -> lis
         message = _explain(error, settings)
         log.warning("Test send over %s failed: %s", settings.server, message)
         if sent:
-            message += " The test went to " + ", ".join(sent) + " before that."
+            message += " " + _("The test went to %(sent)s before that.", sent=", ".join(sent))
         raise MailerError(message, sent) from None
     finally:
         if connection is not None:
@@ -289,60 +296,50 @@ def _explain(error: BaseException, settings: SMTPSettings) -> str:
     """What went wrong and which setting to check, in words; never a traceback."""
     server = settings.server
     if isinstance(error, _Unsupported) and error.step == "starttls":
-        return (
-            f"The SMTP server {server} does not offer STARTTLS, so the password and the email would travel "
+        return _(
+            "The SMTP server %(server)s does not offer STARTTLS, so the password and the email would travel "
             "unencrypted. Set SMTP_TLS=ssl if the server expects TLS from the start (usually port 465), or "
-            "SMTP_TLS=none for a server without encryption on a trusted network."
+            "SMTP_TLS=none for a server without encryption on a trusted network.", server=server
         )
     if isinstance(error, _Unsupported):
-        return (
-            f"The SMTP server {server} does not offer a login (AUTH). Unset SMTP_USER if it needs none; "
-            "many servers offer login only over TLS (SMTP_TLS=starttls or ssl)."
+        return _(
+            "The SMTP server %(server)s does not offer a login (AUTH). Unset SMTP_USER if it needs none; "
+            "many servers offer login only over TLS (SMTP_TLS=starttls or ssl).", server=server
         )
     if isinstance(error, smtplib.SMTPAuthenticationError):
-        return (
-            f"The SMTP server {server} refused the login ({_reply(error.smtp_code, error.smtp_error)}). "
-            "Check SMTP_USER and SMTP_PASSWORD."
-        )
+        return _("The SMTP server %(server)s refused the login (%(reply)s). Check SMTP_USER and SMTP_PASSWORD.",
+                 server=server, reply=_reply(error.smtp_code, error.smtp_error))
     if isinstance(error, smtplib.SMTPSenderRefused):
-        return (
-            f"The SMTP server refused the sender {error.sender} ({_reply(error.smtp_code, error.smtp_error)}). "
-            "Use a sender email your SMTP account may send from."
-        )
+        return _("The SMTP server refused the sender %(sender)s (%(reply)s). Use a sender email your SMTP account "
+                 "may send from.", sender=error.sender, reply=_reply(error.smtp_code, error.smtp_error))
     if isinstance(error, smtplib.SMTPDataError):
-        return f"The SMTP server refused the email ({_reply(error.smtp_code, error.smtp_error)})."
+        return _("The SMTP server refused the email (%(reply)s).", reply=_reply(error.smtp_code, error.smtp_error))
     if isinstance(error, smtplib.SMTPConnectError):
-        return f"The SMTP server {server} would not talk to us ({_reply(error.smtp_code, error.smtp_error)})."
+        return _("The SMTP server %(server)s would not talk to us (%(reply)s).", server=server,
+                 reply=_reply(error.smtp_code, error.smtp_error))
     if isinstance(error, smtplib.SMTPResponseException):
-        return f"The SMTP server {server} answered {_reply(error.smtp_code, error.smtp_error)}."
+        return _("The SMTP server %(server)s answered %(reply)s.", server=server,
+                 reply=_reply(error.smtp_code, error.smtp_error))
     if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
-        return (
-            f"The SMTP server {server} did not answer within {settings.timeout:g} seconds. "
-            "Check SMTP_HOST, SMTP_PORT and SMTP_TLS, or raise SMTP_TIMEOUT."
-        )
+        return _("The SMTP server %(server)s did not answer within %(seconds)s seconds. Check SMTP_HOST, SMTP_PORT "
+                 "and SMTP_TLS, or raise SMTP_TIMEOUT.", server=server, seconds=f"{settings.timeout:g}")
     if isinstance(error, ssl.SSLCertVerificationError):
-        return (
-            f"The SMTP server {server} showed a certificate that could not be verified "
-            f"({error.verify_message}). Check that SMTP_HOST is the name on the server's certificate."
-        )
+        return _("The SMTP server %(server)s showed a certificate that could not be verified (%(reason)s). Check "
+                 "that SMTP_HOST is the name on the server's certificate.", server=server, reason=error.verify_message)
     if isinstance(error, ssl.SSLError):
-        return (
-            f"TLS with the SMTP server {server} failed ({error.reason or error}). Check SMTP_TLS: "
-            "ssl for a server that expects TLS from the start (usually port 465), starttls otherwise (usually 587)."
-        )
+        return _("TLS with the SMTP server %(server)s failed (%(reason)s). Check SMTP_TLS: ssl for a server that "
+                 "expects TLS from the start (usually port 465), starttls otherwise (usually 587).", server=server,
+                 reason=error.reason or error)
     if isinstance(error, smtplib.SMTPServerDisconnected):
-        return (
-            f"The SMTP server {server} closed the connection unexpectedly. Check SMTP_PORT and SMTP_TLS "
-            "(ssl for port 465, starttls for 587)."
-        )
+        return _("The SMTP server %(server)s closed the connection unexpectedly. Check SMTP_PORT and SMTP_TLS "
+                 "(ssl for port 465, starttls for 587).", server=server)
     if isinstance(error, smtplib.SMTPException):
-        return f"Sending over the SMTP server {server} failed: {error}."
+        return _("Sending over the SMTP server %(server)s failed: %(reason)s.", server=server, reason=error)
     if isinstance(error, ConnectionRefusedError):
-        return (
-            f"Could not connect to the SMTP server {server}: the connection was refused. "
-            "Check SMTP_HOST and SMTP_PORT."
-        )
+        return _("Could not connect to the SMTP server %(server)s: the connection was refused. Check SMTP_HOST and "
+                 "SMTP_PORT.", server=server)
     if isinstance(error, socket.gaierror):
-        return f"The SMTP server name {settings.host} could not be found. Check SMTP_HOST."
+        return _("The SMTP server name %(host)s could not be found. Check SMTP_HOST.", host=settings.host)
     reason = getattr(error, "strerror", None) or error
-    return f"Could not reach the SMTP server {server}: {reason}. Check SMTP_HOST and SMTP_PORT."
+    return _("Could not reach the SMTP server %(server)s: %(reason)s. Check SMTP_HOST and SMTP_PORT.", server=server,
+             reason=reason)

@@ -121,7 +121,7 @@ def send_test(
     rendered = rendered_email(touchpoint, segment, _l("The email does not render, so it cannot be sent: %(error)s"))
     config = current_app.config
     if not mailer.smtp_configured(config):
-        raise SMTPNotConfigured(mailer.NOT_CONFIGURED)
+        raise SMTPNotConfigured(str(mailer.NOT_CONFIGURED))
     messages = [email_message(campaign, rendered, [address], test=True) for address in addresses]
     limits.spend("test_send")  # 429 beyond TEST_SEND_LIMIT; nothing is sent
     try:

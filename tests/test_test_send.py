@@ -359,6 +359,32 @@ def test_a_closed_port_is_a_clear_message(
     )
 
 
+def test_smtp_failures_are_told_in_the_language_of_the_request(
+    client: FlaskClient, start_smtp_server: Callable[..., LoopbackSMTPServer], configure_smtp: Callable[..., None],
+    cell: Cell,
+) -> None:
+    german = {"Accept-Language": "de"}
+    off = client.post(cell.url, json=cell.request(["ada@example.com"]), headers=german)
+    assert error_of(off)["message"].startswith("Der Testversand ist ausgeschaltet, weil kein SMTP-Server eingerichtet")
+
+    start_smtp_server(refuse={"gone@example.com": "550 5.1.1 No such user here"})
+    refused = client.post(cell.url, json=cell.request(["gone@example.com", "ada@example.com"]), headers=german)
+    assert error_of(refused)["fields"]["recipients"] == (
+        "Der SMTP-Server hat abgelehnt: gone@example.com (550 5.1.1 No such user here). "
+        "Die Test-E-Mail ging an ada@example.com."
+    )
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        configure_smtp(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TLS="none")
+        response = client.post(cell.url, json=cell.request(["ada@example.com"]), headers=german)
+    assert error_of(response)["message"] == (
+        f"Keine Verbindung zum SMTP-Server 127.0.0.1:{port}: Die Verbindung wurde abgelehnt. "
+        "Prüfen Sie SMTP_HOST und SMTP_PORT."
+    )
+
+
 def test_a_server_that_never_answers_times_out_with_a_clear_message(
     client: FlaskClient, configure_smtp: Callable[..., None], cell: Cell
 ) -> None:
