@@ -46,7 +46,7 @@ class Check:
     severity: str  # "error" blocks a clean export, "warning" deserves a look, "info" is advice
     message: str  # in English
     line: int | None = None
-    # The message to translate; None for a message from elsewhere (the MJML compiler).
+    # The message to translate (every check the engine words has one).
     text: Text | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
@@ -125,7 +125,7 @@ def compiles(email: Email) -> Iterator[Check]:
     if not email.source.strip():
         yield _check("mjml-empty", "error", _text(N_("The email body is empty.")))
     elif isinstance(error, MJMLError):
-        yield Check("mjml-compile", "error", error.message, error.line)
+        yield Check("mjml-compile", "error", error.message, error.line, error.text)
     elif isinstance(error, MergeTagError):
         yield Check("merge-tag-invalid", "error", error.message, error.line, error.text)
 

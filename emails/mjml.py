@@ -8,15 +8,21 @@ from typing import Any
 import mjml
 
 from .cache import ContentCache, Holding
+from .wording import N_, Text, phrase
 
 
 class MJMLError(ValueError):
-    """MJML that does not compile; `line` when the compiler says where."""
+    """MJML that does not compile; `line` when the compiler says where. `text` is the message for the catalog
+    (the compiler's own words inside it stay as the compiler wrote them)."""
 
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Text, line: int | None = None):
+        super().__init__(str(message))
+        self.text = message
+        self.message = str(message)
         self.line = line
+
+
+NO_INCLUDES = phrase(N_("mj-include is disabled: paste the content into the email instead."))
 
 
 def _compiled_holds(found: str | MJMLError) -> Holding:
@@ -28,12 +34,12 @@ compile_cache: ContentCache[str | MJMLError] = ContentCache("compiled MJML", _co
 
 
 def _no_includes(path: str, *_: Any) -> str:
-    raise MJMLError("mj-include is disabled: paste the content into the email instead.")
+    raise MJMLError(NO_INCLUDES)
 
 
 def _compile_uncached(source: str) -> str | MJMLError:
     if re.search(r"<mj-include\b", source):
-        return MJMLError("mj-include is disabled: paste the content into the email instead.", _line_of(source, "<mj-include"))
+        return MJMLError(NO_INCLUDES, _line_of(source, "<mj-include"))
     try:
         return mjml.mjml2html(source, include_loader=_no_includes)
     except MJMLError as error:
@@ -50,13 +56,13 @@ def compile_mjml(source: str) -> str:
     return found
 
 
-def _describe_mjml_error(message: str, source: str) -> tuple[str, int | None]:
+def _describe_mjml_error(message: str, source: str) -> tuple[Text, int | None]:
     match = re.search(r"position (\d+)|at (\d+)\.\.(\d+)", message)
     line = None
     if match:
         offset = int(match.group(1) or match.group(2))
         line = source.count("\n", 0, min(offset, len(source))) + 1
-    return f"MJML does not compile: {message}", line
+    return phrase(N_("MJML does not compile: %(detail)s"), detail=message), line
 
 
 def _line_of(source: str, needle: str) -> int | None:

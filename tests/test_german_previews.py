@@ -201,6 +201,16 @@ def test_merge_tag_refusals_in_german_in_the_preview_and_in_a_saved_field(client
     assert plan.touchpoint.mjml == BODY
 
 
+def test_compiler_refusals_are_introduced_in_german(client: FlaskClient) -> None:
+    checks = client.post("/api/preview", json={"mjml": "<mjml><mj-body><mj-include path=\"x.mjml\" /></mj-body></mjml>",
+                                               "subject": "Hallo"}, headers=GERMAN).get_json()["checks"]
+    assert {c["code"]: c["message"] for c in checks}["mjml-compile"] == (
+        "mj-include ist ausgeschaltet: Fügen Sie den Inhalt stattdessen direkt in die E-Mail ein.")
+    broken = client.post("/api/preview", json={"mjml": "<mjml><mj-body>", "subject": "Hallo"}, headers=GERMAN)
+    messages = [c["message"] for c in broken.get_json()["checks"] if c["code"] == "mjml-compile"]
+    assert messages and all(m.startswith("Das MJML lässt sich nicht kompilieren: ") for m in messages)
+
+
 def test_english_stays_as_it_was(client: FlaskClient, plan: Plan, owner: User) -> None:
     owner.locale = "en"
     db.session.commit()
