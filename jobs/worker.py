@@ -20,6 +20,7 @@ from flask import Flask, current_app
 from huey import consumer as huey_consumer
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import update
 
 from accounts import current
@@ -300,8 +301,10 @@ def recover() -> Recovered:
             continue
         if job.attempts >= config["JOBS_MAX_ATTEMPTS"]:
             with force_locale(job.locale or "en"):
-                message = _("The job was interrupted %(count)s times (its worker stopped while it ran) and is not "
-                            "run again. Start it again.", count=job.attempts)
+                message = ngettext("The job was interrupted once (its worker stopped while it ran) and is not run "
+                                   "again. Start it again.",
+                                   "The job was interrupted %(num)d times (its worker stopped while it ran) and is "
+                                   "not run again. Start it again.", job.attempts)
             if _update_own(job.id, job.attempts, state=FAILED, errors=[*(job.errors or []), message],
                            finished_at=utcnow()):
                 recovered.failed.append(job.id)
