@@ -60,12 +60,13 @@ class Running:
         self._lock = threading.Lock()  # one write of the numbers at a time: never an older over a newer
 
     def progress(self, done: int, total: int, step: str = "") -> None:
-        """Say how far the job is ("12 of 40", what it does now). Cheap: written at once when 0.3 s have
-        passed since the last write, or done reaches total, else within 0.3 s by the job's heartbeat.
+        """Say how far the job is ("12 of 40", what it does now; total 0 while not known). Cheap: written at
+        once when 0.3 s have passed since the last write, or done reaches total, else within 0.3 s by the
+        job's heartbeat.
         A write here commits the worker's session, so what the function has flushed so far is kept."""
         self.numbers = (max(done, 0), max(total, 0), step[:300])
         self._unwritten = True
-        if time.monotonic() - self._written_at >= PROGRESS_INTERVAL or done >= total:
+        if time.monotonic() - self._written_at >= PROGRESS_INTERVAL or 0 < total <= done:
             self._write()
 
     def error(self, message: str) -> None:

@@ -394,3 +394,66 @@ def test_a_job_survives_its_worker_being_killed_and_restarted(
     assert saved(Job, job_id).attempts == 2
     second.send_signal(signal.SIGTERM)
     assert second.wait(timeout=30) is not None
+
+
+# --- a team's queue: Redis ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A real redis-server (Debian's) on a free loopback port, for this test only."""
+    import shutil
+    import socket
+
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.fail("redis-server is not installed: apt-get install redis-server (.ci/run does).")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: _answers(port), seconds=30)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _answers(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_with_jobs_url_on_redis_a_job_goes_through_redis(
+        app: Flask, client: FlaskClient, workspace: Workspace, owner: User, redis_url: str) -> None:
+    from config import TestConfig
+    from journeymail import create_app
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        JOBS_URL = redis_url
+
+    team = create_app(Config)
+    queue = jobs.queue_of(team)
+    assert type(queue.huey).__name__ == "RedisHuey"
+    try:
+        with team.app_context():
+            current.use_workspace(db.session.get(Workspace, workspace.id), "owner", db.session.get(User, owner.id))
+            job_id = jobs.start("test.count", {"to": 2}, title="Through Redis").id
+            db.session.commit()
+            assert queue.pending_job_ids() == {job_id}
+        with running_worker(team):
+            ended = wait_until(lambda: finished(client, job_id))
+        assert ended["state"] == "done" and ended["result"]["counted"] == 2
+        assert queue.huey.pending_count() == 0
+    finally:
+        queue.huey.storage.conn.close()
+        with team.app_context():
+            db.engine.dispose()
