@@ -18,7 +18,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 import jobs
 from accounts import current
-from accounts.models import Membership, User, Workspace, utcnow
+from accounts.models import Membership, User, Workspace, aware, utcnow
 from accounts.services import create_token
 from api_support import ISO_UTC, auth_headers, error_of, saved, sign_in
 from jobs.models import Job
@@ -385,8 +385,7 @@ def test_a_job_survives_its_worker_being_killed_and_restarted(
     first.wait(timeout=30)
     assert job_of(client, job_id)["state"] == "running"
     gate_file.touch()
-    wait_until(lambda: utcnow() - saved(Job, job_id).heartbeat_at.replace(tzinfo=utcnow().tzinfo)
-               > timedelta(seconds=1.2), seconds=10)
+    wait_until(lambda: utcnow() - aware(saved(Job, job_id).heartbeat_at) > timedelta(seconds=1.2), seconds=10)
     second = start_worker_process()
     ended = wait_until(lambda: finished(client, job_id), seconds=60)
 
