@@ -147,23 +147,24 @@ def _claim(job_id: int) -> tuple[Job, int] | None:
 
 
 def _run(job: Job, running: Running) -> None:
-    function = KINDS.get(job.kind)
+    kind = job.kind  # read now: after a failed flush the session loads nothing until it is rolled back
+    function = KINDS.get(kind)
     if function is None:
-        log.error("Job %s: no function is registered for kind %r in this worker.", job.id, job.kind)
+        log.error("Job %s: no function is registered for kind %r in this worker.", running.id, kind)
         _finish(running, FAILED, failure=_("This worker cannot run jobs of the kind %(kind)s. Update and "
-                                           "restart the worker, then start the job again.", kind=job.kind))
+                                           "restart the worker, then start the job again.", kind=kind))
         return
     _work_in_workspace(job)
     params = dict(job.params or {})
     try:
         result = function(running, params)
         if result is not None and not isinstance(result, dict):
-            raise TypeError(f"The job function of {job.kind!r} returned {type(result).__name__}, not a dict.")
+            raise TypeError(f"The job function of {kind!r} returned {type(result).__name__}, not a dict.")
     except JobFailed as failed:
         _keep_work()  # what it flushed before it gave up is kept: a finished job keeps what it created
         _finish(running, FAILED, failure=failed.message)
     except Exception:
-        log.exception("Job %s (%s) stopped with an unexpected error.", job.id, job.kind)
+        log.exception("Job %s (%s) stopped with an unexpected error.", running.id, kind)
         db.session.rollback()
         _finish(running, FAILED, failure=_("The job stopped because of an unexpected error; it was logged for "
                                            "whoever runs Journeymail. Start it again, or ask them."))

@@ -56,6 +56,10 @@ def count(job: jobs.Running, params: dict[str, Any]) -> dict[str, Any]:
         job.error(params["warn"])
     if params.get("segment"):
         segment_services.create_segment({"name": params["segment"], "motivation": "m", "action": "a", "obstacle": "o"})
+    if params.get("clash"):  # two segments of one name behind the services' back: the flush fails
+        for _ in range(2):
+            db.session.add(Segment(workspace_id=job.workspace_id, name="Twins", motivation="m", action="a", obstacle="o"))
+        db.session.flush()
     if params.get("fail"):
         raise jobs.JobFailed(params["fail"])
     if params.get("crash"):

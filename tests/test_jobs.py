@@ -131,6 +131,17 @@ def test_a_job_that_crashes_is_failed_with_a_general_message_and_the_traceback_o
     assert "a secret internal detail" in caplog.text  # the traceback, for whoever runs Journeymail
 
 
+def test_a_job_whose_writes_fail_is_failed_and_keeps_nothing_of_them(
+        client: FlaskClient, starter: Callable[..., Any], worker: Any) -> None:
+    job_id = starter({"to": 2, "clash": True}).get_json()["job_id"]
+
+    ended = wait_until(lambda: finished(client, job_id))
+
+    assert ended["state"] == "failed" and ended["errors"][0].startswith("The job stopped because of an unexpected")
+    assert (ended["done"], ended["total"]) == (2, 2)  # its progress as it last reported it
+    assert db.session.scalars(db.select(Segment).where(Segment.name == "Twins")).all() == []
+
+
 def test_an_error_that_does_not_fail_the_job_is_listed_beside_its_result(
         client: FlaskClient, starter: Callable[..., Any], worker: Any) -> None:
     job_id = starter({"to": 2, "warn": "Row 7 has no email address; skipped."}).get_json()["job_id"]
