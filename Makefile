@@ -1,6 +1,6 @@
 # Journeymail developer commands. See DESIGN.md, section "Commands".
 #
-#   make run           install runtime deps, migrate, seed demo if empty, serve on 127.0.0.1:5000
+#   make run           install runtime deps, migrate, seed demo if empty, serve on 127.0.0.1:5000 with the job worker
 #   make test          whole suite on SQLite, then again on a throwaway PostgreSQL
 #   make test-sqlite   SQLite only
 #   make test-postgres PostgreSQL only (scripts/with-postgres)
@@ -81,14 +81,15 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@echo "==> Open http://$(HOST):$(PORT)/login and sign in with the address and password above."
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "==> The background-job worker runs beside the server (jobs queue: instance/jobs.db unless JOBS_URL is set)."
+	scripts/run-with-worker $(FLASK) run --host $(HOST) --port $(PORT)
 
 # --- German and English ------------------------------------------------------
 # Every message the code and the templates show, extracted (no file positions: the catalog changes only
 # when a message does); new ones join translations/de/LC_MESSAGES/messages.po untranslated (the suite
 # fails until they are translated), and the compiled .mo beside it is what the app reads. Both are committed.
 PYBABEL := $(VENV)/bin/pybabel
-MESSAGE_SOURCES := accounts campaigns emails exports journeymail previews segments templates
+MESSAGE_SOURCES := accounts campaigns emails exports jobs journeymail previews segments templates
 
 translations: install
 	@mkdir -p build

@@ -94,6 +94,14 @@ class Config:
     # The sender of the mail Journeymail itself sends (invitations, password resets); None means
     # journeymail@<the host the request came to>.
     MAIL_FROM = os.environ.get("MAIL_FROM") or None
+    # Background jobs (jobs/, Huey). The queue: none means the SQLite file instance/jobs.db; sqlite:///PATH
+    # another file; redis://host:6379/0 a Redis that several servers and workers share.
+    JOBS_URL = os.environ.get("JOBS_URL") or None
+    JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", 2))  # jobs one worker process runs at once (threads)
+    # A running job whose worker has not been heard of for this long was interrupted: it is run again, up to
+    # JOBS_MAX_ATTEMPTS runs in all, then marked failed.
+    JOBS_STALE_SECONDS = float(os.environ.get("JOBS_STALE_SECONDS", 30))
+    JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", 3))
 
 
 class TestConfig(Config):
@@ -125,3 +133,8 @@ class TestConfig(Config):
     PUSH_LIMIT = "10 per hour"
     HSTS_SECONDS = 0
     PROXY_FIX_X_FOR = PROXY_FIX_X_PROTO = PROXY_FIX_X_HOST = PROXY_FIX_X_PORT = PROXY_FIX_X_PREFIX = 0
+    # Never the developer's own queue: conftest points JOBS_URL at a SQLite file of the test session.
+    JOBS_URL = None
+    JOBS_WORKERS = 2
+    JOBS_STALE_SECONDS = 30.0
+    JOBS_MAX_ATTEMPTS = 3

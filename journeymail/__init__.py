@@ -60,6 +60,16 @@ def create_app(config_class: Any = None) -> Flask:
     accounts_audit.register(app)  # the audit log's flush hook: created, changed, deleted things of the plan
     app.register_blueprint(accounts_bp)
 
+    # Background jobs: the queue (Huey) and its worker command, the jobs' pages and API. Beside accounts,
+    # beneath the features, which start jobs.
+    import jobs
+    from jobs.blueprint import api_bp as jobs_api, bp as jobs_bp
+
+    jobs.init_app(app)
+    app.register_blueprint(jobs_bp)
+    csrf.exempt(jobs_api)
+    app.register_blueprint(jobs_api)
+
     # The features, each with its pages and its JSON API (under /api, JSON only: a browser cannot
     # send JSON cross-site without CORS, so the API needs no CSRF token).
     from campaigns.blueprint import api_bp as campaigns_api, bp as campaigns_bp

@@ -26,6 +26,8 @@ from segments import services as segment_services
 from segments.models import Segment
 from smtp_server import LoopbackSMTPServer
 
+pytest_plugins = ["jobs_support"]  # background jobs: the queue, a worker, a second app (tests/jobs_support.py)
+
 
 class RequestClient(FlaskClient):
     """A test client whose requests each run in a database session of their own, as in production.
@@ -54,6 +56,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
+        JOBS_URL = "sqlite:///" + str(tmp_path_factory.mktemp("jobs") / "queue.db")  # the session's own queue
 
     app = create_app(Config)
     app.test_client_class = RequestClient

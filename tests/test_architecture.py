@@ -14,7 +14,8 @@ FEATURES = ("campaigns", "segments", "previews", "exports")
 SHELL = "journeymail"
 ENGINE = "emails"
 ACCOUNTS = "accounts"  # who is asking and in which workspace: beneath the features, beside the shell
-PACKAGES = (SHELL, ENGINE, ACCOUNTS, *FEATURES)
+JOBS = "jobs"  # background jobs: beneath the features (they start jobs), beside accounts
+PACKAGES = (SHELL, ENGINE, ACCOUNTS, JOBS, *FEATURES)
 
 
 def modules(package: str) -> list[Path]:
@@ -68,6 +69,13 @@ def test_accounts_import_no_feature(path: Path) -> None:
     assert imported_packages(path) & set(FEATURES) == set()
 
 
+@pytest.mark.parametrize("path", modules(JOBS), ids=lambda p: str(p.relative_to(ROOT)))
+def test_jobs_import_no_feature(path: Path) -> None:
+    """Features start jobs and register their functions; the queue, the worker and the job pages know none of
+    them (a job's campaign is a plain ID, its link built by endpoint name)."""
+    assert imported_packages(path) & set(FEATURES) == set()
+
+
 def test_segments_import_no_other_feature() -> None:
     for path in modules("segments"):
         assert imported_packages(path) & set(FEATURES) - {"segments"} == set(), path
@@ -83,7 +91,9 @@ def _calls_commit_or_rollback(path: Path) -> list[int]:
 
 
 def test_only_the_commit_hook_and_commands_commit_or_roll_back() -> None:
-    allowed = {ROOT / SHELL / "http.py", ROOT / SHELL / "cli.py", ROOT / "exports" / "cli.py", ROOT / ACCOUNTS / "cli.py"}
+    # The worker commits too: it runs outside any request, and a job's progress must be seen while it runs.
+    allowed = {ROOT / SHELL / "http.py", ROOT / SHELL / "cli.py", ROOT / "exports" / "cli.py", ROOT / ACCOUNTS / "cli.py",
+               ROOT / JOBS / "worker.py"}
     offenders = {
         str(path.relative_to(ROOT)): lines
         for package in PACKAGES
@@ -94,7 +104,7 @@ def test_only_the_commit_hook_and_commands_commit_or_roll_back() -> None:
 
 
 def test_every_blueprint_has_one_url_table() -> None:
-    for feature in (*FEATURES, ACCOUNTS):
+    for feature in (*FEATURES, ACCOUNTS, JOBS):
         table = (ROOT / feature / "blueprint.py").read_text(encoding="utf-8")
         assert "add_url_rule(" in table, feature
         for path in modules(feature):

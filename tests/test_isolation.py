@@ -28,6 +28,7 @@ from api_support import auth_headers, csrf_token_from, database_rows, error_of, 
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Phase, Touchpoint
 from exports import documents
+from jobs.models import Job
 from journeymail.extensions import db
 from segments import services as segment_services
 from segments.models import Segment
@@ -61,6 +62,7 @@ class Space:
     token_id: int  # ... and its ID
     membership_id: int  # the owner's membership
     invitation_id: int  # a pending invitation to the workspace
+    job_id: int  # a finished job (a push of the campaign)
 
     def ids(self) -> dict[str, int]:
         return {"campaign": self.campaign.id, "phase": self.phase.id, "touchpoint": self.email.id,
@@ -101,9 +103,13 @@ def build_space(workspace: Workspace, owner: User, prefix: str) -> Space:
                                                    "mjml": mjml(f"{prefix} variant body")})
     token, secret = account_services.create_token(owner, workspace, name=f"{prefix} token")
     invited = members.invite(workspace, owner, {"email": f"guest@{prefix.lower()}.example", "role": "viewer"})
+    job = Job(workspace_id=workspace.id, kind="push.mailjet", title=f"{prefix} push", state="done", done=2, total=2,
+              step=f"{prefix} step", result={"note": f"{prefix} result"}, errors=[f"{prefix} error"], params={},
+              campaign_id=campaign.id)
+    db.session.add(job)
     db.session.commit()
     return Space(workspace, owner, campaign, capture_phase, phase, capture, email, follow_up, segment, untargeted,
-                 secret, token.id, owner.membership_in(workspace.id).id, invited.invitation.id)
+                 secret, token.id, owner.membership_in(workspace.id).id, invited.invitation.id, job.id)
 
 
 @pytest.fixture
@@ -136,6 +142,7 @@ ARGUMENTS: dict[str, Callable[[Space], int | str]] = {
     "user_id": lambda s: s.owner.id,  # an owner resetting the password of a member of another workspace
     "membership_id": lambda s: s.membership_id,  # changing the role of, or removing, another's member
     "invitation_id": lambda s: s.invitation_id,  # withdrawing another's invitation
+    "job_id": lambda s: s.job_id,  # another's job: its page and its JSON
 }
 FRAMEWORK = "four-phase"  # framework_key: one the campaigns do not use yet, so switching to it is possible
 
@@ -174,6 +181,7 @@ NO_IDS = {
     "/members": "test_the_members_page_and_audit_log_show_only_the_own_workspace",
     "/members/invite": "test_an_invitation_is_to_the_own_workspace",
     "/audit": "test_the_members_page_and_audit_log_show_only_the_own_workspace",
+    "/jobs": "test_the_jobs_list_shows_only_the_own_workspaces_jobs",
 }
 METHODS_ASKED = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -520,6 +528,13 @@ def test_lists_show_only_the_own_workspace(client: FlaskClient, a: Space, b: Spa
     assert MARK not in json.dumps(segments).casefold()
     assert "Alpha harvest journey" in json.dumps(campaigns)
     assert {"Alpha night owls", "Alpha untargeted bakers"} <= set(re.findall(r'"name": "([^"]+)"', json.dumps(segments)))
+
+
+def test_the_jobs_list_shows_only_the_own_workspaces_jobs(client: FlaskClient, a: Space, b: Space) -> None:
+    page = client.get("/jobs").get_data(as_text=True)
+
+    assert "Alpha push" in page and f"/jobs/{a.job_id}" in page
+    assert MARK not in page.casefold() and f"/jobs/{b.job_id}" not in page
 
 
 def test_what_a_workspace_creates_is_its_own(client: FlaskClient, a: Space, b: Space) -> None:

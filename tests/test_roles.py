@@ -26,6 +26,7 @@ from accounts.services import create_token
 from api_support import auth_headers, csrf_token_from, database_rows, error_of, saved, sign_in
 from campaigns.models import Campaign, Touchpoint
 from campaigns import services as campaign_services
+from jobs.models import Job
 from journeymail.extensions import db
 from segments.models import Segment
 
@@ -124,6 +125,10 @@ NEEDS: dict[tuple[str, str], str] = {
     ("accounts.remove_member", "POST"): "manage_members",
     ("accounts.withdraw_invitation", "POST"): "manage_members",
     ("accounts.audit_log", "GET"): "read_audit",
+    # background jobs: every member follows the workspace's jobs
+    ("jobs.list_jobs", "GET"): "read",
+    ("jobs.job_page", "GET"): "read",
+    ("jobs_api.get_job", "GET"): "read",
 }
 
 # Every member's own session, not the workspace's data: signing out and choosing a workspace.
@@ -161,6 +166,7 @@ class Plan:
     later: Touchpoint  # an email in the second phase
     colleague: User  # another member of the workspace (an editor), for the members' routes
     invitation_id: int  # a pending invitation to the workspace
+    job_id: int  # a job of the workspace (a push of the campaign, running)
 
     def args(self, endpoint: str) -> dict[str, Any]:
         """What to fill each URL variable with; a variable not named here fails the walk."""
@@ -168,7 +174,7 @@ class Plan:
         return {"campaign_id": self.campaign.id, "phase_id": self.campaign.phases[1].id,
                 "touchpoint_id": self.tp.id, "segment_id": segment.id, "framework_key": "aida-loyalty",
                 "user_id": self.colleague.id, "membership_id": self.colleague.memberships[0].id,
-                "invitation_id": self.invitation_id}
+                "invitation_id": self.invitation_id, "job_id": self.job_id}
 
     def query(self, endpoint: str) -> dict[str, Any]:
         """The query string a page needs to show something (a cell, an email)."""
@@ -239,8 +245,11 @@ def plan(create_campaign: Callable[..., Campaign], create_segment: Callable[...,
     campaign_services.put_variant(tp, segment, {"subject": "A deal for you"})
     db.session.commit()
     invited = members.invite(campaign.workspace, None, {"email": "guest@example.com", "role": "viewer"})
+    job = Job(workspace_id=campaign.workspace_id, kind="push.mailjet", title="Push to Mailjet", state="running",
+              done=1, total=3, params={}, errors=[], campaign_id=campaign.id)
+    db.session.add(job)
     db.session.commit()
-    return Plan(campaign, segment, other, tp, later, make_member("editor"), invited.invitation.id)
+    return Plan(campaign, segment, other, tp, later, make_member("editor"), invited.invitation.id, job.id)
 
 
 def ask(browser: FlaskClient, plan: Plan, rule: Rule, method: str, csrf: str) -> Any:
