@@ -128,6 +128,8 @@ def audited(obj: object) -> bool:
     model = type(obj)
     if model.__module__.startswith("accounts."):
         return False  # members, invitations and tokens are recorded by their services
+    if not getattr(model, "__audited__", True):
+        return False  # bookkeeping (a job's progress, a push's ledger): what it does is recorded by name
     return hasattr(model, "workspace_id") or hasattr(model, "__scoped_through__")
 
 

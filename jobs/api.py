@@ -13,9 +13,9 @@ from .serialize import job_dict
 
 
 def get_job(job_id: int) -> Any:
-    """{"job": {...}}: state, progress, result and errors of a job of the workspace; another's is a 404."""
+    """{id, kind, state, done, total, step, result, errors, ...} (DESIGN.md): state, progress, result and errors of a job of the workspace; another's is a 404."""
     job = current.get_or_404(Job, job_id)
     current.require("read")
-    response = jsonify(job=job_dict(job))
+    response = jsonify(job_dict(job))
     response.headers["Cache-Control"] = "no-store"  # polled: always the state as it is now
     return response

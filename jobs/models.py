@@ -22,6 +22,7 @@ TIMESTAMP = db.DateTime(timezone=True)
 
 class Job(db.Model):
     __tablename__ = "jobs"
+    __audited__ = False  # the audit log names what a job does (a push), not the job row
     __table_args__ = (Index("ix_jobs_workspace_id_id", "workspace_id", "id"), Index("ix_jobs_state", "state"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

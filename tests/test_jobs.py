@@ -45,7 +45,7 @@ def starter(web: Flask, owner: User, workspace: Workspace) -> Callable[..., Any]
 def job_of(client: FlaskClient, job_id: int) -> dict[str, Any]:
     response = client.get(f"/api/jobs/{job_id}")
     assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()["job"]
+    return response.get_json()
 
 
 def finished(client: FlaskClient, job_id: int) -> dict[str, Any] | None:
@@ -231,14 +231,14 @@ def test_another_workspaces_job_is_not_there(app: Flask, client: FlaskClient,
     assert "Bravo" not in listed and "Bravo" not in api.get_data(as_text=True) + page.get_data(as_text=True)
     bravo = app.test_client()
     sign_in(bravo, other_workspace[1])
-    assert bravo.get(f"/api/jobs/{theirs.id}").get_json()["job"]["result"] == {"created": 3}
+    assert bravo.get(f"/api/jobs/{theirs.id}").get_json()["result"] == {"created": 3}
 
 
 def test_a_viewer_reads_a_job_and_its_page(client_as: Callable[..., FlaskClient], workspace: Workspace) -> None:
     job = make_job(workspace, state="running", done=1, total=2, step="Sending 1 of 2", campaign_id=None)
     viewer = client_as("viewer")
 
-    assert viewer.get(f"/api/jobs/{job.id}").get_json()["job"]["step"] == "Sending 1 of 2"
+    assert viewer.get(f"/api/jobs/{job.id}").get_json()["step"] == "Sending 1 of 2"
     page = viewer.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert "Sending 1 of 2" in page and f'href="/jobs/{job.id}">Refresh</a>' in page
     assert "Back to the campaign" not in page

@@ -72,8 +72,8 @@
       })
       .then(function (body) {
         delay = INTERVAL;
-        show(body.job);
-        if (!FINISHED[body.job.state]) window.setTimeout(poll, delay);
+        show(body);
+        if (!FINISHED[body.state]) window.setTimeout(poll, delay);
       })
       .catch(function () {
         delay = Math.min(delay * 2, SLOWEST);  // the server restarting, or the network gone: ask less often
