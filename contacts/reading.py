@@ -72,7 +72,7 @@ def read_csv(data: bytes, *, encoding: str | None = None, delimiter: str | None 
     rows = list(_rows(text, used))
     if not rows:
         raise UnreadableFile(_("The file is empty. Export the list again with its header row and its contacts."))
-    (_line, header), body = rows[0], rows[1:]
+    (_line, header), body = rows[0], [(line, cells) for line, cells in rows[1:] if any(c.strip() for c in cells)]
     if not any(cell.strip() for cell in header):
         raise UnreadableFile(_("The first line of the file is empty; it should name the columns (e.g. email;name)."))
     return CsvFile(chosen, used, distinct_names(header), body, detected, found_delimiter)
@@ -89,12 +89,15 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:1024 * 1024], cp_isolation=CODE_PAGES).best()
-    if best is None:
+    results = list(from_bytes(data[:1024 * 1024], cp_isolation=CODE_PAGES))
+    if not results:
         return "cp1252"
-    # The code pages that read these bytes alike; Windows' Western one is by far the most common.
-    alike = [best.encoding, *best.could_be_from_charset]
-    return "cp1252" if "cp1252" in alike else best.encoding
+    # The code pages that read the bytes with the least chaos (several often tie, or read them alike): the
+    # first of them in CODE_PAGES, the order in which contact lists come.
+    lowest = min(result.chaos for result in results)
+    fitting = {name for result in results if result.chaos <= lowest + 0.005
+               for name in (result.encoding, *result.could_be_from_charset)}
+    return next((name for name in CODE_PAGES if name in fitting), results[0].encoding)
 
 
 def _encoding_name(name: str) -> str:
@@ -112,7 +115,7 @@ def _decode(data: bytes, encoding: str) -> str:
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
         raise UnreadableFile(_("The file is not %(encoding)s text: line %(line)s has a byte that encoding does not "
-                               "have. Choose the encoding the file was saved in.", encoding=encoding,
+                               "have. Choose the encoding the file was saved in.", encoding=encoding.removesuffix("-sig"),
                                line=line)) from None
 
 
@@ -161,7 +164,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(the line a row starts on, its cells), blank lines left out."""
+    """(the line a row starts on, its cells)."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter)
     line = 1
     while True:
@@ -172,8 +175,7 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as error:
             raise UnreadableFile(_("Line %(line)s cannot be read as CSV (%(reason)s). Check its quotes.",
                                    line=line, reason=str(error))) from None
-        if any(cell.strip() for cell in row):
-            yield line, row
+        yield line, row
         line = reader.line_num + 1
 
 
