@@ -36,8 +36,10 @@ def import_contacts() -> tuple[Any, int]:
         except UnreadableJSON as error:
             raise ValidationError({"mapping": str(error)}) from None
     delimiter = request.form.get("delimiter") or None
+    with upload.stream:  # a large file is spooled to disk: closed once read
+        data = upload.read()
     report = importing.import_file(
-        upload.read(), policy=request.form.get("policy"), file_name=upload.filename or "",
+        data, policy=request.form.get("policy"), file_name=upload.filename or "",
         encoding=request.form.get("encoding") or None, delimiter="\t" if delimiter == "tab" else delimiter,
         mapping=mapping, source=request.form.get("source", "")[:100])
     return jsonify(report.as_dict()), 201 if report.added else 200

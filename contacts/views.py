@@ -42,7 +42,8 @@ def upload() -> Page:
     current.require("import_contacts")
     form = UploadForm()
     if form.validate_on_submit():
-        data = form.file.data.read()
+        with form.file.data.stream:  # a large file is spooled to disk: closed once read
+            data = form.file.data.read()
         try:
             read_csv(data)
         except UnreadableFile as error:

@@ -6,6 +6,8 @@ import io
 from typing import Any
 
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 GERMAN_ROWS = [
     ["E-Mail", "Name", "Umsatz", "Angemeldet am", "Status", "Öffnungen", "Letzte Öffnung", "Stadt"],
@@ -29,5 +31,8 @@ def german_excel(rows: list[list[str]] | None = None, *, bom: bool = False, enco
 def api_import(client: FlaskClient, data: bytes, *, name: str = "contacts.csv", headers: dict[str, str] | None = None,
                **form: Any) -> Any:
     """POST /api/contacts/import with the file and the form fields (policy, encoding, delimiter, mapping...)."""
-    body = {"file": (io.BytesIO(data), name), **{k: v for k, v in form.items() if v is not None}}
-    return client.post("/api/contacts/import", data=body, content_type="multipart/form-data", headers=headers or {})
+    fields = {"file": FileStorage(io.BytesIO(data), name), **{k: v for k, v in form.items() if v is not None}}
+    # encoded here, in memory: the test client would spool a large body to a file it leaves open
+    boundary, body = encode_multipart(MultiDict(fields))
+    return client.post("/api/contacts/import", data=body, content_type=f"multipart/form-data; boundary={boundary}",
+                       headers=headers or {})
