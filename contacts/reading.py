@@ -21,7 +21,8 @@ from flask_babel import gettext as _
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 # What charset-normalizer chooses among, when the file is not UTF-8: the code pages contact lists come in.
 CODE_PAGES = ["cp1252", "mac_roman", "cp850", "iso8859_15", "cp1250"]
-ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", *CODE_PAGES, "latin-1"]  # what a user may choose
+# What a user may choose, by Python's names for them (as the page and the import record show them).
+ENCODINGS = ["utf-8", "utf-16", "cp1252", "mac-roman", "cp850", "iso8859-15", "cp1250", "iso8859-1"]
 MAX_CELL = 64 * 1024  # characters in one cell; a longer one rejects its row, never the file
 PREVIEW_ROWS = 10
 _SIGNATURES = [  # files people upload by mistake, and what they are
@@ -97,7 +98,7 @@ def detect_encoding(data: bytes) -> str:
     lowest = min(result.chaos for result in results)
     fitting = {name for result in results if result.chaos <= lowest + 0.005
                for name in (result.encoding, *result.could_be_from_charset)}
-    return next((name for name in CODE_PAGES if name in fitting), results[0].encoding)
+    return codecs.lookup(next((name for name in CODE_PAGES if name in fitting), results[0].encoding)).name
 
 
 def _encoding_name(name: str) -> str:

@@ -70,7 +70,7 @@ def test_a_wrongly_detected_encoding_is_overridden(client: FlaskClient) -> None:
     assert report["added"] == 3
     assert "Jürgen Müller" not in [row.name for row, _p in contacts().values()]
     # the same file, read as what it is, by a second import updating the names
-    api_import(client, data, policy="update", encoding="mac_roman")
+    api_import(client, data, policy="update", encoding="mac-roman")
     assert "Jürgen Müller" in [row.name for row, _p in contacts().values()]
 
 

@@ -46,7 +46,7 @@ def test_a_comma_inside_quotes_does_not_make_commas_the_delimiter() -> None:
 
 def test_the_encoding_and_delimiter_can_be_overridden() -> None:
     data = german_excel()
-    assert read_csv(data, encoding="mac_roman").rows[0][1][1] != "Jürgen Müller"  # read wrongly on purpose
+    assert read_csv(data, encoding="mac-roman").rows[0][1][1] != "Jürgen Müller"  # read wrongly on purpose
     assert read_csv(data, encoding="cp1252").rows[0][1][1] == "Jürgen Müller"
     assert read_csv(data, delimiter=",").header == [";".join(GERMAN_ROWS[0])]
 
