@@ -30,6 +30,8 @@ from .reading import MAX_CELL, CsvFile
 Progress = Callable[[int, int, str], None]
 CHUNK = 500  # contacts looked up, inserted and updated at a time (well under every database's parameter limit)
 LIMITS = {"name": 200, "consent_source": 300}
+KEY_LENGTH = 320  # search keys are cut here: casefolding may lengthen a name ("ß" becomes "ss")
+MAX_COUNT = 2**31 - 1  # opens and clicks are INTEGER columns
 CONTACT_FIELDS = [name for name in FIELDS if name != "email"]
 
 
@@ -198,7 +200,9 @@ def _read_row(plan: ImportPlan, line: int, cells: list[str]) -> _Row:
         except ValueError as error:
             problems.append(_('"%(column)s": %(reason)s', column=column, reason=str(error)))
             continue
-        if target.field in LIMITS and len(value) > LIMITS[target.field]:
+        if target.field in ("opens", "clicks") and not 0 <= value <= MAX_COUNT:
+            problems.append(_('"%(column)s" should be a count from 0 to %(most)s.', column=column, most=MAX_COUNT))
+        elif target.field in LIMITS and len(value) > LIMITS[target.field]:
             problems.append(_('"%(column)s" is longer than %(limit)s characters.', column=column,
                               limit=LIMITS[target.field]))
         elif target.field == "property":
@@ -219,7 +223,7 @@ def _add(rows: list[_Row]) -> list[int]:
         name = row.fields.get("name", "")
         values.append({
             "workspace_id": current.workspace_id(), "email": row.email, "email_key": row.key, "name": name,
-            "name_key": search_key(name), "status": row.fields.get("status", "subscribed"),
+            "name_key": search_key(name)[:KEY_LENGTH], "status": row.fields.get("status", "subscribed"),
             "opens": row.fields.get("opens", 0), "clicks": row.fields.get("clicks", 0),
             **{name: row.fields.get(name) for name in ("last_open_at", "last_click_at", "opted_in_at", "confirmed_at",
                                                        "double_opt_in")},
@@ -255,7 +259,7 @@ def _update(rows: list[_Row], existing: dict[str, Contact], report: ImportReport
             del fields["status"]  # unsubscribed, bounced or complained: never subscribed again by a list
             report.status_kept += 1
         if "name" in fields:
-            fields["name_key"] = search_key(fields["name"])
+            fields["name_key"] = search_key(fields["name"])[:KEY_LENGTH]
         before.append({"id": contact.id, "fields": {name: _jsonable(getattr(contact, name)) for name in fields},
                        "properties": {}})
         if fields:

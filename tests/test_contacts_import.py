@@ -223,6 +223,22 @@ def test_an_upload_over_the_limit_is_a_413_naming_it(app: Flask, client: FlaskCl
     assert saved_rows(Contact) == []
 
 
+def test_a_list_larger_than_other_requests_is_taken(app: Flask, client: FlaskClient) -> None:
+    assert app.config["MAX_CONTENT_LENGTH"] < 3 * 1024 * 1024 < app.config["CONTACTS_IMPORT_MAX_BYTES"]
+    data = b"email;notiz\r\n" + b"".join(b"r%06d@example.com;%s\r\n" % (n, b"x" * 60) for n in range(40_000))
+    assert len(data) > 3 * 1024 * 1024
+    assert api_import(client, data, policy="skip").get_json()["added"] == 40_000
+
+
+def test_counts_and_long_names_that_do_not_fit_are_rejected(client: FlaskClient) -> None:
+    rows = [["email", "name", "opens"], ["a@example.com", "ß" * 200, "3"], ["b@example.com", "", "-1"],
+            ["c@example.com", "", "99999999999"]]
+    report = api_import(client, csv_text(rows, ",").encode(), policy="skip").get_json()
+    assert report["added"] == 1 and [r["line"] for r in report["rejected"]] == [3, 4]
+    assert "should be a count from 0" in report["rejected"][0]["reason"]
+    assert contacts()["a@example.com"][0].name == "ß" * 200
+
+
 def test_a_hundred_thousand_bad_rows_and_a_megabyte_line_are_each_reported(client: FlaskClient) -> None:
     rows = ["email;name"] + [f"bad{n};x" for n in range(100_000)] + ["long@example.com;" + "x" * 1_000_000,
                                                                        "fine@example.com;ok"]
