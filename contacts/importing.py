@@ -229,7 +229,12 @@ def _add(rows: list[_Row]) -> list[int]:
                                                        "double_opt_in")},
             "consent_source": row.fields.get("consent_source", ""), "created_at": now, "updated_at": now,
         })
-    ids = list(db.session.scalars(insert(Contact).returning(Contact.id, sort_by_parameter_order=True), values))
+    # One executemany, then the new IDs by address: an INSERT ... RETURNING in the rows' order goes row by row
+    # on SQLite, ten times slower.
+    db.session.execute(Contact.__table__.insert(), values)
+    found = dict(db.session.execute(select(Contact.email_key, Contact.id).where(
+        Contact.workspace_id == current.workspace_id(), Contact.email_key.in_([row.key for row in rows]))).all())
+    ids = [found[row.key] for row in rows]
     _insert_properties([(contact_id, row.properties) for contact_id, row in zip(ids, rows)])
     return ids
 
@@ -237,8 +242,8 @@ def _add(rows: list[_Row]) -> list[int]:
 def _insert_properties(rows: list[tuple[int, dict[str, tuple[str, Any]]]]) -> None:
     values = [property_values(contact_id, name, kind, value)
               for contact_id, properties in rows for name, (kind, value) in properties.items()]
-    if values:
-        db.session.execute(insert(ContactProperty), values)
+    if values:  # the table's INSERT, run as one executemany (the ORM's bulk insert sends a statement per row here)
+        db.session.execute(ContactProperty.__table__.insert(), values)
 
 
 def property_values(contact_id: int, name: str, kind: str, value: Any) -> dict[str, Any]:
