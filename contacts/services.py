@@ -107,7 +107,8 @@ def recent_imports(limit: int = 10) -> list[ContactImport]:
 
 def _uploads_folder() -> str:
     """The workspace's own folder in the instance folder: a token of another workspace names no file here."""
-    return os.path.join(current_app.instance_path, "contact-uploads", str(current.workspace_id()))
+    root = current_app.config.get("CONTACTS_UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "contact-uploads")
+    return os.path.join(root, str(current.workspace_id()))
 
 
 def keep_upload(data: bytes, file_name: str) -> str:

@@ -54,6 +54,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
+        CONTACTS_UPLOAD_FOLDER = str(tmp_path_factory.mktemp("contact-uploads"))  # not the checkout's instance/
 
     app = create_app(Config)
     app.test_client_class = RequestClient

@@ -301,3 +301,44 @@ def test_copywriters_and_viewers_read_contacts_but_do_not_import(client_as: Call
         assert browser.get("/api/contacts").status_code == 200
         assert api_import(browser, german_excel(), policy="skip").status_code == 403
     assert api_import(client_as("editor"), german_excel(), policy="skip").status_code == 201
+
+
+def test_progress_is_reported_and_an_interrupted_import_leaves_the_contacts_as_they_were() -> None:
+    from contacts import importing
+
+    rows = [["email"]] + [[f"r{n}@example.com"] for n in range(1_200)]
+    seen: list[tuple[int, int, str]] = []
+
+    def stop_after_the_first_chunk(done: int, total: int, step: str) -> None:
+        seen.append((done, total, step))
+        if step == "importing" and done >= 1_000:
+            raise KeyboardInterrupt  # the worker is stopped half-way
+
+    with pytest.raises(KeyboardInterrupt):
+        importing.import_file(csv_text(rows, ",").encode(), policy="skip", progress=stop_after_the_first_chunk)
+    db.session.rollback()  # what the request hook or the command does with an import that did not finish
+
+    assert seen == [(0, 1_200, "reading"), (500, 1_200, "importing"), (1_000, 1_200, "importing")]
+    assert saved_rows(Contact) == [] and saved_rows(ContactImport) == []
+    finished: list[tuple[int, int, str]] = []
+    importing.import_file(csv_text(rows, ",").encode(), policy="skip", progress=lambda *a: finished.append(a))
+    assert finished[-1] == (1_200, 1_200, "done")
+
+
+def test_an_upload_not_imported_is_deleted_after_a_day(app: Flask, client: FlaskClient) -> None:
+    import os
+    import time
+
+    from contacts import services
+
+    token = services.keep_upload(b"email\r\na@example.com\r\n", "old.csv")
+    folder = os.path.join(app.config["CONTACTS_UPLOAD_FOLDER"], str(services.current.workspace_id()))
+    for name in os.listdir(folder):
+        if name.startswith(token):
+            os.utime(os.path.join(folder, name), (time.time() - 2 * 86400,) * 2)
+    fresh = services.keep_upload(b"email\r\nb@example.com\r\n", "new.csv")  # every upload sweeps the old ones
+
+    assert services.kept_upload(token) is None
+    assert services.kept_upload(fresh) == (b"email\r\nb@example.com\r\n", "new.csv")
+    services.drop_upload(fresh)
+    assert services.kept_upload(fresh) is None
