@@ -89,7 +89,7 @@ run: install
 # when a message does); new ones join translations/de/LC_MESSAGES/messages.po untranslated (the suite
 # fails until they are translated), and the compiled .mo beside it is what the app reads. Both are committed.
 PYBABEL := $(VENV)/bin/pybabel
-MESSAGE_SOURCES := accounts campaigns emails exports jobs journeymail previews segments templates
+MESSAGE_SOURCES := accounts campaigns contacts emails exports jobs journeymail previews segments templates
 
 translations: install
 	@mkdir -p build

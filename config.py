@@ -29,6 +29,10 @@ class Config:
     # The campaign document import (POST /api/campaigns/import and the upload form) takes larger bodies:
     # any document the export writes. This caps the body as sent and, when gzipped, as decompressed.
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 64 * 1024 * 1024))
+    # A contact list (the upload page and POST /api/contacts/import) may be this large; beyond it: 413.
+    CONTACTS_IMPORT_MAX_BYTES = int(os.environ.get("CONTACTS_IMPORT_MAX_BYTES", 64 * 1024 * 1024))
+    # Where an uploaded contact list waits between the import's steps (a day at most); None: instance/contact-uploads.
+    CONTACTS_UPLOAD_FOLDER = os.environ.get("CONTACTS_UPLOAD_FOLDER") or None
     # The most one campaign holds. An import or an edit that would go beyond is refused with 422 (naming
     # the count and the limit) before anything is done. Segments: those the campaign targets.
     MAX_PHASES_PER_CAMPAIGN = 100

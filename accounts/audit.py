@@ -46,6 +46,7 @@ KINDS = {
     "member": _l("Member"),
     "workspace": _l("Workspace"),
     "invitation": _l("Invitation"),
+    "contactimport": _l("Contact import"),
 }
 # The names of an entry's details, as the log shows them (others: the key, "_" read as a space).
 DETAILS = {

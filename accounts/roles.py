@@ -57,6 +57,7 @@ ACTIONS = {
     "test_send": "copywriter",
     "edit_plan": "editor",  # campaigns, phases, touchpoints, segments, imports, duplicates, frameworks
     "push": "editor",  # to an email service provider
+    "import_contacts": "editor",  # contact lists (CSV), and undoing an import
     "delete": "owner",  # whole campaigns and segments
     "manage_members": "owner",  # invitations, roles, removing members, resetting their passwords
     "manage_settings": "owner",  # the workspace's name and its test-send allow-list

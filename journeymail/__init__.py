@@ -73,13 +73,14 @@ def create_app(config_class: Any = None) -> Flask:
     # The features, each with its pages and its JSON API (under /api, JSON only: a browser cannot
     # send JSON cross-site without CORS, so the API needs no CSRF token).
     from campaigns.blueprint import api_bp as campaigns_api, bp as campaigns_bp
+    from contacts.blueprint import api_bp as contacts_api, bp as contacts_bp
     from exports.blueprint import api_bp as exports_api, bp as exports_bp
     from previews.blueprint import api_bp as previews_api, bp as previews_bp
     from segments.blueprint import api_bp as segments_api, bp as segments_bp
 
     for pages_bp, api_bp in (
         (campaigns_bp, campaigns_api), (segments_bp, segments_api),
-        (previews_bp, previews_api), (exports_bp, exports_api),
+        (previews_bp, previews_api), (exports_bp, exports_api), (contacts_bp, contacts_api),
     ):
         app.register_blueprint(pages_bp)
         csrf.exempt(api_bp)

@@ -16,6 +16,9 @@ def register(app: Flask) -> None:
     from exports import cli as exports_cli
 
     exports_cli.register(app)  # export ..., import ... and push ...
+    from contacts import cli as contacts_cli
+
+    contacts_cli.register(app)  # contacts import FILE
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True,

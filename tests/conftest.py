@@ -57,6 +57,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
         JOBS_URL = "sqlite:///" + str(tmp_path_factory.mktemp("jobs") / "queue.db")  # the session's own queue
+        CONTACTS_UPLOAD_FOLDER = str(tmp_path_factory.mktemp("contact-uploads"))  # not the checkout's instance/
 
     app = create_app(Config)
     app.test_client_class = RequestClient

@@ -27,6 +27,8 @@ from accounts.models import Invitation, Membership, User, Workspace
 from api_support import auth_headers, csrf_token_from, database_rows, error_of, sign_in
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Phase, Touchpoint
+from contacts.models import Contact, ContactImport
+from contacts_support import api_import
 from exports import documents
 from jobs.models import Job
 from journeymail.extensions import db
@@ -129,6 +131,23 @@ def b(a: Space, workspace: Workspace, password_hash: str) -> Iterator[Space]:
     yield built
 
 
+def contact_import_of(space: Space) -> int:
+    """A contact of the space's workspace and the import that brought it (made once per space)."""
+    found = getattr(space, "_contact_import_id", None)
+    if found is None:
+        prefix = space.workspace.name.split()[0]
+        contact = Contact(workspace_id=space.workspace.id, email=f"{prefix.lower()}@example.com",
+                          email_key=f"{prefix.lower()}@example.com", name=f"{prefix} reader", name_key="")
+        db.session.add(contact)
+        db.session.flush()
+        record = ContactImport(workspace_id=space.workspace.id, file_name=f"{prefix} list.csv", added=1, rows=2,
+                               rejected=1, added_ids=[contact.id], rejected_rows=[[3, f"{prefix}@", f"{prefix} bad"]])
+        db.session.add(record)
+        db.session.commit()
+        found = space._contact_import_id = record.id  # type: ignore[attr-defined]
+    return found
+
+
 # --- asking every route with B's IDs -------------------------------------------------------------
 
 # URL arguments: which ID of a Space fills each. A new route with another argument fails the walk until
@@ -143,6 +162,7 @@ ARGUMENTS: dict[str, Callable[[Space], int | str]] = {
     "membership_id": lambda s: s.membership_id,  # changing the role of, or removing, another's member
     "invitation_id": lambda s: s.invitation_id,  # withdrawing another's invitation
     "job_id": lambda s: s.job_id,  # another's job: its page and its JSON
+    "import_id": lambda s: contact_import_of(s),  # another's contact import: its report, rejected rows, undo
 }
 FRAMEWORK = "four-phase"  # framework_key: one the campaigns do not use yet, so switching to it is possible
 
@@ -182,6 +202,11 @@ NO_IDS = {
     "/members/invite": "test_an_invitation_is_to_the_own_workspace",
     "/audit": "test_the_members_page_and_audit_log_show_only_the_own_workspace",
     "/jobs": "test_the_jobs_list_shows_only_the_own_workspaces_jobs",
+    "/contacts": "test_contacts_and_their_imports_are_the_own_workspaces",
+    "/api/contacts": "test_contacts_and_their_imports_are_the_own_workspaces",
+    "/contacts/import": "test_contacts_and_their_imports_are_the_own_workspaces",
+    "/contacts/import/preview": "test_contacts_and_their_imports_are_the_own_workspaces",
+    "/api/contacts/import": "test_contacts_and_their_imports_are_the_own_workspaces",
 }
 METHODS_ASKED = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -807,3 +832,38 @@ def test_an_invitation_is_to_the_own_workspace(client: FlaskClient, a: Space, b:
     assert response.status_code in (200, 201, 302)
     invited = db.session.scalars(db.select(Invitation).where(Invitation.email == "new@alpha.example")).all()
     assert [i.workspace_id for i in invited] == [a.workspace.id]
+
+
+def test_contacts_and_their_imports_are_the_own_workspaces(client: FlaskClient, a: Space, b: Space) -> None:
+    """The contacts page and API list A's contacts only; an address B has already is a new contact of A's; an
+    upload token of B's names no file for A."""
+    contact_import_of(a), contact_import_of(b)
+    imported = api_import(client, b"email;name\r\nbravo@example.com;Alpha's own Bravo fan\r\n", policy="update")
+
+    assert imported.status_code == 201 and imported.get_json()["added"] == 1  # B's bravo@example.com is not A's
+    listed = client.get("/api/contacts").get_json()
+    assert sorted(item["name"] for item in listed["items"]) == ["Alpha's own Bravo fan", "Plannery reader"]
+    assert listed["total"] == 2
+    assert client.get("/api/contacts?q=bravo").get_json()["total"] == 1  # A's, by its address
+    bs = db.session.scalars(db.select(Contact).where(Contact.workspace_id == b.workspace.id)).all()
+    assert [(c.email, c.name) for c in bs] == [("bravo@example.com", "Bravo reader")]  # untouched
+    page = client.get("/contacts").get_data(as_text=True)
+    assert "Plannery reader" in page and "Bravo reader" not in page and "Bravo list.csv" not in page
+
+    browser = app_client_of(b)
+    upload = browser.post("/contacts/import", data={
+        "file": (io.BytesIO(b"email\r\nsecret@bravo.example\r\n"), "bravo.csv"),
+        "csrf_token": csrf_token_from(browser.get("/contacts/import").get_data(as_text=True))})
+    token = re.search(r"upload=([\w-]+)", upload.headers["Location"]).group(1)
+    assert MARK in browser.get(f"/contacts/import/preview?upload={token}").get_data(as_text=True).casefold()
+    stolen = client.get(f"/contacts/import/preview?upload={token}", follow_redirects=True)
+    assert MARK not in stolen.get_data(as_text=True).casefold()
+    assert "That upload is no longer here" in stolen.get_data(as_text=True)
+
+
+def app_client_of(space: Space) -> FlaskClient:
+    from flask import current_app
+
+    browser = current_app.test_client()
+    sign_in(browser, space.owner)
+    return browser

@@ -27,6 +27,7 @@ from api_support import auth_headers, csrf_token_from, database_rows, error_of, 
 from campaigns.models import Campaign, Touchpoint
 from campaigns import services as campaign_services
 from jobs.models import Job
+from contacts import importing as contacts_importing
 from journeymail.extensions import db
 from segments.models import Segment
 
@@ -115,6 +116,17 @@ NEEDS: dict[tuple[str, str], str] = {
     ("exports.duplicate_campaign", "POST"): "edit_plan",
     ("exports.push_mailjet", "POST"): "push",
     ("exports_api.import_campaign", "POST"): "edit_plan",
+    # contacts and their import
+    ("contacts.list_contacts", "GET"): "read",
+    ("contacts.upload", "GET"): "import_contacts",
+    ("contacts.upload", "POST"): "import_contacts",
+    ("contacts.preview", "GET"): "import_contacts",
+    ("contacts.preview", "POST"): "import_contacts",
+    ("contacts.import_report", "GET"): "read",
+    ("contacts.rejected_csv", "GET"): "download",
+    ("contacts.undo", "POST"): "import_contacts",
+    ("contacts_api.list_contacts", "GET"): "read",
+    ("contacts_api.import_contacts", "POST"): "import_contacts",
     # members and settings (owners only)
     ("accounts.reset_member_password", "POST"): "manage_members",
     ("accounts.workspace_settings", "GET"): "manage_settings",
@@ -167,6 +179,7 @@ class Plan:
     colleague: User  # another member of the workspace (an editor), for the members' routes
     invitation_id: int  # a pending invitation to the workspace
     job_id: int  # a job of the workspace (a push of the campaign, running)
+    import_id: int = 0  # a contact import of the workspace
 
     def args(self, endpoint: str) -> dict[str, Any]:
         """What to fill each URL variable with; a variable not named here fails the walk."""
@@ -174,7 +187,8 @@ class Plan:
         return {"campaign_id": self.campaign.id, "phase_id": self.campaign.phases[1].id,
                 "touchpoint_id": self.tp.id, "segment_id": segment.id, "framework_key": "aida-loyalty",
                 "user_id": self.colleague.id, "membership_id": self.colleague.memberships[0].id,
-                "invitation_id": self.invitation_id, "job_id": self.job_id}
+                "invitation_id": self.invitation_id, "job_id": self.job_id,
+                "import_id": self.import_id}
 
     def query(self, endpoint: str) -> dict[str, Any]:
         """The query string a page needs to show something (a cell, an email)."""
@@ -249,7 +263,9 @@ def plan(create_campaign: Callable[..., Campaign], create_segment: Callable[...,
               done=1, total=3, params={}, errors=[], campaign_id=campaign.id)
     db.session.add(job)
     db.session.commit()
-    return Plan(campaign, segment, other, tp, later, make_member("editor"), invited.invitation.id, job.id)
+    imported = contacts_importing.import_file(b"email\nada@example.com\n", policy="skip", file_name="list.csv")
+    db.session.commit()
+    return Plan(campaign, segment, other, tp, later, make_member("editor"), invited.invitation.id, job.id, imported.import_id)
 
 
 def ask(browser: FlaskClient, plan: Plan, rule: Rule, method: str, csrf: str) -> Any:

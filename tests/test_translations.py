@@ -16,7 +16,7 @@ from journeymail.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "translations" / "de" / "LC_MESSAGES"
-SOURCES = ["accounts", "campaigns", "emails", "exports", "jobs", "journeymail", "previews", "segments", "templates"]
+SOURCES = ["accounts", "campaigns", "contacts", "emails", "exports", "jobs", "journeymail", "previews", "segments", "templates"]
 
 
 def extracted(tmp_path: Path):

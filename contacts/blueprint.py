@@ -1,0 +1,28 @@
+"""The URL table of the contacts: the contacts page, the import's steps and report, and their JSON API."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from . import api, uploads, views
+
+bp = Blueprint("contacts", __name__)
+api_bp = Blueprint("contacts_api", __name__, url_prefix="/api")
+
+# --- pages -----------------------------------------------------------------------------------
+bp.add_url_rule("/contacts", view_func=views.list_contacts, methods=["GET"])
+bp.add_url_rule("/contacts/import", view_func=views.upload, methods=["GET", "POST"])  # 1. the file
+bp.add_url_rule("/contacts/import/preview", view_func=views.preview, methods=["GET", "POST"])  # 2. as read; map; import
+bp.add_url_rule("/contacts/imports/<int:import_id>", view_func=views.import_report, methods=["GET"])  # 3. the report
+bp.add_url_rule("/contacts/imports/<int:import_id>/rejected.csv", view_func=views.rejected_csv, methods=["GET"])
+bp.add_url_rule("/contacts/imports/<int:import_id>/undo", view_func=views.undo, methods=["POST"])
+
+# --- API -------------------------------------------------------------------------------------
+api_bp.add_url_rule("/contacts", view_func=api.list_contacts, methods=["GET"])
+api_bp.add_url_rule("/contacts/import", view_func=api.import_contacts, methods=["POST"])
+
+# A contact list may be larger than other requests: CONTACTS_IMPORT_MAX_BYTES on the upload and the API.
+for blueprint in (bp, api_bp):
+    blueprint.url_value_preprocessor(uploads.allow_large_files)
+    blueprint.register_error_handler(RequestEntityTooLarge, uploads.too_large)
