@@ -83,7 +83,10 @@ def _calls_commit_or_rollback(path: Path) -> list[int]:
 
 
 def test_only_the_commit_hook_and_commands_commit_or_roll_back() -> None:
-    allowed = {ROOT / SHELL / "http.py", ROOT / SHELL / "cli.py", ROOT / "exports" / "cli.py", ROOT / ACCOUNTS / "cli.py"}
+    allowed = {ROOT / SHELL / "http.py", ROOT / SHELL / "cli.py", ROOT / "exports" / "cli.py", ROOT / ACCOUNTS / "cli.py",
+               # A background push has no request hook to commit it: it commits each ID the ESP gave, at
+               # once, so a worker that stops keeps them and the next push resumes there.
+               ROOT / "exports" / "push_job.py"}
     offenders = {
         str(path.relative_to(ROOT)): lines
         for package in PACKAGES
