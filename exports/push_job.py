@@ -54,8 +54,7 @@ def push_campaign(campaign: Campaign, adapter: Adapter, inputs: Mapping[str, int
 
 def counts(result: PushResult) -> dict[str, int]:
     """How many objects (not content requests) the push created, found already there, and updated."""
-    objects = [s for s in result.steps if s.ref is not None]
-    return {outcome: sum(1 for s in objects if s.outcome == outcome) for outcome in ("created", "reused", "updated")}
+    return {outcome: result.objects(outcome) for outcome in ("created", "reused", "updated")}
 
 
 def summary(result: PushResult, adapter: Adapter) -> str:

@@ -23,7 +23,8 @@ It can be told to misbehave: `fail_at=k` refuses the k-th write (POST or PUT) wi
 {"status": 429, "count": 3, "retry_after": 0}` answers the next `count` requests with that status (and
 Retry-After) before handling them; `drop_after=k` closes the connection without an answer on every
 request once k writes went through (set `standin.drop_after = None` to let it answer again), as when
-the network or the worker goes away halfway through a push.
+the network or the worker goes away halfway through a push; `lose_answer_at=k` carries out the k-th
+write and then closes the connection instead of answering, as when the answer is lost on the way back.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class _State:
     fail_at: int | None
     fail_times: dict[str, Any] | None
     drop_after: int | None = None
+    lose_answer_at: int | None = None
     requests: list[Arrived] = field(default_factory=list)
     # Objects this account has, per resource, by ID; IDs start far from 1 so nothing can assume they do.
     objects: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
@@ -114,16 +116,16 @@ class MailjetStandIn:
     def __init__(self, *, api_key: str = "test-key", api_secret: str = "test-secret",
                  lists: set[int] | dict[int, dict[str, Any]] | None = None, senders: dict[str, str] | None = None,
                  fail_at: int | None = None, fail_times: dict[str, Any] | None = None,
-                 drop_after: int | None = None):
+                 drop_after: int | None = None, lose_answer_at: int | None = None):
         """`lists`: the contact list IDs the account has (or {id: {"Name", "IsDeleted"}}); `senders`: {address
         or "*@domain": status}, None for "every address is an active sender"; `fail_at`, `fail_times` and
-        `drop_after`: see the module's docstring."""
+        `drop_after`, `lose_answer_at`: see the module's docstring."""
         if lists is None:
             lists = {42}
         if not isinstance(lists, dict):
             lists = {list_id: {"Name": f"List {list_id}", "IsDeleted": False} for list_id in lists}
         self.state = _State(api_key, api_secret, lists, senders, fail_at, dict(fail_times) if fail_times else None,
-                            drop_after)
+                            drop_after, lose_answer_at)
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
 
@@ -195,6 +197,7 @@ class MailjetStandIn:
 class _Handler(BaseHTTPRequestHandler):
     state: _State
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as they are written, not 40 ms apart
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
         pass
@@ -247,6 +250,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self.command, path, query, self.headers.get("Authorization"), self.headers.get("Content-Type"),
                 body, status, answer,
             ))
+            if number and number == state.lose_answer_at:
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
         payload = json.dumps(answer).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

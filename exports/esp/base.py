@@ -56,7 +56,12 @@ class PushResult:
     steps: list[Step] = field(default_factory=list)
 
     def count(self, outcome: str) -> int:
+        """How many requests had this outcome, content requests included."""
         return sum(1 for step in self.steps if step.outcome == outcome)
+
+    def objects(self, outcome: str) -> int:
+        """How many objects (creating requests, not content) had this outcome."""
+        return sum(1 for step in self.steps if step.ref is not None and step.outcome == outcome)
 
 
 class Ledger(Protocol):
