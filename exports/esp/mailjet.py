@@ -44,7 +44,7 @@ class Mailjet(Adapter):
         mailjet_push.check_bundle(bundle, inputs)
 
     def noun(self, resource: str) -> str:
-        return mailjet_push.NOUNS.get(resource, resource)
+        return str(mailjet_push.NOUNS.get(resource, resource))
 
     def credentials(self, config: Mapping[str, Any]) -> Credentials | None:
         key, secret = config.get("MAILJET_API_KEY"), config.get("MAILJET_API_SECRET")

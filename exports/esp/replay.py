@@ -204,7 +204,7 @@ def _replay(adapter: Adapter, bundle: dict[str, Any], client: RetryingClient, in
         ref_name, name = request.get("ref"), request.get("name")
         noun = adapter.noun(path.split("/")[0])
         parent = next((labels[r] for r in REF.findall(request["path"]) if r in labels), None)
-        label = f'"{name}"' if name else (_("content of %(parent)s", parent=parent) if parent else None)
+        label = quoted(name) if name else (_("content of %(parent)s", parent=parent) if parent else None)
         what = _("request %(index)d of %(count)d (%(where)s)", index=index, count=total,
                  where=f"{request['method']} {path}" + (f", {label}" if label else ""))
         fp = fingerprint(request["method"], path, body)
@@ -213,7 +213,7 @@ def _replay(adapter: Adapter, bundle: dict[str, Any], client: RetryingClient, in
             step = _object(adapter, client, resolved, index, fp, ledger.get(ref_name), what)
             ids[ref_name] = step.id  # type: ignore[assignment]
             ledger.save(ref_name, step.id, fp)
-            labels[ref_name] = f'{noun} "{name}"' if name else f"{noun} {step.id}"
+            labels[ref_name] = named(noun, name) if name else f"{noun} {step.id}"
         else:
             key = content_key(request)
             saved = ledger.get(key)
@@ -261,9 +261,19 @@ def _create(adapter: Adapter, client: RetryingClient, request: dict[str, Any], i
     return Step(index, ref_name, name, path, "created", new_id)
 
 
+def quoted(name: str) -> str:
+    """A name in the quotation marks of the request's language: "Welcome", „Willkommen“."""
+    return _('"%(name)s"', name=name)
+
+
+def named(noun: str, name: str) -> str:
+    """An object by its kind and name: template "Welcome"."""
+    return _('%(noun)s "%(name)s"', noun=noun, name=name)
+
+
 def describe(step: Step, noun: str, parent: str | None = None) -> str:
     """One line for people about what a step did, e.g. 'Created template "Welcome" (ID 70001)'."""
-    what = f'{noun} "{step.name}"' if step.name else noun
+    what = named(noun, step.name) if step.name else noun
     if step.ref is None:
         target = parent or step.path
         if step.outcome == "unchanged":

@@ -23,11 +23,11 @@ ALLOWED = [
     re.compile(r"contactmetadata|contactfilter|template|campaigndraft"),
     re.compile(r"(template|campaigndraft)/(\{\{ref:[A-Za-z0-9_.-]+\}\}|\d+)/detailcontent"),
 ]
-NOUNS = {
-    "contactmetadata": "contact property",
-    "contactfilter": "segment filter",
-    "template": "template",
-    "campaigndraft": "campaign draft",
+NOUNS = {  # each resource as people call it, in the request's language
+    "contactmetadata": _l("contact property"),
+    "contactfilter": _l("segment filter"),
+    "template": _l("template"),
+    "campaigndraft": _l("campaign draft"),
 }
 # A count of each resource as a summary says it, in the request's language.
 COUNTED: dict[str, Callable[[int], str]] = {
