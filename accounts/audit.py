@@ -128,6 +128,8 @@ def audited(obj: object) -> bool:
     model = type(obj)
     if model.__module__.startswith("accounts."):
         return False  # members, invitations and tokens are recorded by their services
+    if getattr(model, "__audited__", True) is False:
+        return False  # bookkeeping of a feature that records the action itself (a push's ledger)
     return hasattr(model, "workspace_id") or hasattr(model, "__scoped_through__")
 
 

@@ -23,6 +23,7 @@ class PushedObject(db.Model):
     user supplied (e.g. "contactslist=42"), so a push to another list keeps its own drafts."""
 
     __tablename__ = "pushed_objects"
+    __audited__ = False  # the audit log records the push ("pushed"), not each ID it kept
     __table_args__ = (UniqueConstraint("workspace_id", "campaign_id", "esp", "account", "inputs", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
