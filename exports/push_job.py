@@ -46,10 +46,14 @@ def push_campaign(campaign: Campaign, adapter: Adapter, inputs: Mapping[str, int
         bundle = adapter.build_bundle(campaign)
     ledger = DatabaseLedger(campaign, adapter, credentials, inputs, on_save=on_save)
     config = current_app.config
-    return replay.push(
-        adapter, bundle, credentials=credentials, inputs=inputs, ledger=ledger, progress=progress,
-        max_retries=int(config.get("ESP_PUSH_MAX_RETRIES", 5)), backoff=float(config.get("ESP_PUSH_BACKOFF_SECONDS", 1)),
-    )
+    try:
+        return replay.push(
+            adapter, bundle, credentials=credentials, inputs=inputs, ledger=ledger, progress=progress,
+            max_retries=int(config.get("ESP_PUSH_MAX_RETRIES", 5)),
+            backoff=float(config.get("ESP_PUSH_BACKOFF_SECONDS", 1)),
+        )
+    finally:
+        ledger.flush()  # also when it stopped: what went through is kept
 
 
 def counts(result: PushResult) -> dict[str, int]:

@@ -102,7 +102,7 @@ class RetryingClient:
             except httpx.TransportError as error:
                 if last:
                     raise PushError(_("Could not reach the %(esp)s API at %(url)s for %(what)s: %(reason)s.",
-                                      esp=esp, url=self.url, what=what, reason=error or type(error).__name__)) from None
+                                      esp=esp, url=self.url, what=what, reason=str(error) or type(error).__name__)) from None
                 self._wait(attempt, None)
                 continue
             status = response.status_code
