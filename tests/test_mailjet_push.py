@@ -18,9 +18,13 @@ from campaigns.models import Campaign
 from exports.esp.base import PushError
 from exports.mailjet import bundle as mailjet, push as mailjet_push
 from journeymail.extensions import db
+import mailjet_support
 from mailjet_standin import MailjetStandIn
-from mailjet_support import (  # noqa: F401 (fixtures)
-    KEY, LIST_ID, SECRET, closed_port, demo, flashes, mailjet_config, push, push_button, standin, start_standin,
+from mailjet_support import KEY, LIST_ID, SECRET, closed_port, flashes, push, push_button
+
+# The shared fixtures: the stand-in and the app pointed at it, and the demo campaign.
+standin, start_standin, mailjet_config, demo = (
+    mailjet_support.standin, mailjet_support.start_standin, mailjet_support.mailjet_config, mailjet_support.demo
 )
 
 

@@ -24,10 +24,13 @@ from exports.mailjet import bundle as mailjet
 from exports.models import PushedObject
 from exports.push_job import run_push
 from journeymail.extensions import db
+import mailjet_support
 from mailjet_standin import MailjetStandIn
-from mailjet_support import (  # noqa: F401 (fixtures)
-    LIST_ID, SENDER, created_once, creating, demo, flashes, mailjet_config, push, push_button, standin,
-    start_standin,
+from mailjet_support import LIST_ID, SENDER, created_once, flashes, push, push_button
+
+# The shared fixtures: the stand-in and the app pointed at it, and the demo campaign.
+standin, start_standin, mailjet_config, demo = (
+    mailjet_support.standin, mailjet_support.start_standin, mailjet_support.mailjet_config, mailjet_support.demo
 )
 
 
