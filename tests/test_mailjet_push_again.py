@@ -26,7 +26,7 @@ from exports.push_job import run_push
 from journeymail.extensions import db
 import mailjet_support
 from mailjet_standin import MailjetStandIn
-from mailjet_support import LIST_ID, SENDER, created_once, flashes, push, push_button
+from mailjet_support import LIST_ID, SENDER, created_once, creating, flashes, push, push_button
 
 # The shared fixtures: the stand-in and the app pointed at it, and the demo campaign.
 standin, start_standin, mailjet_config, demo = (
@@ -167,6 +167,25 @@ def test_changed_content_is_updated_with_put_rather_than_created(
     contents = [a for a in sent if a.path.endswith("/detailcontent")]
     assert contents and all(a.body["Headers"]["Subject"] == "A new subject for the tips" for a in contents)
     assert again.objects("updated") == len(drafts) and created_once(standin, changed)
+
+
+def test_an_object_deleted_in_mailjet_since_the_last_push_is_made_again(
+    demo: Campaign, standin: MailjetStandIn
+) -> None:
+    ledger = MemoryLedger()
+    push(mailjet.build_bundle(demo), standin.url, ledger=ledger)
+    newsletter = next(t for t in demo.touchpoints if t.kind == "newsletter" and t.is_email)
+    draft = next(o for o in standin.objects("campaigndraft") if o["Title"].startswith(f"{demo.name} / {newsletter.name}"))
+    del standin.state.objects["campaigndraft"][draft["ID"]]  # someone deleted it in Mailjet
+    services.update_touchpoint(newsletter, {"subject": "A new subject for the tips"})
+    db.session.commit()
+    changed = mailjet.build_bundle(demo)
+
+    push(changed, standin.url, ledger=ledger)
+
+    assert draft["Title"] in {o["Title"] for o in standin.objects("campaigndraft")}
+    assert len(standin.ids("campaigndraft")) == creating(changed, "campaigndraft") + 1  # the deleted one, and anew
+    assert len(standin.objects("campaigndraft")) == creating(changed, "campaigndraft")
 
 
 # --- interrupted halfway: resumes and completes -------------------------------------------

@@ -47,6 +47,14 @@ def content_key(request: Mapping[str, Any]) -> str:
     return f"{request['method']} {request['path']}"
 
 
+class Refused(PushError):
+    """The ESP refused a request (4xx, or 5xx after every retry); `status` is its HTTP status."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
 class _Gone(Exception):
     """A creating request's object turned up by name while its POST was being retried."""
 
@@ -114,10 +122,10 @@ class RetryingClient:
             if status >= 300:
                 reason = self.adapter.error_text(status, response.content)
                 if status in RETRIED:
-                    raise PushError(_("%(esp)s answered %(what)s with HTTP %(status)d %(times)d times: %(reason)s "
-                                      "Try the push again later: it resumes where it stopped.", esp=esp, what=what,
-                                      status=status, times=attempt + 1, reason=reason))
-                raise PushError(_("%(esp)s refused %(what)s: %(reason)s", esp=esp, what=what, reason=reason))
+                    raise Refused(_("%(esp)s answered %(what)s with HTTP %(status)d %(times)d times: %(reason)s "
+                                    "Try the push again later: it resumes where it stopped.", esp=esp, what=what,
+                                    status=status, times=attempt + 1, reason=reason), status)
+                raise Refused(_("%(esp)s refused %(what)s: %(reason)s", esp=esp, what=what, reason=reason), status)
             try:
                 return response.json() if response.content else None
             except ValueError:
@@ -243,7 +251,20 @@ def _object(adapter: Adapter, client: RetryingClient, request: dict[str, Any], i
     if change is None:
         return Step(index, ref_name, name, path, "reused", remote_id)
     method, update_path, update_body = change
-    client.send(method, update_path, update_body, what=what)
+    try:
+        client.send(method, update_path, update_body, what=what)
+    except Refused as refused:
+        if refused.status != 404 or saved is None:
+            raise
+        # The ID the ledger kept is gone (deleted in the ESP since): look the object up by name, or make it anew.
+        found = adapter.find(client, request)
+        if found is None:
+            return _create(adapter, client, request, index, what)
+        change = adapter.update(request, found, body)
+        if change is None:
+            return Step(index, ref_name, name, path, "reused", found)
+        client.send(change[0], change[1], change[2], what=what)
+        return Step(index, ref_name, name, change[1], "updated", found)
     return Step(index, ref_name, name, update_path, "updated", remote_id)
 
 
