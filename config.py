@@ -84,6 +84,10 @@ class Config:
     MAILJET_API_KEY = os.environ.get("MAILJET_API_KEY") or None
     MAILJET_API_SECRET = os.environ.get("MAILJET_API_SECRET") or None
     MAILJET_TIMEOUT = float(os.environ.get("MAILJET_TIMEOUT", 30))  # seconds for each API request
+    # An ESP push retries 429, 5xx and broken connections this many times, waiting Retry-After or else
+    # ESP_PUSH_BACKOFF_SECONDS × 2^attempt between tries.
+    ESP_PUSH_MAX_RETRIES = int(os.environ.get("ESP_PUSH_MAX_RETRIES", 5))
+    ESP_PUSH_BACKOFF_SECONDS = float(os.environ.get("ESP_PUSH_BACKOFF_SECONDS", 1))
     # Test sends go out over this SMTP server; no SMTP_HOST means test sends are off.
     SMTP_HOST = os.environ.get("SMTP_HOST") or None
     # None means: the usual port for SMTP_TLS (587 starttls, 465 ssl, 25 none), filled in by journeymail.mailer.
@@ -120,6 +124,7 @@ class TestConfig(Config):
     MAILJET_API_KEY = None
     MAILJET_API_SECRET = None
     MAILJET_TIMEOUT = 10.0
+    ESP_PUSH_BACKOFF_SECONDS = 0.0  # retries in tests do not wait (tests that check the waits pass a sleep)
     # Never the developer's own mail server: tests that send start one on loopback and point these at it.
     SMTP_HOST = None
     SMTP_PORT = None

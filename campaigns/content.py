@@ -12,6 +12,7 @@ from typing import Any
 
 from emails.checks import is_unfinished
 from emails.preview import Preview, preview_source
+from emails.render import language_of
 from segments.models import Segment
 
 from .models import Campaign, Touchpoint, Variant
@@ -56,17 +57,20 @@ def preview_values(campaign: Campaign | None, segment: Segment | None) -> dict[s
 
 def preview_touchpoint(touchpoint: Touchpoint, segment: Segment | None) -> Preview:
     """The touchpoint's email as `segment` receives it (the base content when segment is None)."""
-    return preview_content(Content.of(touchpoint, segment), preview_values(touchpoint.campaign, segment))
+    campaign = touchpoint.campaign
+    return preview_content(Content.of(touchpoint, segment), preview_values(campaign, segment),
+                           lang=language_of(campaign.locale))
 
 
-def preview_content(content: Content, values: dict[str, Any]) -> Preview:
+def preview_content(content: Content, values: dict[str, Any], lang: str | None = None) -> Preview:
     """The email `content` makes with these merge-tag values, previewed and checked; its summary is kept.
 
-    These two arguments are everything that decides the preview: EmailSummaries keys summaries by them.
+    These two arguments are everything that decides the summary: EmailSummaries keys summaries by them
+    (the language, `lang`, changes the HTML's lang attribute only, never a subject or a check).
     """
     preview = preview_source(
         mjml=content.mjml, subject=content.subject, preheader=content.preheader,
-        values=values, text_override=content.text_override,
+        values=values, text_override=content.text_override, lang=lang,
     )
     summaries.put(email_key(content_key(content), values_key(values)), EmailSummary.of(preview))
     return preview
@@ -200,7 +204,7 @@ class Summarizer:
             for index, summary in enumerate(found):
                 if summary is None:
                     (content, _), (values, _) = keyed[index]
-                    found[index] = EmailSummary.of(preview_content(content, values))
+                    found[index] = EmailSummary.of(preview_content(content, values, language_of(self.campaign.locale)))
         return found
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from accounts import current
 from journeymail.addresses import InvalidAddress, check_address

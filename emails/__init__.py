@@ -29,12 +29,13 @@ from .merge_tags import (
 )
 from .mjml import MJMLError, compile_cache, compile_mjml
 from .preview import Preview, preview_cache, preview_source
-from .render import FilledTags, Rendered, TagWriter, render_email, with_preheader
+from .render import FilledTags, Rendered, TagWriter, language_of, render_email, with_lang, with_preheader
 from .text import html_to_text
 
 __all__ = [
     "GMAIL_CLIP_BYTES", "PREVIEW_UNSUBSCRIBE_URL", "UNSUBSCRIBE", "Check", "ContentCache", "FilledTags",
     "MJMLError", "MemoryBudget", "MergeTag", "MergeTagError", "Preview", "Rendered", "TagWriter", "cache_budget",
     "check_merge_tags", "clear_parse_cache", "compile_cache", "compile_mjml", "fill", "fill_with", "html_to_text",
-    "merge_tags", "preview_cache", "preview_source", "render_email", "run_checks", "summary", "with_preheader",
+    "language_of", "merge_tags", "preview_cache", "preview_source", "render_email", "run_checks", "summary",
+    "with_lang", "with_preheader",
 ]

@@ -47,16 +47,18 @@ preview_cache: ContentCache[Preview] = ContentCache("previews", _preview_holds)
 
 def preview_source(
     *, mjml: str, subject: str = "", preheader: str = "", values: dict[str, Any] | None = None,
-    text_override: str | None = None, marketing: bool = True,
+    text_override: str | None = None, marketing: bool = True, lang: str | None = None,
 ) -> Preview:
-    """Render MJML as written (the editor's live preview) and check it."""
+    """Render MJML as written (the editor's live preview) and check it; `lang` is the email's language."""
     values = values or {}
     # Everything that decides the preview, compared in full on a hit; the values as canonical JSON.
-    content = (mjml, subject, preheader, json.dumps(values, sort_keys=True, default=str), text_override, marketing)
+    content = (mjml, subject, preheader, json.dumps(values, sort_keys=True, default=str), text_override, marketing,
+               lang)
 
     def make() -> Preview:
         rendered = render_email(
-            mjml_source=mjml, subject=subject, preheader=preheader, values=values, text_override=text_override
+            mjml_source=mjml, subject=subject, preheader=preheader, values=values, text_override=text_override,
+            lang=lang,
         )
         return Preview(rendered, run_checks(rendered, mjml, marketing=marketing))
 

@@ -87,9 +87,11 @@ def render_email(
     values: Mapping[str, Any] | None = None,
     text_override: str | None = None,
     tags: TagWriter | None = None,
+    lang: str | None = None,
 ) -> Rendered:
-    """Write the merge tags (filled with `values`, escaped, unless `tags` says how), add the preheader,
-    compile the MJML, derive the text part; errors are returned, not raised."""
+    """Write the merge tags (filled with `values`, escaped, unless `tags` says how), add the preheader and
+    the language (`lang`, e.g. "de": the compiled <html lang>), compile the MJML, derive the text part;
+    errors are returned, not raised."""
     if tags is not None and values is not None:
         raise TypeError("render_email takes values or tags, not both: FilledTags.of(values) is a TagWriter.")
     writer = tags if tags is not None else FilledTags.of(values)
@@ -103,6 +105,8 @@ def render_email(
         result.preheader = writer.text(preheader)
         # The preheader is plain text: escape all of it, not only the values filled in.
         result.mjml = with_preheader(writer.mjml(mjml_source), html.escape(result.preheader, quote=False))
+        if lang:
+            result.mjml = with_lang(result.mjml, lang)
     except MergeTagError as error:
         result.error = error
         return result
@@ -143,6 +147,27 @@ OUTSIDE_BODY = {
     "preheader": N_("In the preheader: %(message)s"),
     "plain-text part": N_("In the plain-text part: %(message)s"),
 }
+
+
+_LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+_LANG_ATTRIBUTE = re.compile(r"\slang\s*=", re.IGNORECASE)
+
+
+def language_of(locale: str | None) -> str | None:
+    """The language a campaign locale writes its emails in, as <html lang> says it: "de" for de_DE."""
+    language = (locale or "").split("_")[0].lower()
+    return language if _LANG.fullmatch(language) else None
+
+
+def with_lang(mjml: str, lang: str) -> str:
+    """The MJML with lang="..." on its <mjml> root, so the compiled HTML says which language it is in
+    (MJML writes lang="und" otherwise). A lang the author wrote stays; no line breaks are added."""
+    if not _LANG.fullmatch(lang):
+        return mjml
+    root = _MJML_OPEN.search(mjml)
+    if root is None or _LANG_ATTRIBUTE.search(root.group(0)):
+        return mjml
+    return mjml[: root.start() + 5] + f' lang="{lang}"' + mjml[root.start() + 5:]
 
 
 def _tags_outside_body(source: str, where: str) -> list[MergeTag]:

@@ -22,6 +22,10 @@ from journeymail.text import counted
 from journeymail.validation import MAX_ID, ServiceError
 
 from . import documents
+from . import esp
+from .esp import replay
+from .esp.base import PushError, PushResult
+from .ledger import MemoryLedger
 from .mailjet import bundle as mailjet, push as mailjet_push
 
 export_group = AppGroup("export", help="Export a campaign, e.g. as a Mailjet bundle.")
@@ -89,25 +93,37 @@ def _write_whole(path: str, text: str | Iterable[bytes]) -> None:
 @click.option("--list-id", type=click.IntRange(1, 2**63 - 1), required=True,
               help="The ID of the Mailjet contact list the campaign drafts send to.")
 def push_mailjet(bundle_path: str, list_id: int) -> None:
-    """Replay a Mailjet BUNDLE against the API (MAILJET_API_KEY and MAILJET_API_SECRET from the environment)."""
+    """Replay a Mailjet BUNDLE against the API (MAILJET_API_KEY and MAILJET_API_SECRET from the environment).
+
+    Objects are looked up by name first: what an earlier push created is found and brought up to date,
+    so running the same push twice creates nothing new, and a push that stopped carries on."""
 
     config = current_app.config
-    if not config.get("MAILJET_API_KEY") or not config.get("MAILJET_API_SECRET"):
+    adapter = esp.adapter("mailjet")
+    credentials = adapter.credentials(config)
+    if credentials is None:
         raise click.ClickException(str(mailjet_push.CREDENTIALS_MISSING))
+    result = PushResult()
     try:
         bundle = mailjet_push.load_bundle(_read(bundle_path))
-        click.echo(f"Pushing {len(bundle['requests'])} requests to {config['MAILJET_API_URL']} ...")
-        created = mailjet_push.push(
-            bundle, api_url=config["MAILJET_API_URL"], api_key=config["MAILJET_API_KEY"],
-            api_secret=config["MAILJET_API_SECRET"], inputs={mailjet.LIST_REF: list_id},
-            timeout=config.get("MAILJET_TIMEOUT", 30.0),
-            on_created=lambda done: click.echo("  " + done.describe()),
+        click.echo(f"Pushing {len(bundle['requests'])} requests to {credentials.api_url} ...")
+        result = replay.push(
+            adapter, bundle, credentials=credentials, inputs={mailjet.LIST_REF: list_id}, ledger=MemoryLedger(),
+            progress=lambda done, total, step: click.echo(f"  {step}"),
+            max_retries=int(config.get("ESP_PUSH_MAX_RETRIES", 5)),
+            backoff=float(config.get("ESP_PUSH_BACKOFF_SECONDS", 1)),
         )
-    except mailjet_push.PushError as error:
-        if error.created:
-            click.echo(f"Created before the error: {mailjet_push.summary(error.created)}.", err=True)
+    except PushError as error:
+        if error.result is not None and error.result.steps:
+            click.echo(f"Before the error: {_counts(error.result)}.", err=True)
         raise click.ClickException(error.message) from None
-    click.echo(f"Done: created {mailjet_push.summary(created)}; the campaign drafts send to list {list_id}.")
+    click.echo(f"Done: {_counts(result)}; the campaign drafts send to list {list_id}.")
+
+
+def _counts(result: PushResult) -> str:
+    return (f"created {mailjet_push.summary(result.steps, 'created')}, found "
+            f"{mailjet_push.summary(result.steps, 'reused')} already in Mailjet, updated "
+            f"{mailjet_push.summary(result.steps, 'updated')}")
 
 
 def _read(path: str) -> bytes:

@@ -13,7 +13,6 @@ from accounts import audit, current, limits
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign, Touchpoint
 from emails.checks import UNFINISHED, is_ready, is_unfinished
-from journeymail.extensions import reads_only
 from journeymail.forms import carried_out, show_refusal
 from journeymail.http import parse_id, wants_json
 from journeymail.spreadsheet import csv_bytes
@@ -22,7 +21,10 @@ from segments.models import Segment
 
 from . import documents, plan_csv
 from .forms import ImportForm
+from . import esp
+from .esp.base import PushError
 from .mailjet import bundle as mailjet, push as mailjet_push
+from .push_job import push_campaign, summary as push_summary
 
 Page = Any
 MAX_LIST_ID = 2**63 - 1  # Mailjet IDs are 64-bit
@@ -180,14 +182,14 @@ def export_contacts_template(campaign_id: int) -> Page:
     return download(body, "text/csv; charset=utf-8", filename)
 
 
-@reads_only  # sent by POST, writes nothing: no write lock while it talks to Mailjet
 def push_mailjet(campaign_id: int) -> Page:
-    """Create the campaign in Mailjet through its API (the CSRF token is checked before this runs)."""
+    """Create the campaign in Mailjet through its API, or bring what an earlier push made there up to date
+    (the CSRF token is checked before this runs). It writes the push ledger, so it takes the write lock."""
     campaign = plan_or_404(campaign_id)
     current.require("push")
     back = redirect(_export_page(campaign))
-    config = current_app.config
-    if not config.get("MAILJET_API_KEY") or not config.get("MAILJET_API_SECRET"):
+    adapter = esp.adapter("mailjet")
+    if adapter.credentials(current_app.config) is None:
         flash(str(mailjet_push.CREDENTIALS_MISSING), "error")
         return back
     list_id = _list_id(request.form.get("list_id"))
@@ -195,25 +197,23 @@ def push_mailjet(campaign_id: int) -> Page:
         flash(_("Enter the ID of the Mailjet contact list the campaign drafts send to (a whole number)."), "error")
         return back
     try:
-        bundle = mailjet.build_bundle(campaign)
+        bundle = adapter.build_bundle(campaign)  # refused before a push is counted against the limit
         limits.spend("push")  # 429 beyond PUSH_LIMIT per user; nothing is pushed
-        created = mailjet_push.push(
-            bundle, api_url=config["MAILJET_API_URL"], api_key=config["MAILJET_API_KEY"],
-            api_secret=config["MAILJET_API_SECRET"], inputs={mailjet.LIST_REF: list_id},
-            timeout=config.get("MAILJET_TIMEOUT", 30.0),
-        )
+        result = push_campaign(campaign, adapter, {mailjet.LIST_REF: list_id}, bundle=bundle)
     except mailjet.BundleRefused as refused:
         flash(f"{refused.message} " + " ".join(f"{p}." for p in refused.problems[:5]), "error")
         return back
-    except mailjet_push.PushError as error:
-        done = " " + _("Created before it stopped: %(created)s.", created=mailjet_push.summary(error.created)) \
-            if error.created else ""
+    except PushError as error:
+        done = ""
+        if error.result is not None and error.result.steps:
+            done = " " + _("So far: %(summary)s Push again to carry on where it stopped.",
+                           summary=push_summary(error.result, adapter))
         audit.record("pushed", "campaign", campaign.id, campaign.name, to="Mailjet", list_id=list_id, stopped=error.message)
         flash(_("The push to Mailjet stopped. %(reason)s", reason=error.message) + done, "error")
         return back
     audit.record("pushed", "campaign", campaign.id, campaign.name, to="Mailjet", list_id=list_id)
-    flash(_("Pushed to Mailjet: created %(created)s (campaign drafts send to list %(list)s).",
-            created=mailjet_push.summary(created), list=list_id), "success")
+    flash(_("Pushed to Mailjet (the campaign drafts send to list %(list)s). %(summary)s", list=list_id,
+            summary=push_summary(result, adapter)), "success")
     return back
 
 

@@ -26,6 +26,7 @@ from campaigns import services
 from campaigns.content import preview_values
 from campaigns.models import Touchpoint, Variant
 from emails.preview import Preview, preview_source
+from emails.render import language_of
 from journeymail.forms import ServiceForm, carried_out, status_of, submit
 from journeymail.http import MAX_ID, parse_id
 from segments.models import Segment
@@ -256,6 +257,7 @@ def _preview(form: ServiceForm, touchpoint: Touchpoint, segment: Segment | None)
         preheader=value("preheader", touchpoint.preheader).strip(),
         values=preview_values(touchpoint.campaign, segment),
         text_override=(text_override or "").strip() or None,
+        lang=language_of(touchpoint.campaign.locale),
     )
 
 

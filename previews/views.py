@@ -14,6 +14,7 @@ from campaigns.content import Content, EmailSummary, preview_content, preview_to
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign
 from emails.checks import UNFINISHED, is_unfinished, summary
+from emails.render import language_of
 from journeymail.extensions import reads_only
 from journeymail.forms import carried_out
 from journeymail.http import local_url, parse_id
@@ -90,7 +91,8 @@ def cell_preview(campaign_id: int) -> Page:
     grid = cells_of(near, campaign.phases, variants_of(campaign, near))
     here = grid[(segment.id, phase.id)]
     values = preview_values(campaign, segment)
-    previews = [preview_content(Content.with_variant(e.touchpoint, e.variant), values) for e in here.emails]
+    lang = language_of(campaign.locale)
+    previews = [preview_content(Content.with_variant(e.touchpoint, e.variant), values, lang) for e in here.emails]
     phase_index = campaign.phases.index(phase)
     return render_template(
         "previews/cell_preview.html",

@@ -92,9 +92,10 @@ def _calls_commit_or_rollback(path: Path) -> list[int]:
 
 def test_only_the_commit_hook_and_commands_commit_or_roll_back() -> None:
     # The worker commits too: it runs outside any request, and a job's progress must be seen while it runs.
-    # The contacts import command commits its import.
+    # The contacts import command commits its import. A background push commits each ID the ESP gave at
+    # once, so a worker that stops keeps them and the next push resumes there.
     allowed = {ROOT / SHELL / "http.py", ROOT / SHELL / "cli.py", ROOT / "exports" / "cli.py", ROOT / ACCOUNTS / "cli.py",
-               ROOT / JOBS / "worker.py", ROOT / "contacts" / "cli.py"}
+               ROOT / JOBS / "worker.py", ROOT / "contacts" / "cli.py", ROOT / "exports" / "push_job.py"}
     offenders = {
         str(path.relative_to(ROOT)): lines
         for package in PACKAGES

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -13,7 +12,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from api_support import csrf_token_from, database_rows, saved_rows
-from contacts.models import Contact, ContactImport
+from contacts.models import Contact
 from contacts_support import GERMAN_ROWS, api_import, csv_text, german_excel
 
 GERMAN = {"Accept-Language": "de"}

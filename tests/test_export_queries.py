@@ -134,10 +134,12 @@ def test_the_push_issues_as_many_statements_for_a_large_campaign_as_for_a_small_
         ))
         with client.session_transaction() as session:
             assert [category for category, _ in session.pop("_flashes", [])] == ["success"]
-        assert server.requests and all(a.status == 201 for a in server.requests)
+        assert server.writes() and all(a.status == 201 for a in server.writes())
         return statements
 
     small, large = (push(c) for c in sizes)
 
     assert len(large) == len(small), "\n".join(large)
-    assert len(small) <= 10, "\n".join(small)  # incl. who is asking (user, memberships, workspaces) and the audit entry
+    # incl. who is asking (user, memberships, workspaces), the audit entry, the write lock (PRAGMA, BEGIN
+    # IMMEDIATE) and the push ledger: one SELECT of what earlier pushes kept, one INSERT of what this one made
+    assert len(small) <= 14, "\n".join(small)

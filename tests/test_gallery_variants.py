@@ -107,7 +107,8 @@ def test_a_gallery_template_round_trips_through_a_variant(client: FlaskClient, s
     ).get_json()
     assert as_variant["variant"] is True
     assert as_variant["html"] is not None
-    assert as_variant["html"] == as_written["html"]
+    # The same email, but the campaign's says which language it is in (its locale's) and the bare one does not.
+    assert as_variant["html"] == as_written["html"].replace('lang="und"', 'lang="en"')
     assert as_variant["text"] == as_written["text"]
     assert (as_variant["subject"], as_variant["preheader"]) == (as_written["subject"], as_written["preheader"])
     assert as_variant["checks"] == as_written["checks"]

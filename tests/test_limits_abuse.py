@@ -196,7 +196,7 @@ def test_pushes_beyond_the_limit_are_a_429_and_reach_mailjet_no_more(
                          action=f"/campaigns/{campaign.id}/push/mailjet")
 
     assert push().status_code == 302
-    assert standin.requests and all(arrived.status == 201 for arrived in standin.requests)
+    assert standin.writes() and all(arrived.status == 201 for arrived in standin.writes())
     assert push().status_code == 302  # the second reaches Mailjet too
     pushed = len(standin.requests)
 

@@ -130,12 +130,14 @@ class Links(HTMLParser):
 def test_bundle_is_a_versioned_document_of_requests(plan: Plan) -> None:
     bundle = mailjet.build_bundle(plan.campaign)
 
-    assert bundle["format"] == "journeymail.mailjet-bundle" and bundle["version"] == 1
+    assert bundle["format"] == "journeymail.mailjet-bundle" and bundle["version"] == 2
     assert bundle["campaign"] == {"id": plan.campaign.id, "name": "Trial journey", "locale": "en_US"}
     assert set(bundle["inputs"]) == {"contactslist"}
     for request in bundle["requests"]:
-        assert set(request) <= {"method", "path", "body", "ref"} and {"method", "path", "body"} <= set(request)
+        assert set(request) <= {"method", "path", "body", "ref", "name"} and {"method", "path", "body"} <= set(request)
         assert request["method"] == "POST"
+        # A creating request has a name to be looked up by; a content request has neither.
+        assert ("ref" in request) == ("name" in request)
 
 
 def test_requests_go_properties_then_filters_then_templates_then_campaign_drafts(plan: Plan) -> None:
@@ -299,6 +301,54 @@ def test_unsubscribe_tag_follows_the_campaign_locale(plan: Plan) -> None:
     assert {r["body"]["Locale"] for r in bundle["requests"] if "Locale" in r["body"]} == {"de_DE"}
 
 
+def test_the_compiled_html_of_a_german_campaign_says_it_is_german(plan: Plan) -> None:
+    campaign_services.update_campaign(plan.campaign, {"locale": "de_DE"})
+    db.session.commit()
+
+    bundle = mailjet.build_bundle(plan.campaign)
+
+    for content in contents_of(bundle, "template"):
+        assert re.match(r'<!doctype html><html lang="de"', content["Html-part"])
+        assert 'lang="und"' not in content["Html-part"]
+
+
+@pytest.mark.parametrize("locale", ["pt_BR", "da_DK", "xx_YY"])
+def test_a_locale_mailjet_has_no_unsubscribe_link_in_is_refused(plan: Plan, locale: str) -> None:
+    campaign_services.update_campaign(plan.campaign, {"locale": locale})
+    db.session.commit()
+
+    with pytest.raises(mailjet.BundleRefused) as refused:
+        mailjet.build_bundle(plan.campaign)
+
+    (problem,) = refused.value.problems
+    assert problem.field_name == "locale"
+    assert str(problem) == (
+        f"Mailjet has no unsubscribe link in the language of the campaign's locale {locale}. Set the campaign's "
+        "locale to one of these languages in the campaign settings: English (en), Français (fr), Deutsch (de), "
+        "Español (es), Nederlands (nl), Italiano (it)."
+    )
+
+
+def test_the_export_page_says_why_a_locale_cannot_go_to_mailjet(client: FlaskClient, plan: Plan) -> None:
+    campaign_services.update_campaign(plan.campaign, {"locale": "pt_BR"})
+    db.session.commit()
+
+    page = client.get(f"/campaigns/{plan.campaign.id}/export").get_data(as_text=True)
+
+    assert "Mailjet has no unsubscribe link in the language of the campaign&#39;s locale pt_BR." in page
+
+
+def test_every_object_has_a_stable_name_unique_among_its_kind(plan: Plan) -> None:
+    first = mailjet.build_bundle(plan.campaign)
+    again = mailjet.build_bundle(plan.campaign)
+
+    names = [(r["path"], r["name"]) for r in first["requests"] if "ref" in r]
+    assert names == [(r["path"], r["name"]) for r in again["requests"] if "ref" in r]
+    assert len(set(names)) == len(names)
+    by_body = {"contactmetadata": "Name", "contactfilter": "Name", "template": "Name", "campaigndraft": "Title"}
+    assert all(r["name"] == r["body"][by_body[r["path"]]] for r in first["requests"] if "ref" in r)
+
+
 def test_a_merge_tag_inside_an_attribute_keeps_the_attribute_whole(plan: Plan) -> None:
     bundle = mailjet.build_bundle(plan.campaign)
 
@@ -322,6 +372,7 @@ def test_mjml_content_is_the_translated_source_that_compiles_to_the_html_part(pl
         .replace('{{ firstname | default("there") }}"', '[[data:firstname:&quot;there&quot;]]"')
         .replace("{{ unsubscribe_url }}", "[[UNSUB_LINK_EN]]")
         .replace("<mj-head>", "<mj-head><mj-preview>Three things to try in your first week</mj-preview>")
+        .replace("<mjml>", '<mjml lang="en">')
     )
     assert content["MJMLContent"] == expected
     assert content["Html-part"] == compile_mjml(expected)
@@ -419,7 +470,7 @@ def test_an_mjml_without_head_gets_one_for_the_preheader(plan: Plan) -> None:
     bundle = mailjet.build_bundle(plan.campaign)
 
     mjml = content_for(bundle, "template.welcome.busy-founders")["MJMLContent"]
-    assert re.search(r"<mjml>\s*<mj-head>\s*<mj-preview>Three things to try in your first week</mj-preview>", mjml)
+    assert re.search(r'<mjml lang="en">\s*<mj-head>\s*<mj-preview>Three things to try in your first week</mj-preview>', mjml)
 
 
 def test_text_part_is_derived_from_the_html_with_mailjet_tags(plan: Plan) -> None:
@@ -698,7 +749,7 @@ def test_the_download_is_compact_json_streamed_a_request_at_a_time(client: Flask
     assert response.status_code == 200 and response.is_streamed
     assert "Content-Length" not in response.headers
     text = response.get_data(as_text=True)
-    assert text.startswith('{"format":"journeymail.mailjet-bundle","version":1,"campaign":{')
+    assert text.startswith('{"format":"journeymail.mailjet-bundle","version":2,"campaign":{')
     assert text.count("\n") == 1 and text.endswith("]}\n")  # no indentation: one line
     assert json.loads(text) == mailjet.build_bundle(demo)
     chunks = list(mailjet.bundle_chunks(mailjet.build_bundle(demo)))

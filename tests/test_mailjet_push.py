@@ -1,55 +1,31 @@
 """Pushing a bundle to Mailjet: replayed request by request against a stand-in for the API on loopback,
-refs filled from the IDs it answers, Basic auth, the first error stops it, and every failure is a
-clear message (never a 500)."""
+refs filled from the IDs it answers, Basic auth, the first refusal stops it, and every failure is a
+clear message (never a 500). Running it again, resuming it and retrying: test_mailjet_push_again.py."""
 
 from __future__ import annotations
 
 import base64
 import json
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from campaigns import services
-from exports.mailjet import bundle as mailjet, push as mailjet_push
 from campaigns.models import Campaign
-from campaigns.demo import create_demo
+from exports.esp.base import PushError
+from exports.mailjet import bundle as mailjet, push as mailjet_push
 from journeymail.extensions import db
+import mailjet_support
 from mailjet_standin import MailjetStandIn
+from mailjet_support import KEY, LIST_ID, SECRET, closed_port, flashes, push, push_button
 
-KEY, SECRET = "public-key", "s3cret:with-colon"
-LIST_ID = 9_876_543
-
-
-@pytest.fixture
-def standin() -> Iterator[MailjetStandIn]:
-    server = MailjetStandIn(api_key=KEY, api_secret=SECRET, lists={LIST_ID}).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def mailjet_config(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
-    """Point the app at an API (the stand-in) with these credentials, for this test only."""
-
-    def configure(url: str, key: str | None = KEY, secret: str | None = SECRET) -> None:
-        monkeypatch.setitem(app.config, "MAILJET_API_URL", url)
-        monkeypatch.setitem(app.config, "MAILJET_API_KEY", key)
-        monkeypatch.setitem(app.config, "MAILJET_API_SECRET", secret)
-
-    return configure
-
-
-@pytest.fixture
-def demo() -> Campaign:
-    campaign = create_demo()
-    db.session.commit()
-    return campaign
+# The shared fixtures: the stand-in and the app pointed at it, and the demo campaign.
+standin, start_standin, mailjet_config, demo = (
+    mailjet_support.standin, mailjet_support.start_standin, mailjet_support.mailjet_config, mailjet_support.demo
+)
 
 
 @pytest.fixture
@@ -73,18 +49,6 @@ def plan_bundle(
     return mailjet.build_bundle(campaign)
 
 
-def closed_port() -> int:
-    """A loopback port nothing listens on: bound by us, then released."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def push(bundle: dict[str, Any], url: str, **overrides: Any) -> list[mailjet_push.Created]:
-    arguments = {"api_url": url, "api_key": KEY, "api_secret": SECRET, "inputs": {"contactslist": LIST_ID}, **overrides}
-    return mailjet_push.push(bundle, **arguments)
-
-
 # --- the replay --------------------------------------------------------------------------
 
 
@@ -93,11 +57,12 @@ def test_the_demo_bundle_is_accepted_request_by_request_with_refs_resolved(
 ) -> None:
     bundle = mailjet.build_bundle(demo)
 
-    created = push(bundle, standin.url)
+    result = push(bundle, standin.url)
 
-    arrived = standin.requests
-    assert len(arrived) == len(bundle["requests"]) == len(created)
+    arrived = standin.writes()  # the rest are the lookups (GET) before each object is created
+    assert len(arrived) == len(bundle["requests"]) == len(result.steps)
     assert [a.status for a in arrived] == [201] * len(arrived), [a.answer for a in arrived if a.status != 201][:1]
+    assert {s.outcome for s in result.steps} == {"created"}
     issued = {"contactslist": LIST_ID}
     for sent, request, answer in zip(arrived, bundle["requests"], arrived):
         expected_path = mailjet.REF.sub(lambda m: str(issued[m.group(1)]), request["path"])
@@ -113,7 +78,7 @@ def test_the_demo_bundle_is_accepted_request_by_request_with_refs_resolved(
     drafts = [a.body for a in arrived if a.path == "campaigndraft"]
     assert drafts and {d["ContactsListID"] for d in drafts} == {LIST_ID}
     assert {d["SegmentationID"] for d in drafts} <= set(standin.ids("contactfilter"))
-    assert [c.id for c in created if c.path == "template"] == standin.ids("template")
+    assert [s.id for s in result.steps if s.path == "template"] == standin.ids("template")
 
 
 def test_every_request_is_json_with_basic_auth_from_key_and_secret(
@@ -122,71 +87,60 @@ def test_every_request_is_json_with_basic_auth_from_key_and_secret(
     push(plan_bundle, standin.url)
 
     expected = "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
-    assert {(a.authorization, a.content_type) for a in standin.requests} == {(expected, "application/json")}
+    assert {a.authorization for a in standin.requests} == {expected}
+    assert {a.content_type for a in standin.writes()} == {"application/json"}
+    assert {a.method for a in standin.requests} == {"GET", "POST"}
 
 
-def test_the_push_stops_at_the_first_error_and_names_that_request(demo: Campaign) -> None:
+def test_the_push_stops_at_the_first_refusal_and_names_that_request(
+    demo: Campaign, start_standin: Callable[..., MailjetStandIn]
+) -> None:
     bundle = mailjet.build_bundle(demo)
-    server = MailjetStandIn(api_key=KEY, api_secret=SECRET, lists={LIST_ID}, fail_at=7).start()
-    try:
-        with pytest.raises(mailjet_push.PushError) as stopped:
-            push(bundle, server.url)
-    finally:
-        server.stop()
+    server = start_standin(fail_at=7)
 
-    assert len(server.requests) == 7
+    with pytest.raises(PushError) as stopped:
+        push(bundle, server.url)
+
+    assert len(server.writes()) == 7
     message = stopped.value.message
     total = len(bundle["requests"])
     assert message.startswith(f"Mailjet refused request 7 of {total} (POST template/")
-    assert '/detailcontent, content of "Plannery trial journey / E-book delivery and welcome")' in message
+    assert '/detailcontent, content of template "Plannery trial journey / E-book delivery and welcome")' in message
     assert "HTTP 400" in message and "The stand-in was told to refuse this request" in message
-    assert [c.index for c in stopped.value.created] == [1, 2, 3, 4, 5, 6]
-    assert mailjet_push.summary(stopped.value.created) == "2 contact properties, 3 segment filters and 1 template"
+    result = stopped.value.result
+    assert result is not None and [s.index for s in result.steps] == [1, 2, 3, 4, 5, 6]
+    assert mailjet_push.summary(result.steps) == "2 contact properties, 3 segment filters and 1 template"
 
 
-def test_wrong_credentials_are_mailjets_401_named_in_the_message(
+def test_wrong_credentials_are_mailjets_401_named_before_anything_is_written(
     plan_bundle: dict[str, Any], standin: MailjetStandIn
 ) -> None:
-    with pytest.raises(mailjet_push.PushError) as stopped:
-        push(plan_bundle, standin.url, api_secret="wrong")
+    with pytest.raises(PushError) as stopped:
+        push(plan_bundle, standin.url, secret="wrong")
 
     assert "HTTP 401" in stopped.value.message and "authentication" in stopped.value.message
-    assert stopped.value.created == [] and len(standin.requests) == 1
-
-
-def test_an_unknown_contact_list_stops_the_push_at_the_first_draft(
-    plan_bundle: dict[str, Any], standin: MailjetStandIn
-) -> None:
-    with pytest.raises(mailjet_push.PushError) as stopped:
-        push(plan_bundle, standin.url, inputs={"contactslist": 1})
-
-    assert '(POST campaigndraft, "Trial journey / Tips / Busy founders")' in stopped.value.message
-    assert "Unknown contacts list" in stopped.value.message
+    assert stopped.value.result is not None and stopped.value.result.steps == []
+    assert len(standin.requests) == 1 and standin.writes() == []
 
 
 def test_a_closed_port_is_a_clear_network_error(plan_bundle: dict[str, Any]) -> None:
     url = f"http://127.0.0.1:{closed_port()}/v3/REST"
 
-    with pytest.raises(mailjet_push.PushError) as stopped:
-        push(plan_bundle, url)
+    with pytest.raises(PushError) as stopped:
+        push(plan_bundle, url, max_retries=1)
 
-    assert stopped.value.message.startswith(f"Could not reach the Mailjet API at {url} for request 1 of")
+    assert stopped.value.message.startswith(f"Could not reach the Mailjet API at {url} for the sender ")
     assert "refused" in stopped.value.message.lower()
-
-
-def test_missing_credentials_send_nothing(plan_bundle: dict[str, Any], standin: MailjetStandIn) -> None:
-    with pytest.raises(mailjet_push.PushError) as stopped:
-        push(plan_bundle, standin.url, api_key=None)
-
-    assert "MAILJET_API_KEY and MAILJET_API_SECRET" in stopped.value.message
-    assert standin.requests == []
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         (lambda b: b.update(format="something else"), "This is not a Journeymail Mailjet bundle"),
-        (lambda b: b.update(version=2), "this Journeymail replays version 1"),
+        (lambda b: b.update(version=3), "this Journeymail replays version 2"),
+        (lambda b: b.update(version=1), "This bundle has version 1, from an earlier Journeymail"),
+        (lambda b: b["requests"][0].pop("name"), "has no name to look it up by in Mailjet"),
+        (lambda b: b["requests"][1].update(name=b["requests"][0]["name"].upper()), "which an earlier contact property"),
         (lambda b: b["requests"].insert(0, {"method": "DELETE", "path": "contact/1", "body": {}}),
          "needs a method (POST or PUT)"),
         (lambda b: b["requests"].insert(0, {"method": "POST", "path": "contact/managemanycontacts", "body": {}}),
@@ -204,6 +158,7 @@ def test_a_bundle_that_is_not_ours_is_refused_before_anything_is_sent(
     with pytest.raises(mailjet_push.BundleError) as refused:
         push(plan_bundle, standin.url)
 
+
     assert message in refused.value.message
     assert standin.requests == []
 
@@ -220,9 +175,9 @@ def test_a_name_that_looks_like_a_ref_is_sent_as_written(
     push(bundle, standin.url)
 
     # Only paths and ID fields are ever resolved: the segment's name arrives as written.
-    (contact_filter,) = [a for a in standin.requests if a.path == "contactfilter"]
+    (contact_filter,) = [a for a in standin.writes() if a.path == "contactfilter"]
     assert contact_filter.body["Name"] == "{{ref:contactslist}}"
-    assert all(a.status == 201 for a in standin.requests)
+    assert all(a.status == 201 for a in standin.writes())
 
 
 # --- the command -------------------------------------------------------------------------
@@ -240,11 +195,12 @@ def test_push_command_prints_what_it_created(
     assert f'Created contact property "segment" (ID {standin.ids("contactmetadata")[0]})' in result.output
     assert f'Created segment filter "Casual browsers" (ID {standin.ids("contactfilter")[0]})' in result.output
     assert f'Created template "Plannery trial journey / E-book delivery and welcome" (ID {template_id})' in result.output
-    assert f"Added the content to template {template_id}" in result.output
+    assert 'Sent the content of template "Plannery trial journey / E-book delivery and welcome"' in result.output
     assert "Created campaign draft " in result.output
     assert result.output.rstrip().endswith(f"the campaign drafts send to list {LIST_ID}.")
-    assert "Done: created 2 contact properties, 3 segment filters, 12 templates and 9 campaign drafts" in result.output
-    assert all(a.status == 201 for a in standin.requests)
+    assert ("Done: created 2 contact properties, 3 segment filters, 12 templates and 9 campaign drafts, found "
+            "nothing already in Mailjet, updated nothing;") in result.output
+    assert all(a.status == 201 for a in standin.writes())
 
 
 def test_push_command_without_credentials_names_the_variables(
@@ -282,9 +238,10 @@ def test_push_command_stops_at_an_error_after_saying_what_exists(
         server.stop()
 
     assert result.exit_code == 1
-    assert "Created before the error: 2 contact properties and 1 segment filter." in result.output
+    assert ("Before the error: created 2 contact properties and 1 segment filter, found nothing already in Mailjet, "
+            "updated nothing.") in result.output
     assert 'Error: Mailjet refused request 4 of' in result.output and '"Dormant subscribers"' in result.output
-    assert len(server.requests) == 4
+    assert len(server.writes()) == 4
 
 
 @pytest.mark.parametrize("content", [b"not json", b'{"format": "other"}', b"[]"])
@@ -310,18 +267,6 @@ def test_push_command_needs_a_list_id(runner: FlaskCliRunner, bundle_file: Path)
 # --- the button on the export page -------------------------------------------------------
 
 
-def push_button(post_form: Callable[..., Any], campaign: Campaign, list_id: str = str(LIST_ID)) -> Any:
-    """Press "Push to Mailjet" with a list ID, as the export page's form does, and follow to the page shown."""
-    return post_form(
-        f"/campaigns/{campaign.id}", {"list_id": list_id}, action=f"/campaigns/{campaign.id}/push/mailjet",
-    )
-
-
-def flashes(client: FlaskClient) -> list[tuple[str, str]]:
-    with client.session_transaction() as session:
-        return list(session.get("_flashes", []))
-
-
 def test_the_push_button_creates_the_campaign_in_mailjet(
     client: FlaskClient, post_form: Callable[..., Any], demo: Campaign, standin: MailjetStandIn,
     mailjet_config: Callable[..., None],
@@ -333,10 +278,10 @@ def test_the_push_button_creates_the_campaign_in_mailjet(
     assert response.status_code == 302
     assert flashes(client) == [(
         "success",
-        "Pushed to Mailjet: created 2 contact properties, 3 segment filters, 12 templates and 9 campaign drafts "
-        f"(campaign drafts send to list {LIST_ID}).",
+        f"Pushed to Mailjet (the campaign drafts send to list {LIST_ID}). Created: 2 contact properties, 3 segment "
+        "filters, 12 templates and 9 campaign drafts. Already in Mailjet: nothing. Updated: nothing.",
     )]
-    assert len(standin.requests) == len(mailjet.build_bundle(demo)["requests"])
+    assert len(standin.writes()) == len(mailjet.build_bundle(demo)["requests"])
 
 
 def test_the_push_button_without_credentials_says_which_variables_to_set(
@@ -393,7 +338,8 @@ def test_the_push_button_reports_where_mailjet_stopped_it(
     assert response.status_code == 302
     ((category, message),) = flashes(client)
     assert category == "error" and "Mailjet refused request 3 of" in message
-    assert message.endswith("Created before it stopped: 2 contact properties.")
+    assert message.endswith("So far: Created: 2 contact properties. Already in Mailjet: nothing. Updated: nothing. "
+                            "Push again to carry on where it stopped.")
 
 
 def test_the_push_button_refuses_a_campaign_that_cannot_be_exported(

@@ -288,6 +288,7 @@ def workspaces() -> list[tuple[int, str]]:
         return [tuple(row) for row in connection.execute(text("SELECT id, name FROM workspaces ORDER BY id"))]
 
 
+
 def version() -> str:
     with db.engine.connect() as connection:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()

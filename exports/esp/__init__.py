@@ -15,6 +15,9 @@ the same bundle twice creates nothing new and a stopped push resumes where it st
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 from .base import Adapter, Credentials, Ledger, PushError, PushResult, Step
 
 _ADAPTERS: dict[str, Adapter] = {}
@@ -36,9 +39,14 @@ def adapters() -> list[Adapter]:
     return list(_ADAPTERS.values())
 
 
+ESP_MODULES = ("brevo", "mailjet")  # each registers its adapter when imported; this order is the list's
+
+
 def _load() -> None:
-    # Each ESP module registers its adapter when imported; importing them here keeps the order fixed.
-    from . import brevo, mailjet  # noqa: F401
+    # A branch may hold only some of them (Mailjet and Brevo are built side by side): import those present.
+    for name in ESP_MODULES:
+        if importlib.util.find_spec(f"{__name__}.{name}") is not None:
+            importlib.import_module(f"{__name__}.{name}")
 
 
 __all__ = ["Adapter", "Credentials", "Ledger", "PushError", "PushResult", "Step", "adapter", "adapters", "register"]

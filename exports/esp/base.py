@@ -56,7 +56,12 @@ class PushResult:
     steps: list[Step] = field(default_factory=list)
 
     def count(self, outcome: str) -> int:
+        """How many requests had this outcome, content requests included."""
         return sum(1 for step in self.steps if step.outcome == outcome)
+
+    def objects(self, outcome: str) -> int:
+        """How many objects (creating requests, not content) had this outcome."""
+        return sum(1 for step in self.steps if step.ref is not None and step.outcome == outcome)
 
 
 class Ledger(Protocol):
@@ -74,6 +79,17 @@ class Ledger(Protocol):
 
 class Progress(Protocol):
     def __call__(self, done: int, total: int, step: str) -> None: ...
+
+
+class Client(Protocol):
+    """The engine's HTTP client as an adapter sees it (exports/esp/replay.py): every call is retried on 429,
+    5xx and a broken connection, and a final failure is a PushError that names what was asked."""
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None, *, what: str) -> Any | None:
+        """The JSON answer of GET path?params, or None when the ESP answers 404."""
+
+    def send(self, method: str, path: str, body: Mapping[str, Any], *, what: str) -> Any:
+        """The JSON answer of a write; a refusal (4xx) is a PushError naming `what` and the ESP's reason."""
 
 
 class Adapter(ABC):
@@ -94,6 +110,14 @@ class Adapter(ABC):
     @abstractmethod
     def headers(self, credentials: Credentials) -> dict[str, str]:
         """Authentication and content headers for every request."""
+
+    def check_bundle(self, bundle: Any, inputs: Mapping[str, int]) -> None:
+        """Refuse (PushError) a document that is not a bundle of this ESP the engine can replay; the
+        default accepts every bundle."""
+
+    def noun(self, resource: str) -> str:
+        """A resource as people call it ("template", "contact property"), for progress and messages."""
+        return resource
 
     @abstractmethod
     def preflight(self, client: Any, bundle: dict[str, Any], inputs: Mapping[str, int]) -> list[str]:

@@ -6,16 +6,20 @@ the contact properties the plan uses, and what stops the export (the checks that
 send, plus the sender and the properties). These are pure functions of a Campaign; nothing here
 talks to the network (push.py does).
 
-The bundle document (format "journeymail.mailjet-bundle", version 1):
+The bundle document (format "journeymail.mailjet-bundle", version 2):
 
     {"format": "journeymail.mailjet-bundle", "version": 1,
      "campaign": {"id": ..., "name": ..., "locale": ...},
      "inputs": {"contactslist": "what the user supplies"},
-     "requests": [{"method": "POST", "path": "template", "body": {...}, "ref": "template.welcome.busy-founders"},
+      "requests": [{"method": "POST", "path": "template", "body": {...}, "ref": "template.welcome.busy-founders",
+                   "name": "Trial journey / Welcome / Busy founders"},
                   {"method": "POST", "path": "template/{{ref:template.welcome.busy-founders}}/detailcontent",
                    "body": {...}}, ...]}
 
-A path is relative to the API base (https://api.mailjet.com/v3/REST). A request with a `ref` creates
+Every creating request (one with a `ref`) has a `name`: the object's stable name in Mailjet (a contact
+property's or a segment filter's Name, a template's Name, a campaign draft's Title), the same on every
+export of the same campaign, which the push looks the object up by before it creates it
+(exports/esp/replay.py). A path is relative to the API base (https://api.mailjet.com/v3/REST). A request with a `ref` creates
 something; the `ID` in its answer replaces `{{ref:<name>}}` wherever it appears in a later path, and
 in a later body value that is exactly that placeholder under a key ending in "ID". Refs listed
 under `inputs` are not created by the bundle: the user supplies them (the contact list's ID).
@@ -42,15 +46,15 @@ from campaigns.cells import sequence
 from campaigns.content import Content
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign, Touchpoint
-from emails import UNSUBSCRIBE, Check, MergeTagError, checks, merge_tags, render_email, run_checks
+from emails import UNSUBSCRIBE, Check, MergeTagError, checks, language_of, merge_tags, render_email, run_checks
 from journeymail.addresses import InvalidAddress, check_address
 from journeymail.text import counted, one_line, slugify
 from segments.models import Segment
 
-from .tags import MailjetTags
+from .tags import UNSUBSCRIBE_LANGUAGES, MailjetTags, supported
 
 FORMAT = "journeymail.mailjet-bundle"
-VERSION = 1
+VERSION = 2  # 2: every creating request has a stable `name` that the push looks the object up by
 SEGMENT_PROPERTY = "segment"  # the contact property whose value is the slug of the contact's segment
 LIST_REF = "contactslist"  # supplied by the user: the Mailjet contact list the drafts send to
 REF = re.compile(r"\{\{ref:([A-Za-z0-9_.-]+)\}\}")
@@ -209,7 +213,7 @@ def _contents(campaign: Campaign) -> Iterator[tuple[Touchpoint, list[tuple[Segme
 def _render(content: Content, tags: MailjetTags) -> _Outcome:
     rendered = render_email(
         mjml_source=content.mjml, subject=content.subject, preheader=content.preheader,
-        text_override=content.text_override, tags=tags,
+        text_override=content.text_override, tags=tags, lang=language_of(tags.locale),
     )
     stops = [c for c in run_checks(rendered, content.mjml, rules=STOPPING_RULES) if c.severity == "error"]
     if stops:
@@ -368,8 +372,21 @@ def _readiness(campaign: Campaign) -> tuple[Sender | None, _Export, list[Problem
     then the contact properties, then each email and segment."""
     found: list[Problem] = []
     sender = _sender(campaign, found)
+    found += _locale_problems(campaign)
     export = _export(campaign)
     return sender, export, found + _property_problems(export.tag_names) + export.problems
+
+
+def _locale_problems(campaign: Campaign) -> list[Problem]:
+    """A campaign in a language Mailjet has no unsubscribe link in cannot go to Mailjet: its emails would
+    carry a tag Mailjet leaves as it is."""
+    if supported(campaign.locale):
+        return []
+    languages = ", ".join(f"{name} ({code})" for code, name in UNSUBSCRIBE_LANGUAGES.items())
+    message = gettext("Mailjet has no unsubscribe link in the language of the campaign's locale %(locale)s. Set the "
+                      "campaign's locale to one of these languages in the campaign settings: %(languages)s.",
+                      locale=campaign.locale, languages=languages)
+    return [Problem(message, field_name="locale")]
 
 
 def problems(campaign: Campaign) -> list[Problem]:
@@ -486,16 +503,19 @@ def _template_name(campaign: Campaign, email: ExportEmail) -> str:
     return f"{base} / {_listed([s.name for s in email.segments], SHOWN_SEGMENTS)}"
 
 
-def _request(path: str, body: dict[str, Any], ref_name: str | None = None) -> dict[str, Any]:
+def _request(path: str, body: dict[str, Any], ref_name: str | None = None, name: str | None = None) -> dict[str, Any]:
+    """One POST; a creating one has the `ref` later requests use and the `name` the push looks it up by."""
     request: dict[str, Any] = {"method": "POST", "path": path, "body": body}
     if ref_name:
         request["ref"] = ref_name
+        request["name"] = name
     return request
 
 
 def _property_requests(names: list[str]) -> list[dict[str, Any]]:
     return [
-        _request("contactmetadata", {"Datatype": "str", "Name": name, "NameSpace": "static"}, f"contactmetadata.{name}")
+        _request("contactmetadata", {"Datatype": "str", "Name": name, "NameSpace": "static"}, f"contactmetadata.{name}",
+                 name)
         for name in names
     ]
 
@@ -510,6 +530,7 @@ def _filter_requests(campaign: Campaign, slugs: dict[int, str]) -> list[dict[str
                 "Expression": f'({SEGMENT_PROPERTY}="{slugs[segment.id]}")',
             },
             f"contactfilter.{slugs[segment.id]}",
+            segment.name,
         )
         for segment in campaign.segments
     ]
@@ -551,6 +572,7 @@ def _template_requests(
                 "Description": _description(email),
             },
             template_ref,
+            name,
         ),
         _request(f"template/{ref(template_ref)}/detailcontent", _content(email, sender)),
     ]
@@ -575,7 +597,7 @@ def _draft_requests(
     if sender.reply_to:
         body["ReplyEmail"] = sender.reply_to
     return [
-        _request("campaigndraft", body, draft_ref),
+        _request("campaigndraft", body, draft_ref, title),
         _request(f"campaigndraft/{ref(draft_ref)}/detailcontent", _content(email, sender)),
     ]
 

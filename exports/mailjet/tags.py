@@ -16,9 +16,28 @@ from dataclasses import dataclass
 from emails import UNSUBSCRIBE, MergeTag, fill_with
 
 
+# The languages Mailjet writes its unsubscribe page in, each with its own tag ([[UNSUB_LINK_DE]]): the
+# ones Mailjet's help on unsubscribe links and its own plugins name. A campaign in another language is
+# refused at export (bundle.py), so no email ever carries a tag Mailjet does not know.
+UNSUBSCRIBE_LANGUAGES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "nl": "Nederlands",
+                         "it": "Italiano"}
+
+
+def language(locale: str | None) -> str:
+    """The language part of a locale, lower case: "de" for de_DE."""
+    return (locale or "").split("_")[0].lower()
+
+
+def supported(locale: str | None) -> bool:
+    """Whether Mailjet has an unsubscribe link in this locale's language."""
+    return language(locale) in UNSUBSCRIBE_LANGUAGES
+
+
 def unsubscribe_tag(locale: str) -> str:
-    """Mailjet's unsubscribe link in the campaign's language: en_US -> [[UNSUB_LINK_EN]]."""
-    return f"[[UNSUB_LINK_{locale[:2].upper()}]]"
+    """Mailjet's unsubscribe link in the campaign's language: en_US -> [[UNSUB_LINK_EN]]; English for a
+    language Mailjet has none in (the export refuses such a campaign before any email is sent)."""
+    code = language(locale) if supported(locale) else "en"
+    return f"[[UNSUB_LINK_{code.upper()}]]"
 
 
 def _default_text(default: str | None) -> str:

@@ -1,13 +1,13 @@
 """contacts, their typed properties, the imports that brought them and the mappings saved per source
 
 Revision ID: 0011_contacts
-Revises: 0008_campaign_address_form (the lead re-points it after merging 0009 and 0010)
+Revises: 0010_esp_ledger
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0011_contacts"
-down_revision = "0009_jobs"
+down_revision = "0010_esp_ledger"
 branch_labels = None
 depends_on = None
 
