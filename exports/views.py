@@ -18,13 +18,15 @@ from journeymail.forms import carried_out, show_refusal
 from journeymail.http import wants_json
 from journeymail.spreadsheet import csv_bytes
 from journeymail.text import slugify
+from jobs.models import Job
+from journeymail.extensions import db
 from segments.models import Segment
 
 from . import documents, plan_csv
 from .forms import ImportForm
 from . import esp
 from .mailjet import bundle as mailjet
-from .push_job import Refused as PushRefused, parse_inputs, start_push
+from .push_job import KIND as PUSH_KIND, Refused as PushRefused, parse_inputs, start_push
 
 Page = Any
 
@@ -51,7 +53,17 @@ def export_page(campaign_id: int) -> Page:
         columns=plan_csv.COLUMNS,
         mailjet_readiness=mailjet.mailjet_readiness(campaign),
         push_form=FlaskForm(),  # the CSRF token of the "Push to Mailjet" form
+        last_pushes=_last_pushes(campaign),
     )
+
+
+def _last_pushes(campaign: Campaign) -> dict[str, Job]:
+    """The newest push job of the campaign to each ESP, by the ESP's key (one query)."""
+    found: dict[str, Job] = {}
+    query = current.scoped(Job).filter_by(kind=PUSH_KIND, campaign_id=campaign.id).order_by(Job.id.desc()).limit(20)
+    for job in db.session.scalars(query):
+        found.setdefault(str((job.params or {}).get("esp")), job)
+    return found
 
 
 def _by_touchpoint(rows: list[plan_csv.PlanRow]) -> list[tuple[Touchpoint, list[Segment]]]:

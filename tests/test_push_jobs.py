@@ -47,6 +47,8 @@ def test_the_button_answers_at_once_and_the_push_happens_on_the_worker(
     assert job["state"] == "done" and job["kind"] == "push" and job["campaign_id"] == demo.id
     assert job["result"]["created"] == 2 + 3 + 12 + 9
     assert created_once(standin, mailjet.build_bundle(demo))
+    export_page = client.get(f"/campaigns/{demo.id}/export").get_data(as_text=True)
+    assert "Last push:" in export_page and f'href="/jobs/{job_id}"' in export_page and ">Done</span>" in export_page
     entry = db.session.scalars(db.select(AuditEntry).filter_by(action="pushed")).one()
     assert entry.detail == {"to": "Mailjet", "contactslist": LIST_ID, "job": job_id}
 
