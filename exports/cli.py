@@ -1,5 +1,5 @@
 """Command-line exports and imports: `flask --app wsgi export mailjet ID -o FILE`, `push mailjet FILE`,
-`export campaign ID -o FILE` and `import campaign FILE`."""
+`export brevo ID -o FILE`, `export campaign ID -o FILE` and `import campaign FILE`."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from journeymail.extensions import db
 from journeymail.text import counted
 from journeymail.validation import MAX_ID, ServiceError
 
-from . import documents
-from . import esp
+from . import documents, esp
+from .brevo import bundle as brevo
 from .esp import replay
 from .esp.base import PushError, PushResult
 from .ledger import MemoryLedger
@@ -58,6 +58,28 @@ def export_mailjet(campaign_id: int, output: str) -> None:
     _write_whole(output, chunks)
     count = counted(len(bundle["requests"]), "request")
     click.echo(f'Wrote the Mailjet bundle of "{campaign.name}" ({count}) to {output}.', err=True)
+
+
+@export_group.command("brevo")
+@click.argument("campaign_id", type=int)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), default="-",
+              show_default=True, help="The file to write; - writes to standard output.")
+def export_brevo(campaign_id: int, output: str) -> None:
+    """Write the Brevo bundle of campaign CAMPAIGN_ID: the API v3 requests that create it in Brevo."""
+
+    campaign = _plan(campaign_id)
+    try:
+        bundle = brevo.build_bundle(campaign)
+    except brevo.BundleRefused as refused:
+        raise click.ClickException(refused.message + "\n" + "\n".join(f"  - {p}" for p in refused.problems)) from None
+    chunks = brevo.bundle_chunks(bundle)
+    if output == "-":
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+        return
+    _write_whole(output, chunks)
+    count = counted(len(bundle["requests"]), "request")
+    click.echo(f'Wrote the Brevo bundle of "{campaign.name}" ({count}) to {output}.', err=True)
 
 
 def _plan(campaign_id: int) -> Campaign:
