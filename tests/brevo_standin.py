@@ -1,7 +1,7 @@
 """A stand-in for Brevo's API v3 on loopback: checks every request the way the API would and answers like it,
 so the Brevo bundle and adapter are tested against real HTTP without ever reaching Brevo.
 
-    standin = BrevoStandIn(api_key="key", lists={42: "Trial users"}).start()   # 127.0.0.1, any free port
+    standin = BrevoStandIn(api_key="key").start()   # 127.0.0.1, any free port
     ...                              # point BREVO_API_URL at standin.url
     standin.fail(429, times=3, retry_after=1)   # the next three requests answer 429 with Retry-After
     standin.requests[0].body         # every request as it arrived
@@ -9,10 +9,12 @@ so the Brevo bundle and adapter are tested against real HTTP without ever reachi
 
 It checks the method and path (an ID in a path must be one it issued), the `api-key` header, the
 Content-Type, and each body: field names as Brevo spells them, their types, required values, the sender
-(one of the account's senders) and the contact lists. An unresolved "{{ref:...}}" is refused as Brevo
-would (not a number). Lists page with limit/offset (GET /smtp/templates up to 1000, GET /emailCampaigns
-up to 100) in the order asked (`sort`, newest first by default). Like Brevo, it refuses a second contact
-attribute of one name (400 duplicate_parameter) but takes two templates or campaigns of one name.
+(one of the account's senders), the folders and the contact lists. An unresolved "{{ref:...}}" is refused as
+Brevo would (not a number). Lists page with limit/offset (GET /contacts/folders and a folder's lists up to 50,
+GET /smtp/templates up to 1000, GET /emailCampaigns up to 100) in the order asked (`sort`, newest first by
+default). Like Brevo, it refuses a second contact attribute of one name (400 duplicate_parameter) but takes
+two folders, lists, templates or campaigns of one name (Brevo's reference documents no uniqueness for them),
+so only looking up by name keeps a second push from making duplicates.
 Errors are Brevo's document {"code": ..., "message": ...}.
 """
 
@@ -77,8 +79,9 @@ class _Failure:
 class _State:
     api_key: str
     senders: list[dict[str, Any]]
-    lists: dict[int, str]
+    lists: dict[int, dict[str, Any]]  # {"name", "folderId"} by list ID
     attributes: list[dict[str, Any]]
+    folders: dict[int, dict[str, Any]] = field(default_factory=dict)
     templates: dict[int, dict[str, Any]] = field(default_factory=dict)
     campaigns: dict[int, dict[str, Any]] = field(default_factory=dict)
     failures: list[_Failure] = field(default_factory=list)
@@ -105,15 +108,15 @@ def _check(body: Any, spec: dict[str, type], required: set[str], where: str = ""
 
 class BrevoStandIn:
     def __init__(self, *, api_key: str = "test-brevo-key", senders: list[dict[str, Any]] | None = None,
-                 lists: dict[int, str] | None = None, attributes: list[dict[str, Any]] | None = None):
-        """`senders`: the account's senders ({name, email, active}); `lists`: its contact lists by ID;
-        `attributes`: its contact attributes (Brevo's defaults unless given)."""
+                 attributes: list[dict[str, Any]] | None = None):
+        """`senders`: the account's senders ({name, email, active}); `attributes`: its contact attributes
+        (Brevo's defaults unless given). Folders and lists are seeded with seed("folders"/"lists", body)."""
         if senders is None:
             senders = [{"name": "Maya", "email": "maya@example.com", "active": True}]
         self.state = _State(
             api_key,
             [{"id": index + 1, "ips": [], **sender} for index, sender in enumerate(senders)],
-            dict(lists if lists is not None else {42: "Trial users"}),
+            {},
             [dict(a) for a in (DEFAULT_ATTRIBUTES if attributes is None else attributes)],
         )
         self.server: ThreadingHTTPServer | None = None
@@ -155,7 +158,7 @@ class BrevoStandIn:
             self.state.failures.append(_Failure(status, times, retry_after, path))
 
     def seed(self, resource: str, body: dict[str, Any]) -> int:
-        """Put a template or email campaign into the account, as if made in Brevo's own pages; its ID."""
+        """Put a folder, list, template or email campaign into the account, as if made in Brevo's pages; its ID."""
         with self.state.lock:
             new_id = next(self.state.counter)
             getattr(self.state, resource)[new_id] = dict(body)
@@ -179,6 +182,16 @@ class BrevoStandIn:
     def campaigns(self) -> dict[int, dict[str, Any]]:
         with self.state.lock:
             return {k: dict(v) for k, v in self.state.campaigns.items()}
+
+    @property
+    def folders(self) -> dict[int, dict[str, Any]]:
+        with self.state.lock:
+            return {k: dict(v) for k, v in self.state.folders.items()}
+
+    @property
+    def lists(self) -> dict[int, dict[str, Any]]:
+        with self.state.lock:
+            return {k: dict(v) for k, v in self.state.lists.items()}
 
     @property
     def attributes(self) -> list[dict[str, Any]]:
@@ -270,6 +283,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, path: str) -> tuple[dict[str, Any], tuple[Any, ...]] | None:
         table: list[tuple[str, dict[str, Any]]] = [
             (r"senders", {"GET": self._get_senders}),
+            (r"contacts/folders", {"GET": self._list_folders, "POST": self._create_folder}),
+            (r"contacts/folders/(\d+)/lists", {"GET": self._list_folder_lists}),
+            (r"contacts/lists", {"POST": self._create_list}),
             (r"contacts/lists/(\d+)", {"GET": self._get_list}),
             (r"contacts/attributes", {"GET": self._get_attributes}),
             (r"contacts/attributes/([^/]+)/([^/]+)", {"POST": self._create_attribute}),
@@ -281,7 +297,7 @@ class _Handler(BaseHTTPRequestHandler):
         for pattern, handlers in table:
             if match := re.fullmatch(pattern, path):
                 return handlers, match.groups()
-        if re.fullmatch(r"(contacts/lists|smtp/templates|emailCampaigns)/[^/]+", path):
+        if re.fullmatch(r"(contacts/lists|contacts/folders|smtp/templates|emailCampaigns)/[^/]+(/lists)?", path):
             raise Refused("id should be of type integer", "invalid_parameter")  # e.g. an unresolved ref
         return None
 
@@ -291,11 +307,36 @@ class _Handler(BaseHTTPRequestHandler):
         return 200, {"senders": [dict(s) for s in self.state.senders]}
 
     def _get_list(self, query: dict[str, str], body: Any, list_id: str) -> tuple[int, Any]:
-        name = self.state.lists.get(int(list_id))
-        if name is None:
+        found = self.state.lists.get(int(list_id))
+        if found is None:
             raise Refused("List ID does not exist", "document_not_found", 404)
-        return 200, {"id": int(list_id), "name": name, "totalBlacklisted": 0, "totalSubscribers": 0,
-                     "uniqueSubscribers": 0, "folderId": 1, "createdAt": "2026-01-05T10:00:00.000Z"}
+        return 200, {"id": int(list_id), **found, "totalBlacklisted": 0, "totalSubscribers": 0,
+                     "uniqueSubscribers": 0, "createdAt": "2026-01-05T10:00:00.000Z"}
+
+    # --- folders and lists
+
+    def _list_folders(self, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        return self._paged(query, self.state.folders, "folders", 50, set())
+
+    def _create_folder(self, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        _check(body, {"name": str}, {"name"})
+        new_id = next(self.state.counter)
+        self.state.folders[new_id] = {"name": body["name"]}
+        return 201, {"id": new_id}
+
+    def _list_folder_lists(self, query: dict[str, str], body: Any, folder_id: str) -> tuple[int, Any]:
+        if int(folder_id) not in self.state.folders:
+            raise Refused("Folder ID does not exist", "document_not_found", 404)
+        inside = {k: v for k, v in self.state.lists.items() if v["folderId"] == int(folder_id)}
+        return self._paged(query, inside, "lists", 50, set())
+
+    def _create_list(self, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        _check(body, {"name": str, "folderId": int}, {"name", "folderId"})
+        if body["folderId"] not in self.state.folders:
+            raise Refused("Folder ID does not exist", "document_not_found", 404)
+        new_id = next(self.state.counter)
+        self.state.lists[new_id] = {"name": body["name"], "folderId": body["folderId"]}
+        return 201, {"id": new_id}
 
     def _sender(self, sender: Any, where: str) -> None:
         _check(sender, SENDER, set(), where)

@@ -23,7 +23,9 @@ from campaigns.kinds import KINDS
 from campaigns.models import Campaign, Touchpoint
 from emails import PREVIEW_UNSUBSCRIBE_URL
 from exports.brevo import bundle as brevo
+from exports.esp import replay as engine
 from exports.esp.brevo import adapter
+from exports.ledger import MemoryLedger
 from journeymail.extensions import db
 from segments.models import Segment
 
@@ -132,20 +134,21 @@ class Hrefs(HTMLParser):
 def test_bundle_is_a_versioned_document_of_requests(plan: Plan) -> None:
     bundle = brevo.build_bundle(plan.campaign)
 
-    assert bundle["format"] == "journeymail.brevo-bundle" and bundle["version"] == 1
+    assert bundle["format"] == "journeymail.brevo-bundle" and bundle["version"] == 2
     assert bundle["campaign"] == {"id": plan.campaign.id, "name": "Trial journey", "locale": "en_US"}
-    assert set(bundle["inputs"]) == {"list"}
+    assert bundle["inputs"] == {}  # nothing to supply: the bundle makes its own folder and lists
     for request in bundle["requests"]:
         assert set(request) == {"method", "path", "body", "ref", "name"}
         assert request["method"] == "POST"
 
 
-def test_requests_go_attributes_then_templates_then_email_campaigns(plan: Plan) -> None:
+def test_requests_go_attributes_folder_lists_then_templates_then_email_campaigns(plan: Plan) -> None:
     bundle = brevo.build_bundle(plan.campaign)
 
     assert [r["path"] for r in bundle["requests"]] == [
         "contacts/attributes/normal/SEGMENT", "contacts/attributes/normal/FIRSTNAME",
         "contacts/attributes/normal/COMPANY",
+        "contacts/folders", "contacts/lists", "contacts/lists",
         "smtp/templates", "smtp/templates", "smtp/templates",
         "emailCampaigns",
     ]
@@ -179,7 +182,19 @@ def test_each_distinct_email_is_an_active_template_with_compiled_html(plan: Plan
     assert "<mj-" not in first["body"]["htmlContent"]
 
 
-def test_an_email_campaign_per_broadcast_email_and_segment_sends_to_the_list(plan: Plan) -> None:
+def test_each_targeted_segment_gets_a_list_of_its_own_in_the_journeymail_folder(plan: Plan) -> None:
+    bundle = brevo.build_bundle(plan.campaign)
+
+    (folder,) = requests_of(bundle, "contacts/folders")
+    assert (folder["ref"], folder["name"], folder["body"]) == ("folder", "Journeymail", {"name": "Journeymail"})
+    assert [(r["ref"], r["name"], r["body"]) for r in requests_of(bundle, "contacts/lists")] == [
+        ("list.busy-founders", "Trial journey / Busy founders",
+         {"name": "Trial journey / Busy founders", "folderId": "{{ref:folder}}"}),
+        ("list.students", "Trial journey / Students", {"name": "Trial journey / Students", "folderId": "{{ref:folder}}"}),
+    ]
+
+
+def test_an_email_campaign_per_broadcast_email_and_segment_sends_to_its_segments_list(plan: Plan) -> None:
     bundle = brevo.build_bundle(plan.campaign)
 
     (campaign,) = requests_of(bundle, "emailCampaigns")
@@ -187,7 +202,7 @@ def test_an_email_campaign_per_broadcast_email_and_segment_sends_to_the_list(pla
     assert campaign["name"] == "Trial journey / Monthly tips / Busy founders"
     body = campaign["body"]
     assert set(body) == {"name", "subject", "sender", "htmlContent", "recipients", "tag", "replyTo"}
-    assert body["recipients"] == {"listIds": ["{{ref:list}}"]}
+    assert body["recipients"] == {"listIds": ["{{ref:list.busy-founders}}"]}
     assert body["subject"] == "Tips for {{ contact.COMPANY }}"
     (template,) = [t for t in requests_of(bundle, "smtp/templates") if t["ref"] == "template.monthly-tips.busy-founders"]
     assert body["htmlContent"] == template["body"]["htmlContent"]
@@ -204,13 +219,21 @@ def test_the_demo_has_a_campaign_for_each_broadcast_email_and_segment_it_reaches
     assert len({t["name"] for t in requests_of(bundle, "smtp/templates")}) == len(requests_of(bundle, "smtp/templates"))
 
 
-def test_refs_stand_only_for_the_list_the_user_supplies(demo: Campaign) -> None:
+def test_no_two_segments_campaigns_send_to_one_list(demo: Campaign) -> None:
     bundle = brevo.build_bundle(demo)
 
-    found = {m for text in strings(bundle["requests"]) for m in REF.findall(text)}
-    assert found == {"list"}
+    lists = {r["ref"]: r["name"] for r in requests_of(bundle, "contacts/lists")}
+    assert sorted(lists.values()) == sorted(f"{demo.name} / {s.name}" for s in demo.segments)
+    by_list: dict[str, set[str]] = {}
     for request in requests_of(bundle, "emailCampaigns"):
-        assert request["body"]["recipients"]["listIds"] == ["{{ref:list}}"]
+        (list_id,) = request["body"]["recipients"]["listIds"]
+        segment = request["name"].rsplit(" / ", 1)[1]
+        by_list.setdefault(list_id, set()).add(segment)
+    assert all(len(segments) == 1 for segments in by_list.values())
+    assert {lists[REF.fullmatch(k).group(1)].rsplit(" / ", 1)[1] for k in by_list} == {  # type: ignore[union-attr]
+        s for names in by_list.values() for s in names}
+    found = {m for text in strings(bundle["requests"]) for m in REF.findall(text)}
+    assert found == {"folder", *lists}
 
 
 # --- Brevo's merge tags --------------------------------------------------------------------
@@ -443,41 +466,19 @@ def test_export_command_of_an_unknown_campaign(runner: FlaskCliRunner, plan: Pla
 # --- the bundle passes Brevo's stand-in, request by request ---------------------------------
 
 
-def replay(bundle: dict[str, Any], standin: BrevoStandIn, list_id: int) -> dict[str, Any]:
-    """What a push does, in a few lines: look each object up by name, else send its request with its refs
-    filled in; every answer must be 2xx. The IDs by ref."""
+def replay(bundle: dict[str, Any], standin: BrevoStandIn, ledger: MemoryLedger | None = None) -> dict[str, Any]:
+    """The bundle pushed by the shared engine against the stand-in; the ID of each object by its ref."""
     credentials = adapter.credentials({"BREVO_API_URL": standin.url, "BREVO_API_KEY": "test-brevo-key"})
     assert credentials is not None
-    ids: dict[str, Any] = {"list": list_id}
-
-    def resolved(value: Any) -> Any:
-        if isinstance(value, str) and (whole := REF.fullmatch(value)):
-            return ids[whole.group(1)]
-        if isinstance(value, str):
-            return REF.sub(lambda m: str(ids[m.group(1)]), value)
-        if isinstance(value, dict):
-            return {key: resolved(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [resolved(item) for item in value]
-        return value
-
-    with httpx.Client(base_url=standin.url, headers=adapter.headers(credentials)) as http:
-        assert adapter.preflight(http, bundle, {"list": list_id}) == []
-        for request in bundle["requests"]:
-            found = adapter.find(http, request)
-            if found is not None:
-                ids[request["ref"]] = found
-                continue
-            answer = http.request(request["method"], resolved(request["path"]), json=resolved(request["body"]))
-            assert answer.is_success, (request["path"], answer.status_code, answer.text)
-            ids[request["ref"]] = adapter.id_in(answer.json() if answer.content else None)
-    return ids
+    result = engine.push(adapter, bundle, credentials=credentials, inputs={}, ledger=ledger or MemoryLedger(),
+                         sleep=lambda seconds: None)
+    return {step.ref: step.id for step in result.steps}
 
 
 def test_the_brevo_bundle_passes_its_standin_request_by_request(plan: Plan, standin: BrevoStandIn) -> None:
     bundle = brevo.build_bundle(plan.campaign)
 
-    ids = replay(bundle, standin, 42)
+    ids = replay(bundle, standin)
 
     writes = standin.writes()
     # FIRSTNAME is one of Brevo's own attributes: found, not created; everything else is created once.
@@ -487,8 +488,11 @@ def test_the_brevo_bundle_passes_its_standin_request_by_request(plan: Plan, stan
     assert {a["name"] for a in standin.attributes} >= {"SEGMENT", "FIRSTNAME", "COMPANY"}
     assert sorted(t["templateName"] for t in standin.templates.values()) == sorted(
         r["name"] for r in requests_of(bundle, "smtp/templates"))
+    (folder_id,) = standin.folders
+    assert standin.lists == {ids["list.busy-founders"]: {"name": "Trial journey / Busy founders", "folderId": folder_id},
+                             ids["list.students"]: {"name": "Trial journey / Students", "folderId": folder_id}}
     (campaign,) = standin.campaigns.values()
-    assert campaign["recipients"] == {"listIds": [42]} and campaign["status"] == "draft"
+    assert campaign["recipients"] == {"listIds": [ids["list.busy-founders"]]} and campaign["status"] == "draft"
     assert ids["campaign.monthly-tips.busy-founders"] in standin.campaigns
 
 
@@ -496,15 +500,28 @@ def test_the_demo_bundle_passes_its_standin_and_a_second_run_creates_nothing(
     demo: Campaign, standin: BrevoStandIn
 ) -> None:
     bundle = brevo.build_bundle(demo)
-    replay(bundle, standin, 42)
-    created = len(standin.writes())
+    first = replay(bundle, standin)
+    created = [w for w in standin.writes() if w.method == "POST"]
 
-    again = replay(bundle, standin, 42)
+    again = replay(bundle, standin)  # a new ledger: everything is found by name (and brought in line with PUT)
 
-    assert len(standin.writes()) == created
+    assert [w for w in standin.writes() if w.method == "POST"] == created
+    assert len(standin.folders) == 1 and len(standin.lists) == len(demo.segments)
     assert len(standin.templates) == len(requests_of(bundle, "smtp/templates"))
     assert len(standin.campaigns) == len(requests_of(bundle, "emailCampaigns"))
-    assert set(again) >= {r["ref"] for r in bundle["requests"]}
+    assert again == first
+
+
+def test_a_list_of_the_same_name_in_another_folder_is_not_taken_for_the_campaigns(
+    plan: Plan, standin: BrevoStandIn
+) -> None:
+    elsewhere = standin.seed("folders", {"name": "Newsletters"})
+    theirs = standin.seed("lists", {"name": "Trial journey / Busy founders", "folderId": elsewhere})
+
+    ids = replay(brevo.build_bundle(plan.campaign), standin)
+
+    assert ids["list.busy-founders"] != theirs
+    assert standin.lists[ids["list.busy-founders"]]["folderId"] == ids["folder"]
 
 
 def test_the_standin_refuses_a_bundle_request_with_an_unresolved_ref(plan: Plan, standin: BrevoStandIn) -> None:

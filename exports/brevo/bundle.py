@@ -5,25 +5,34 @@ one template per distinct email, the checks that leave nothing to send); this mo
 Brevo's words: merge tags in its template language (tags.py), its field names, its sender rules.
 Pure functions of a Campaign; nothing here talks to the network (the adapter, exports/esp/brevo.py).
 
-The bundle document (format "journeymail.brevo-bundle", version 1):
+The bundle document (format "journeymail.brevo-bundle", version 2):
 
-    {"format": "journeymail.brevo-bundle", "version": 1,
+    {"format": "journeymail.brevo-bundle", "version": 2,
      "campaign": {"id": ..., "name": ..., "locale": ...},
-     "inputs": {"list": "what the user supplies"},
+     "inputs": {},
      "requests": [
        {"method": "POST", "path": "contacts/attributes/normal/SEGMENT", "body": {"type": "text"},
         "ref": "attribute.SEGMENT", "name": "SEGMENT"},
+       {"method": "POST", "path": "contacts/folders", "body": {"name": "Journeymail"},
+        "ref": "folder", "name": "Journeymail"},
+       {"method": "POST", "path": "contacts/lists", "body": {"name": "Trial journey / Busy founders",
+        "folderId": "{{ref:folder}}"}, "ref": "list.busy-founders", "name": "Trial journey / Busy founders"},
        {"method": "POST", "path": "smtp/templates", "body": {"templateName": ..., "subject": ...,
         "sender": {"name": ..., "email": ...}, "htmlContent": ..., "isActive": true, "tag": ...},
         "ref": "template.welcome.busy-founders", "name": "Trial journey / Welcome / Busy founders"},
        {"method": "POST", "path": "emailCampaigns", "body": {"name": ..., "subject": ..., "sender": ...,
-        "htmlContent": ..., "recipients": {"listIds": ["{{ref:list}}"]}, "tag": ...},
+        "htmlContent": ..., "recipients": {"listIds": ["{{ref:list.busy-founders}}"]}, "tag": ...},
         "ref": "campaign.monthly-tips.busy-founders", "name": "Trial journey / Monthly tips / Busy founders"}]}
 
 A path is relative to the API base (https://api.brevo.com/v3). `name` is the object's name in Brevo,
 stable from one export to the next and unique among the bundle's objects of its kind: the push looks
 an object up by it before creating it, since Brevo itself allows two templates or campaigns of one name.
-The one ref a body holds is the contact list's ID in `recipients.listIds`, which the user supplies.
+A body refers to what an earlier request made: a list to its folder (`folderId`), an email campaign to its
+segment's list (`recipients.listIds`).
+
+Each targeted segment gets a contact list of its own, "<campaign> / <segment>", in the folder "Journeymail":
+Brevo's API cannot create segments, and one list for every segment would send each contact every segment's
+version of an email. The lists start empty; the user fills each with that segment's contacts.
 
 Each email campaign carries its HTML (htmlContent) rather than naming its template: Brevo copies a
 template into a campaign only from an active template and only for its RSS feature. The HTML holds the
@@ -49,15 +58,16 @@ from ..mailjet.bundle import Problem, bundle_chunks, ref
 from .tags import BrevoTags, attribute_name
 
 FORMAT = "journeymail.brevo-bundle"
-VERSION = 1
-LIST_REF = "list"  # supplied by the user: the Brevo contact list the email campaigns send to
+VERSION = 2  # 1 sent every segment's campaign to one list the user supplied
+FOLDER_REF = "folder"
+FOLDER_NAME = "Journeymail"  # the contacts folder that holds the campaigns' lists, in every account the same
 SEGMENT_ATTRIBUTE = "SEGMENT"  # the contact attribute whose value is the slug of the contact's segment
 # Brevo attribute names: letters, digits and underscores, starting with a letter (it writes them in capitals).
 ATTRIBUTE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,99}")
 # Not attributes: the address is the contact itself ({{ contact.EMAIL }} reads it all the same).
 BUILT_IN = frozenset({"EMAIL"})
 
-__all__ = ["FORMAT", "LIST_REF", "VERSION", "BundleRefused", "Problem", "build_bundle",
+__all__ = ["FOLDER_NAME", "FOLDER_REF", "FORMAT", "VERSION", "BundleRefused", "Problem", "build_bundle",
            "bundle_chunks", "bundle_filename", "problems", "readiness"]
 
 
@@ -174,7 +184,8 @@ def build_bundle(campaign: Campaign) -> dict[str, Any]:
     """The campaign as the ordered Brevo requests; raises BundleRefused listing every problem.
 
     The contact attributes first, then one template per distinct email (segments that receive an email
-    unchanged share it), then an email campaign per broadcast email and segment it reaches."""
+    unchanged share it), then an email campaign per broadcast email and segment it reaches, sent to that
+    segment's list: the folder and a list per targeted segment come after the attributes."""
     sender, export, found = _readiness(campaign)
     if found or sender is None:
         raise BundleRefused(found)
@@ -182,6 +193,12 @@ def build_bundle(campaign: Campaign) -> dict[str, Any]:
     segment_slug = shared.segment_slugs(campaign)
     email_slug = shared.touchpoint_slugs(campaign)
     requests = [_attribute_request(name) for name in _attribute_names(export.tag_names)]
+    requests.append(_request("contacts/folders", {"name": FOLDER_NAME}, FOLDER_REF, FOLDER_NAME))
+    list_names = shared._Names()
+    for segment in campaign.segments:
+        list_name = list_names.unique(f"{campaign.name} / {segment.name}")
+        requests.append(_request("contacts/lists", {"name": list_name, "folderId": ref(FOLDER_REF)},
+                                 list_ref(segment_slug[segment.id]), list_name))
     names, refs = shared._Names(), shared._Names("-{}")
     for email in export.emails:
         template_ref = refs.unique(shared._template_ref(email, email_slug, segment_slug))
@@ -192,12 +209,12 @@ def build_bundle(campaign: Campaign) -> dict[str, Any]:
         if KINDS[email.touchpoint.kind].broadcast:
             key = f"{email_slug[email.touchpoint.id]}.{segment_slug[segment.id]}"
             title = titles.unique(f"{campaign.name} / {email.touchpoint.name} / {segment.name}")
-            requests.append(_campaign_request(email, title, key, sender, tag))
+            requests.append(_campaign_request(email, title, key, list_ref(segment_slug[segment.id]), sender, tag))
     return {
         "format": FORMAT,
         "version": VERSION,
         "campaign": {"id": campaign.id, "name": campaign.name, "locale": campaign.locale},
-        "inputs": {LIST_REF: "The ID of the Brevo contact list the email campaigns send to (push --list-id)."},
+        "inputs": {},
         "requests": requests,
     }
 
@@ -225,13 +242,19 @@ def _template_request(email: shared.ExportEmail, name: str, template_ref: str, s
     return _request("smtp/templates", body, template_ref, name)
 
 
-def _campaign_request(email: shared.ExportEmail, title: str, key: str, sender: Sender, tag: str) -> dict[str, Any]:
+def list_ref(segment_slug: str) -> str:
+    """The ref of a segment's contact list."""
+    return f"list.{segment_slug}"
+
+
+def _campaign_request(email: shared.ExportEmail, title: str, key: str, list_of_segment: str, sender: Sender,
+                      tag: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": title,
         "subject": email.subject,
         "sender": sender.as_brevo(),
         "htmlContent": email.html,
-        "recipients": {"listIds": [ref(LIST_REF)]},
+        "recipients": {"listIds": [ref(list_of_segment)]},
         "tag": tag,
     }
     if sender.reply_to:

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
+NO_ID = 0  # the ID of an object the ESP knows by its name alone (a Brevo contact attribute): found, never referred to
+
+
 class PushError(Exception):
     """The push stopped with a message that says what to fix; `result` holds what was done before."""
 
@@ -98,6 +101,8 @@ class Adapter(ABC):
     key: str  # "mailjet"
     label: str  # "Mailjet", for people
     inputs: tuple[str, ...] = ()  # refs the user supplies, e.g. ("contactslist",)
+    refused: type[Exception] = Exception  # what build_bundle raises when the campaign cannot be exported (its `problems`)
+    missing_credentials: Any = ""  # a (lazy) sentence saying which settings to set when credentials() is None
 
     @abstractmethod
     def build_bundle(self, campaign: Any) -> dict[str, Any]:
@@ -141,6 +146,11 @@ class Adapter(ABC):
     @abstractmethod
     def error_text(self, status: int, body: bytes) -> str:
         """The ESP's error document as one sentence."""
+
+    def named_only(self, request: dict[str, Any]) -> bool:
+        """True for an object the ESP names but gives no ID (a Brevo contact attribute): its creation answers
+        nothing to read, `find` answers NO_ID when it exists, and no request refers to it."""
+        return False
 
     def id_fields(self) -> tuple[str, ...]:
         """Body keys whose "{{ref:...}}" values the engine fills in (default: keys ending in "ID")."""

@@ -35,6 +35,8 @@ class Mailjet(Adapter):
     key = "mailjet"
     label = "Mailjet"
     inputs = (mailjet_bundle.LIST_REF,)
+    refused = mailjet_bundle.BundleRefused
+    missing_credentials = mailjet_push.CREDENTIALS_MISSING
     page_size = 1000  # Mailjet's largest Limit
 
     def build_bundle(self, campaign: Any) -> dict[str, Any]:
