@@ -1,15 +1,17 @@
-"""Pushing the Brevo bundle with the shared replay engine (exports.esp.replay) against Brevo's stand-in: it
-completes, a second push creates nothing new, rate limits and server errors are waited out, and a push that
-stopped resumes without duplicates.
-
-Written against the engine's intended signature, push(adapter, bundle, *, credentials, inputs, ledger,
-progress=None, sleep=time.sleep), before replay.py was merged."""
+"""Pushing the Brevo bundle with the shared replay engine against Brevo's stand-in, and `push brevo FILE`: the demo
+pushed twice creates each object once; a push interrupted halfway resumes and completes; 429 three times still
+ends in a complete push; a wrong or inactive sender is reported before anything is created."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
 
 from brevo_standin import BrevoStandIn
 from campaigns import services as campaign_services
@@ -19,20 +21,11 @@ from exports.brevo import bundle as brevo
 from exports.esp import replay
 from exports.esp.base import Credentials, PushError
 from exports.esp.brevo import adapter
+from exports.ledger import MemoryLedger
 from journeymail.extensions import db
 
-
-class DictLedger:
-    """The ledger in a dict: (ID, body fingerprint) by key, as the exports' table keeps them."""
-
-    def __init__(self) -> None:
-        self.saved: dict[str, tuple[int | None, str]] = {}
-
-    def get(self, key: str) -> tuple[int | None, str] | None:
-        return self.saved.get(key)
-
-    def save(self, key: str, remote_id: int | None, fingerprint: str) -> None:
-        self.saved[key] = (remote_id, fingerprint)
+KEY = "test-brevo-key"
+SENDER = {"name": "Maya from Plannery", "email": "hello@plannery.example", "active": True}
 
 
 @pytest.fixture
@@ -43,131 +36,257 @@ def demo() -> Campaign:
 
 
 @pytest.fixture
-def standin() -> Iterator[BrevoStandIn]:
-    server = BrevoStandIn(senders=[{"name": "Maya from Plannery", "email": "hello@plannery.example",
-                                    "active": True}]).start()
-    yield server
-    server.stop()
+def bundle(demo: Campaign) -> dict[str, Any]:
+    return brevo.build_bundle(demo)
 
 
 @pytest.fixture
-def credentials(standin: BrevoStandIn) -> Credentials:
-    found = adapter.credentials({"BREVO_API_URL": standin.url, "BREVO_API_KEY": "test-brevo-key", "BREVO_TIMEOUT": 5})
-    assert found is not None
-    return found
+def bundle_file(bundle: dict[str, Any], tmp_path: Path) -> Path:
+    path = tmp_path / "demo-brevo.json"
+    path.write_text(json.dumps(bundle), "utf-8")
+    return path
 
 
-def push(bundle: dict, credentials: Credentials, ledger: DictLedger, sleeps: list[float] | None = None,
-         list_id: int = 42) -> replay.PushResult:
+@pytest.fixture
+def start_standin() -> Iterator[Callable[..., BrevoStandIn]]:
+    started: list[BrevoStandIn] = []
+
+    def start(senders: list[dict[str, Any]] | None = None) -> BrevoStandIn:
+        started.append(BrevoStandIn(api_key=KEY, senders=senders or [SENDER]).start())
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def standin(start_standin: Callable[..., BrevoStandIn]) -> BrevoStandIn:
+    return start_standin()
+
+
+@pytest.fixture
+def brevo_config(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    def configure(url: str, key: str | None = KEY) -> None:
+        monkeypatch.setitem(app.config, "BREVO_API_URL", url)
+        monkeypatch.setitem(app.config, "BREVO_API_KEY", key)
+
+    return configure
+
+
+def push(bundle: dict[str, Any], standin: BrevoStandIn, ledger: MemoryLedger | None = None,
+         sleeps: list[float] | None = None) -> replay.PushResult:
+    credentials = Credentials(standin.url, KEY, timeout=5)
     waited = sleeps if sleeps is not None else []
-    return replay.push(adapter, bundle, credentials=credentials, inputs={"list": list_id}, ledger=ledger,
+    return replay.push(adapter, bundle, credentials=credentials, inputs={}, ledger=ledger or MemoryLedger(),
                        sleep=waited.append)
 
 
-def test_a_push_creates_everything_once_with_brevos_own_attributes_reused(
-    demo: Campaign, standin: BrevoStandIn, credentials: Credentials
+def command(runner: FlaskCliRunner, bundle_file: Path) -> Any:
+    return runner.invoke(args=["push", "brevo", str(bundle_file)])
+
+
+def objects(bundle: dict[str, Any], path: str) -> int:
+    return sum(1 for r in bundle["requests"] if r["path"] == path)
+
+
+def created_once(standin: BrevoStandIn, bundle: dict[str, Any]) -> bool:
+    """Each folder, list, template and email campaign of the bundle exists in the account exactly once."""
+    names = {
+        "contacts/folders": [f["name"] for f in standin.folders.values()],
+        "contacts/lists": [item["name"] for item in standin.lists.values()],
+        "smtp/templates": [t["templateName"] for t in standin.templates.values()],
+        "emailCampaigns": [c["name"] for c in standin.campaigns.values()],
+    }
+    return all(sorted(found) == sorted(r["name"] for r in bundle["requests"] if r["path"] == path)
+               for path, found in names.items())
+
+
+# --- twice: each object once ------------------------------------------------------------------
+
+
+def test_a_push_creates_a_list_per_segment_and_sends_each_segments_campaigns_to_its_own(
+    demo: Campaign, bundle: dict[str, Any], standin: BrevoStandIn
 ) -> None:
-    bundle = brevo.build_bundle(demo)
+    result = push(bundle, standin)
 
-    result = push(bundle, credentials, DictLedger())
-
-    templates = [r for r in bundle["requests"] if r["path"] == "smtp/templates"]
-    campaigns = [r for r in bundle["requests"] if r["path"] == "emailCampaigns"]
-    assert len(result.steps) == len(bundle["requests"])
+    assert created_once(standin, bundle)
+    ids = {step.ref: step.id for step in result.steps}
+    (folder_id,) = standin.folders
+    assert {item["folderId"] for item in standin.lists.values()} == {folder_id}
+    for request in bundle["requests"]:
+        if request["path"] == "emailCampaigns":
+            segment = request["name"].rsplit(" / ", 1)[1]
+            (list_id,) = standin.campaigns[ids[request["ref"]]]["recipients"]["listIds"]
+            assert standin.lists[list_id]["name"] == f"{demo.name} / {segment}"
     assert {s.name for s in result.steps if s.outcome == "reused"} <= {"FIRSTNAME", "LASTNAME"}
-    assert len(standin.templates) == len(templates) and len(standin.campaigns) == len(campaigns)
-    assert all(c["recipients"] == {"listIds": [42]} for c in standin.campaigns.values())
 
 
-def test_pushing_the_same_bundle_twice_creates_nothing_new(
-    demo: Campaign, standin: BrevoStandIn, credentials: Credentials
-) -> None:
-    bundle = brevo.build_bundle(demo)
-    ledger = DictLedger()
-    push(bundle, credentials, ledger)
+def test_pushing_the_demo_twice_creates_each_object_once(bundle: dict[str, Any], standin: BrevoStandIn) -> None:
+    push(bundle, standin)
+    posts = [w for w in standin.writes() if w.method == "POST"]
+
+    again = push(bundle, standin)  # a new ledger: everything is found by name
+
+    assert created_once(standin, bundle)
+    assert again.objects("created") == 0
+    assert [w for w in standin.writes() if w.method == "POST"] == posts
+
+
+def test_pushing_twice_with_the_ledger_sends_no_write_at_all(bundle: dict[str, Any], standin: BrevoStandIn) -> None:
+    ledger = MemoryLedger()
+    push(bundle, standin, ledger)
     writes = len(standin.writes())
 
-    again = push(bundle, credentials, ledger)
+    again = push(bundle, standin, ledger)
 
-    assert again.count("created") == 0 and again.count("updated") == 0
     assert len(standin.writes()) == writes
+    assert again.objects("reused") == len(bundle["requests"])
 
 
-def test_a_second_push_without_the_ledger_finds_everything_by_name(
-    demo: Campaign, standin: BrevoStandIn, credentials: Credentials
+def test_the_command_twice_creates_each_object_once_and_says_so(
+    runner: FlaskCliRunner, bundle_file: Path, bundle: dict[str, Any], standin: BrevoStandIn,
+    brevo_config: Callable[..., None],
 ) -> None:
-    bundle = brevo.build_bundle(demo)
-    push(bundle, credentials, DictLedger())
-    templates, campaigns = len(standin.templates), len(standin.campaigns)
+    brevo_config(standin.url)
+    first = command(runner, bundle_file)
+    assert first.exit_code == 0, first.output
+    assert 'Created contacts folder "Journeymail" (ID ' in first.output
+    assert 'Created contact attribute "SEGMENT"\n' in first.output  # Brevo gives an attribute no ID
+    lists, templates = objects(bundle, "contacts/lists"), objects(bundle, "smtp/templates")
+    campaigns = objects(bundle, "emailCampaigns")
+    assert (f"Done: created 1 contact attribute, 1 contacts folder, {lists} contact lists, {templates} templates and "
+            f"{campaigns} email campaigns, found 1 contact attribute already in Brevo, updated nothing.") in first.output
 
-    again = push(bundle, credentials, DictLedger())
+    again = command(runner, bundle_file)
 
-    assert again.count("created") == 0
-    assert (len(standin.templates), len(standin.campaigns)) == (templates, campaigns)
+    assert again.exit_code == 0, again.output
+    assert created_once(standin, bundle)
+    # Without a ledger, what the command finds by name is brought in line (PUT), not created again.
+    assert (f"Done: created nothing, found 2 contact attributes, 1 contacts folder and {lists} contact lists already "
+            f"in Brevo, updated {templates} templates and {campaigns} email campaigns.") in again.output
+    assert 'fill each with its segment\'s contacts before you send.' in again.output
 
 
-def test_429_three_times_still_completes_after_waiting_as_told(
-    demo: Campaign, standin: BrevoStandIn, credentials: Credentials
+# --- stopped halfway: resumed ---------------------------------------------------------------------
+
+
+def test_an_interrupted_push_resumes_and_completes(bundle: dict[str, Any], standin: BrevoStandIn) -> None:
+    ledger = MemoryLedger()
+    standin.fail(503, times=1_000, path="emailCampaigns")  # more than any retrying waits out
+    with pytest.raises(PushError) as stopped:
+        push(bundle, standin, ledger)
+    assert stopped.value.result is not None and stopped.value.result.objects("created") > 0
+    templates = standin.templates
+    standin.state.failures.clear()
+
+    result = push(bundle, standin, ledger)
+
+    assert standin.templates.keys() == templates.keys()
+    assert created_once(standin, bundle)
+    assert result.objects("created") == objects(bundle, "emailCampaigns")
+
+
+def test_the_command_resumes_an_interrupted_push(
+    runner: FlaskCliRunner, bundle_file: Path, bundle: dict[str, Any], standin: BrevoStandIn,
+    brevo_config: Callable[..., None],
 ) -> None:
-    bundle = brevo.build_bundle(demo)
+    brevo_config(standin.url)
+    standin.fail(500, times=1_000, path="smtp/templates")
+    stopped = command(runner, bundle_file)
+    assert stopped.exit_code == 1
+    assert "Before the error: created 1 contact attribute, 1 contacts folder" in stopped.output
+    standin.state.failures.clear()
+
+    result = command(runner, bundle_file)
+
+    assert result.exit_code == 0, result.output
+    assert created_once(standin, bundle)
+
+
+# --- rate limits and server errors ----------------------------------------------------------------
+
+
+def test_429_three_times_still_completes_after_waiting_as_told(bundle: dict[str, Any], standin: BrevoStandIn) -> None:
     standin.fail(429, times=3, retry_after=2, path="smtp/templates")
     sleeps: list[float] = []
 
-    push(bundle, credentials, DictLedger(), sleeps)
+    push(bundle, standin, sleeps=sleeps)
 
     assert [r.status for r in standin.requests].count(429) == 3
-    assert len(sleeps) >= 3 and all(s >= 2 for s in sleeps[:3])
-    assert len(standin.templates) == sum(1 for r in bundle["requests"] if r["path"] == "smtp/templates")
+    assert sleeps[:3] == [2.0, 2.0, 2.0]
+    assert created_once(standin, bundle)
 
 
-def test_server_errors_are_retried_and_create_no_duplicates(
-    demo: Campaign, standin: BrevoStandIn, credentials: Credentials
+def test_server_errors_on_a_create_make_no_duplicates(bundle: dict[str, Any], standin: BrevoStandIn) -> None:
+    standin.fail(500, times=2, path="contacts/lists")
+
+    push(bundle, standin)
+
+    assert created_once(standin, bundle)
+
+
+# --- preflight: nothing is created -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("senders, message", [
+    ([{"name": "Someone", "email": "someone@plannery.example", "active": True}],
+     "The sender address hello@plannery.example is not a sender of this Brevo account."),
+    ([{**SENDER, "active": False}], "The sender address hello@plannery.example is not yet active in Brevo."),
+])
+def test_a_wrong_or_inactive_sender_is_reported_before_anything_is_created(
+    runner: FlaskCliRunner, bundle_file: Path, bundle: dict[str, Any], start_standin: Callable[..., BrevoStandIn],
+    brevo_config: Callable[..., None], senders: list[dict[str, Any]], message: str,
 ) -> None:
-    bundle = brevo.build_bundle(demo)
-    standin.fail(500, times=2, path="emailCampaigns")
-
-    push(bundle, credentials, DictLedger())
-
-    assert len(standin.campaigns) == sum(1 for r in bundle["requests"] if r["path"] == "emailCampaigns")
-
-
-def test_a_stopped_push_resumes_where_it_stopped(demo: Campaign, standin: BrevoStandIn, credentials: Credentials) -> None:
-    bundle = brevo.build_bundle(demo)
-    ledger = DictLedger()
-    standin.fail(503, times=1_000, path="emailCampaigns")  # more than any retrying waits out
+    standin = start_standin(senders)
     with pytest.raises(PushError) as stopped:
-        push(bundle, credentials, ledger)
-    assert stopped.value.result is not None and stopped.value.result.count("created") > 0
-    templates = dict(standin.templates)
-    standin.state.failures.clear()
+        push(bundle, standin)
+    assert message in stopped.value.message
+    brevo_config(standin.url)
 
-    push(bundle, credentials, ledger)
+    result = command(runner, bundle_file)
 
-    assert standin.templates.keys() == templates.keys()
-    assert len(standin.campaigns) == sum(1 for r in bundle["requests"] if r["path"] == "emailCampaigns")
-
-
-def test_preflight_refuses_an_unknown_list_before_anything_is_written(
-    demo: Campaign, standin: BrevoStandIn, credentials: Credentials
-) -> None:
-    with pytest.raises(PushError) as stopped:
-        push(brevo.build_bundle(demo), credentials, DictLedger(), list_id=7)
-
-    assert "There is no contact list with ID 7" in stopped.value.message
+    assert result.exit_code == 1 and message in result.output
     assert standin.writes() == []
 
 
-def test_a_changed_email_updates_its_template_in_place(
-    demo: Campaign, standin: BrevoStandIn, credentials: Credentials
+def test_the_command_without_a_key_names_the_setting(
+    runner: FlaskCliRunner, bundle_file: Path, standin: BrevoStandIn, brevo_config: Callable[..., None]
 ) -> None:
-    ledger = DictLedger()
-    push(brevo.build_bundle(demo), credentials, ledger)
+    brevo_config(standin.url, key=None)
+
+    result = command(runner, bundle_file)
+
+    assert result.exit_code == 1 and "set BREVO_API_KEY in the server's environment" in result.output
+    assert standin.requests == []
+
+
+def test_a_version_1_bundle_is_refused_with_what_to_do(
+    runner: FlaskCliRunner, bundle: dict[str, Any], tmp_path: Path, standin: BrevoStandIn,
+    brevo_config: Callable[..., None],
+) -> None:
+    brevo_config(standin.url)
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({**bundle, "version": 1}), "utf-8")
+
+    result = command(runner, old)
+
+    assert result.exit_code == 1 and "Export the campaign again" in result.output
+    assert standin.requests == []
+
+
+# --- a change: updated in place ------------------------------------------------------------------
+
+
+def test_a_changed_email_updates_its_template_in_place(demo: Campaign, standin: BrevoStandIn) -> None:
+    ledger = MemoryLedger()
+    push(brevo.build_bundle(demo), standin, ledger)
     count = len(standin.templates)
     touchpoint = next(t for t in demo.touchpoints if t.is_email)
     campaign_services.update_touchpoint(touchpoint, {"subject": "A brand new subject"})
     db.session.commit()
 
-    result = push(brevo.build_bundle(demo), credentials, ledger)
+    result = push(brevo.build_bundle(demo), standin, ledger)
 
-    assert result.count("updated") >= 1 and len(standin.templates) == count
+    assert result.objects("updated") >= 1 and len(standin.templates) == count
     assert "A brand new subject" in {t["subject"] for t in standin.templates.values()}

@@ -121,8 +121,9 @@ class Adapter(ABC):
         default accepts every bundle."""
 
     def noun(self, resource: str) -> str:
-        """A resource as people call it ("template", "contact property"), for progress and messages."""
-        return resource
+        """What a request's path (refs resolved) makes or changes, as people call it ("template", "contact
+        property"), for progress and messages."""
+        return resource.split("/")[0]
 
     @abstractmethod
     def preflight(self, client: Any, bundle: dict[str, Any], inputs: Mapping[str, int]) -> list[str]:

@@ -15,6 +15,7 @@ by name and updated, what is checked before the first write, and its answers and
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -47,7 +48,8 @@ class BrevoAdapter(Adapter):
         brevo_push.check_bundle(bundle_, inputs)
 
     def noun(self, resource: str) -> str:
-        return str(brevo_push.NOUNS[kind]) if (kind := brevo_push.kind_of(resource)) else resource
+        kind = brevo_push.kind_of(re.sub(r"/\d+$", "", resource))  # an update's path ends in the ID
+        return str(brevo_push.NOUNS[kind]) if kind else resource
 
     def credentials(self, config: Mapping[str, Any]) -> Credentials | None:
         key = config.get("BREVO_API_KEY")

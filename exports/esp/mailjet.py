@@ -46,6 +46,7 @@ class Mailjet(Adapter):
         mailjet_push.check_bundle(bundle, inputs)
 
     def noun(self, resource: str) -> str:
+        resource = resource.split("/")[0]  # template/70001/detailcontent: the template's content
         return str(mailjet_push.NOUNS.get(resource, resource))
 
     def credentials(self, config: Mapping[str, Any]) -> Credentials | None:

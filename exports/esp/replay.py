@@ -218,7 +218,7 @@ def _replay(adapter: Adapter, bundle: dict[str, Any], client: RetryingClient, in
     for index, request in enumerate(requests, 1):
         path, body = resolve(request, ids, adapter.id_fields())
         ref_name, name = request.get("ref"), request.get("name")
-        noun = adapter.noun(path.split("/")[0])
+        noun = adapter.noun(path)
         parent = next((labels[r] for r in REF.findall(request["path"]) if r in labels), None)
         label = quoted(name) if name else (_("content of %(parent)s", parent=parent) if parent else None)
         what = _("request %(index)d of %(count)d (%(where)s)", index=index, count=total,
