@@ -401,6 +401,7 @@ def test_the_export_page_has_a_brevo_card_that_says_what_to_set(client: FlaskCli
     card = card[:card.index("</li>\n")]
     assert f'href="/campaigns/{plan.campaign.id}/export/brevo.json"' in card
     assert "BREVO_API_KEY" in card and 'id="brevo-ready"' in card
+    assert "each segment gets a list of its own. The lists start empty: fill each with that segment’s contacts" in card
 
 
 def test_the_brevo_card_names_what_stops_the_export(client: FlaskClient, plan: Plan) -> None:
