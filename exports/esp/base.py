@@ -3,7 +3,9 @@
 A bundle is a plain JSON document: {"format", "version", "campaign", "inputs", "requests": [...]}.
 Each request is {"method", "path", "body", "ref"?, "name"?}:
 - `ref` names what the request creates; a later request uses "{{ref:<ref>}}" in its path, or as a
-  body value under a key the adapter says holds IDs, and the engine fills in the ID.
+  body value under a key the adapter says holds IDs (at any depth, alone or in a list: Brevo's
+  recipients.listIds), and the engine fills in the ID. An object the ESP gives no ID (a Brevo contact
+  attribute, `Adapter.named_only`) gets NO_ID, and nothing refers to it.
 - `name` is the object's stable name in the ESP (a template's name, a campaign's title, a contact
   property's name). It is what the engine looks the object up by before creating it, so it must be
   the same every time the same campaign is exported, and unique among the bundle's objects of a kind.
