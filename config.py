@@ -88,6 +88,10 @@ class Config:
     # ESP_PUSH_BACKOFF_SECONDS × 2^attempt between tries.
     ESP_PUSH_MAX_RETRIES = int(os.environ.get("ESP_PUSH_MAX_RETRIES", 5))
     ESP_PUSH_BACKOFF_SECONDS = float(os.environ.get("ESP_PUSH_BACKOFF_SECONDS", 1))
+    # Brevo: the API v3 the push replays bundles against, and the account's API key (header api-key).
+    BREVO_API_URL = os.environ.get("BREVO_API_URL", "https://api.brevo.com/v3")
+    BREVO_API_KEY = os.environ.get("BREVO_API_KEY") or None
+    BREVO_TIMEOUT = float(os.environ.get("BREVO_TIMEOUT", 30))  # seconds for each API request
     # Test sends go out over this SMTP server; no SMTP_HOST means test sends are off.
     SMTP_HOST = os.environ.get("SMTP_HOST") or None
     # None means: the usual port for SMTP_TLS (587 starttls, 465 ssl, 25 none), filled in by journeymail.mailer.
@@ -125,6 +129,10 @@ class TestConfig(Config):
     MAILJET_API_SECRET = None
     MAILJET_TIMEOUT = 10.0
     ESP_PUSH_BACKOFF_SECONDS = 0.0  # retries in tests do not wait (tests that check the waits pass a sleep)
+    # Never a real Brevo account either (tests/brevo_standin.py).
+    BREVO_API_URL = "http://127.0.0.1:9/v3"
+    BREVO_API_KEY = None
+    BREVO_TIMEOUT = 10.0
     # Never the developer's own mail server: tests that send start one on loopback and point these at it.
     SMTP_HOST = None
     SMTP_PORT = None

@@ -16,6 +16,7 @@ bp.add_url_rule("/campaigns/<int:campaign_id>/export/plan.csv", view_func=views.
 bp.add_url_rule("/campaigns/<int:campaign_id>/export/campaign.json", view_func=views.export_campaign_json,
                 methods=["GET"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/export/mailjet.json", view_func=views.export_mailjet, methods=["GET"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/export/brevo.json", view_func=views.export_brevo, methods=["GET"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/export/contacts-template.csv",
                 view_func=views.export_contacts_template, methods=["GET"])
 

@@ -1,12 +1,12 @@
 """Command-line exports and imports: `flask --app wsgi export mailjet ID -o FILE`, `push mailjet FILE`,
-`export campaign ID -o FILE` and `import campaign FILE`."""
+`export brevo ID -o FILE`, `push brevo FILE`, `export campaign ID -o FILE` and `import campaign FILE`."""
 
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import click
 from flask import Flask, abort, current_app
@@ -21,8 +21,8 @@ from journeymail.extensions import db
 from journeymail.text import counted
 from journeymail.validation import MAX_ID, ServiceError
 
-from . import documents
-from . import esp
+from . import documents, esp
+from .brevo import bundle as brevo, push as brevo_push
 from .esp import replay
 from .esp.base import PushError, PushResult
 from .ledger import MemoryLedger
@@ -58,6 +58,28 @@ def export_mailjet(campaign_id: int, output: str) -> None:
     _write_whole(output, chunks)
     count = counted(len(bundle["requests"]), "request")
     click.echo(f'Wrote the Mailjet bundle of "{campaign.name}" ({count}) to {output}.', err=True)
+
+
+@export_group.command("brevo")
+@click.argument("campaign_id", type=int)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), default="-",
+              show_default=True, help="The file to write; - writes to standard output.")
+def export_brevo(campaign_id: int, output: str) -> None:
+    """Write the Brevo bundle of campaign CAMPAIGN_ID: the API v3 requests that create it in Brevo."""
+
+    campaign = _plan(campaign_id)
+    try:
+        bundle = brevo.build_bundle(campaign)
+    except brevo.BundleRefused as refused:
+        raise click.ClickException(refused.message + "\n" + "\n".join(f"  - {p}" for p in refused.problems)) from None
+    chunks = brevo.bundle_chunks(bundle)
+    if output == "-":
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+        return
+    _write_whole(output, chunks)
+    count = counted(len(bundle["requests"]), "request")
+    click.echo(f'Wrote the Brevo bundle of "{campaign.name}" ({count}) to {output}.', err=True)
 
 
 def _plan(campaign_id: int) -> Campaign:
@@ -120,10 +142,43 @@ def push_mailjet(bundle_path: str, list_id: int) -> None:
     click.echo(f"Done: {_counts(result)}; the campaign drafts send to list {list_id}.")
 
 
-def _counts(result: PushResult) -> str:
-    return (f"created {mailjet_push.summary(result.steps, 'created')}, found "
-            f"{mailjet_push.summary(result.steps, 'reused')} already in Mailjet, updated "
-            f"{mailjet_push.summary(result.steps, 'updated')}")
+@push_group.command("brevo")
+@click.argument("bundle_path", metavar="BUNDLE", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+def push_brevo(bundle_path: str) -> None:
+    """Replay a Brevo BUNDLE against the API (BREVO_API_KEY from the environment).
+
+    Objects are looked up by name first: what an earlier push created is found and brought up to date, so
+    running the same push twice creates nothing new, and a push that stopped carries on. The campaign's
+    contact lists (one per segment, in the folder "Journeymail") start empty: fill each with its segment."""
+
+    config = current_app.config
+    adapter = esp.adapter("brevo")
+    credentials = adapter.credentials(config)
+    if credentials is None:
+        raise click.ClickException(str(adapter.missing_credentials))
+    result = PushResult()
+    try:
+        bundle = brevo_push.load_bundle(_read(bundle_path))
+        click.echo(f"Pushing {len(bundle['requests'])} requests to {credentials.api_url} ...")
+        result = replay.push(
+            adapter, bundle, credentials=credentials, inputs={}, ledger=MemoryLedger(),
+            progress=lambda done, total, step: click.echo(f"  {step}"),
+            max_retries=int(config.get("ESP_PUSH_MAX_RETRIES", 5)),
+            backoff=float(config.get("ESP_PUSH_BACKOFF_SECONDS", 1)),
+        )
+    except PushError as error:
+        if error.result is not None and error.result.steps:
+            click.echo(f"Before the error: {_counts(error.result, brevo_push.summary, 'Brevo')}.", err=True)
+        raise click.ClickException(error.message) from None
+    click.echo(f"Done: {_counts(result, brevo_push.summary, 'Brevo')}. The email campaigns send to a contact list "
+               f'per segment in the folder "{brevo.FOLDER_NAME}": fill each with its segment\'s contacts before '
+               "you send.")
+
+
+def _counts(result: PushResult, summary: Callable[..., str] = mailjet_push.summary, esp_name: str = "Mailjet") -> str:
+    return (f"created {summary(result.steps, 'created')}, found "
+            f"{summary(result.steps, 'reused')} already in {esp_name}, updated "
+            f"{summary(result.steps, 'updated')}")
 
 
 def _read(path: str) -> bytes:

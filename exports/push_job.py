@@ -25,16 +25,13 @@ from . import esp
 from .esp import replay
 from .esp.base import Adapter, Credentials, Progress, PushError, PushResult
 from .ledger import DatabaseLedger
-from .mailjet import bundle as mailjet_bundle, push as mailjet_push
 
 
 def credentials_or_fail(adapter: Adapter) -> Credentials:
     """The ESP's credentials from the app's config; PushError saying which settings to set when missing."""
     found = adapter.credentials(current_app.config)
     if found is None:
-        if adapter.key == "mailjet":
-            raise PushError(str(mailjet_push.CREDENTIALS_MISSING))
-        raise PushError(_("Pushing to %(esp)s needs its API key in the server's environment.", esp=adapter.label))
+        raise PushError(str(adapter.missing_credentials))
     return found
 
 
@@ -66,8 +63,8 @@ def counts(result: PushResult) -> dict[str, int]:
 def summary(result: PushResult, adapter: Adapter) -> str:
     """e.g. 'Created: 2 contact properties and 12 templates. Already in Mailjet: nothing. Updated: nothing.'"""
     return _("Created: %(created)s. Already in %(esp)s: %(reused)s. Updated: %(updated)s.",
-             created=mailjet_push.summary(result.steps, "created"), esp=adapter.label,
-             reused=mailjet_push.summary(result.steps, "reused"), updated=mailjet_push.summary(result.steps, "updated"))
+             created=adapter.summary(result.steps, "created"), esp=adapter.label,
+             reused=adapter.summary(result.steps, "reused"), updated=adapter.summary(result.steps, "updated"))
 
 
 SAVE_EVERY = 2.0  # seconds: how often a running push commits the IDs it got (and always when it ends); a push
@@ -101,7 +98,7 @@ def run_push(job: Job, params: Mapping[str, Any]) -> dict[str, Any]:
     try:
         # A job has no request whose end commits: each saved ID is committed at once (tests/test_architecture.py).
         result = push_campaign(campaign, adapter, inputs, progress=job.progress, on_save=db.session.commit, every=SAVE_EVERY)
-    except mailjet_bundle.BundleRefused as refused:
+    except adapter.refused as refused:
         raise PushError(refused.message + " " + " ".join(f"{p}." for p in refused.problems)) from None
     return {"summary": summary(result, adapter), **counts(result)}
 
@@ -176,9 +173,7 @@ def start_push(campaign: Campaign, adapter: Adapter, inputs: Mapping[str, int]) 
     ESP: the credentials are set, and the acting user is within PUSH_LIMIT (429 beyond it). What the ESP
     itself refuses, and a campaign that cannot be exported, end the job failed, with the reason on its page."""
     if adapter.credentials(current_app.config) is None:
-        message = str(mailjet_push.CREDENTIALS_MISSING) if adapter.key == "mailjet" else _(
-            "Pushing to %(esp)s needs its API key in the server's environment.", esp=adapter.label)
-        raise Refused(message, status=409)
+        raise Refused(str(adapter.missing_credentials), status=409)
     limits.spend("push")
     job = jobs.start(KIND, {"campaign_id": campaign.id, "esp": adapter.key, "inputs": dict(inputs)},
                      title=_("Push “%(campaign)s” to %(esp)s", campaign=campaign.name, esp=adapter.label),

@@ -25,6 +25,7 @@ from segments.models import Segment
 from . import documents, plan_csv
 from .forms import ImportForm
 from . import esp
+from .brevo import bundle as brevo
 from .mailjet import bundle as mailjet
 from .push_job import KIND as PUSH_KIND, Refused as PushRefused, parse_inputs, start_push
 
@@ -52,6 +53,8 @@ def export_page(campaign_id: int) -> Page:
         unfinished_code=UNFINISHED,
         columns=plan_csv.COLUMNS,
         mailjet_readiness=mailjet.mailjet_readiness(campaign),
+        brevo_readiness=brevo.readiness(campaign),
+        brevo_key_set=bool(current_app.config.get("BREVO_API_KEY")),
         push_form=FlaskForm(),  # the CSRF token of the "Push to Mailjet" form
         last_pushes=_last_pushes(campaign),
     )
@@ -210,11 +213,26 @@ def push(campaign_id: int, esp_key: str) -> Page:
     return redirect(url_for("jobs.job_page", job_id=job.id))
 
 
+# --- Brevo: the bundle ------------------------------------------------------------------------
+
+
+def export_brevo(campaign_id: int) -> Page:
+    """The Brevo bundle as a download; 422 listing every problem when it cannot be exported whole."""
+    campaign = plan_or_404(campaign_id)
+    current.require("download")
+    try:
+        bundle = brevo.build_bundle(campaign)
+    except brevo.BundleRefused as refused:
+        return _refused(campaign, refused, "exports/brevo_refused.html")
+    audit.record("exported", "campaign", campaign.id, campaign.name, file="brevo.json")
+    return download(brevo.bundle_chunks(bundle), "application/json", brevo.bundle_filename(campaign))
+
+
 def _export_page(campaign: Campaign) -> str:
     return url_for("exports.export_page", campaign_id=campaign.id)
 
 
-def _refused(campaign: Campaign, refused: mailjet.BundleRefused) -> Page:
+def _refused(campaign: Campaign, refused: mailjet.BundleRefused, page: str = "exports/mailjet_refused.html") -> Page:
     """422: an HTML page listing the problems, or the API's error document when the client asks for JSON."""
     if wants_json():
         fields: dict[str, str] = {}
@@ -223,9 +241,7 @@ def _refused(campaign: Campaign, refused: mailjet.BundleRefused) -> Page:
             fields[key] = f"{fields[key]} {problem}" if key in fields else str(problem)
         message = refused.message + " " + " ".join(f"{p}." for p in refused.problems)
         return jsonify(error={"message": message, "fields": fields}), 422
-    return render_template(
-        "exports/mailjet_refused.html", campaign=campaign, refused=refused, export_url=_export_page(campaign)
-    ), 422
+    return render_template(page, campaign=campaign, refused=refused, export_url=_export_page(campaign)), 422
 
 
 def _field_of(problem: mailjet.Problem) -> str:

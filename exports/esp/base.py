@@ -3,7 +3,9 @@
 A bundle is a plain JSON document: {"format", "version", "campaign", "inputs", "requests": [...]}.
 Each request is {"method", "path", "body", "ref"?, "name"?}:
 - `ref` names what the request creates; a later request uses "{{ref:<ref>}}" in its path, or as a
-  body value under a key the adapter says holds IDs, and the engine fills in the ID.
+  body value under a key the adapter says holds IDs (at any depth, alone or in a list: Brevo's
+  recipients.listIds), and the engine fills in the ID. An object the ESP gives no ID (a Brevo contact
+  attribute, `Adapter.named_only`) gets NO_ID, and nothing refers to it.
 - `name` is the object's stable name in the ESP (a template's name, a campaign's title, a contact
   property's name). It is what the engine looks the object up by before creating it, so it must be
   the same every time the same campaign is exported, and unique among the bundle's objects of a kind.
@@ -17,6 +19,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+
+NO_ID = 0  # the ID of an object the ESP knows by its name alone (a Brevo contact attribute): found, never referred to
 
 
 class PushError(Exception):
@@ -98,6 +103,8 @@ class Adapter(ABC):
     key: str  # "mailjet"
     label: str  # "Mailjet", for people
     inputs: tuple[str, ...] = ()  # refs the user supplies, e.g. ("contactslist",)
+    refused: type[Exception] = Exception  # what build_bundle raises when the campaign cannot be exported (its `problems`)
+    missing_credentials: Any = ""  # a (lazy) sentence saying which settings to set when credentials() is None
 
     @abstractmethod
     def build_bundle(self, campaign: Any) -> dict[str, Any]:
@@ -115,9 +122,19 @@ class Adapter(ABC):
         """Refuse (PushError) a document that is not a bundle of this ESP the engine can replay; the
         default accepts every bundle."""
 
+    def summary(self, steps: Any, outcome: str | None = None) -> str:
+        """The objects among `steps` (with that outcome), counted as people say it: "2 contact properties and
+        12 templates", or "nothing"."""
+        counts: dict[str, int] = {}
+        for step in steps:
+            if step.ref is not None and outcome in (None, step.outcome):
+                counts[self.noun(step.path)] = counts.get(self.noun(step.path), 0) + 1
+        return ", ".join(f"{count} × {noun}" for noun, count in counts.items()) or "nothing"
+
     def noun(self, resource: str) -> str:
-        """A resource as people call it ("template", "contact property"), for progress and messages."""
-        return resource
+        """What a request's path (refs resolved) makes or changes, as people call it ("template", "contact
+        property"), for progress and messages."""
+        return resource.split("/")[0]
 
     @abstractmethod
     def preflight(self, client: Any, bundle: dict[str, Any], inputs: Mapping[str, int]) -> list[str]:
@@ -141,6 +158,11 @@ class Adapter(ABC):
     @abstractmethod
     def error_text(self, status: int, body: bytes) -> str:
         """The ESP's error document as one sentence."""
+
+    def named_only(self, request: dict[str, Any]) -> bool:
+        """True for an object the ESP names but gives no ID (a Brevo contact attribute): its creation answers
+        nothing to read, `find` answers NO_ID when it exists, and no request refers to it."""
+        return False
 
     def id_fields(self) -> tuple[str, ...]:
         """Body keys whose "{{ref:...}}" values the engine fills in (default: keys ending in "ID")."""

@@ -35,6 +35,8 @@ class Mailjet(Adapter):
     key = "mailjet"
     label = "Mailjet"
     inputs = (mailjet_bundle.LIST_REF,)
+    refused = mailjet_bundle.BundleRefused
+    missing_credentials = mailjet_push.CREDENTIALS_MISSING
     page_size = 1000  # Mailjet's largest Limit
 
     def build_bundle(self, campaign: Any) -> dict[str, Any]:
@@ -43,7 +45,11 @@ class Mailjet(Adapter):
     def check_bundle(self, bundle: Any, inputs: Mapping[str, int]) -> None:
         mailjet_push.check_bundle(bundle, inputs)
 
+    def summary(self, steps: Any, outcome: str | None = None) -> str:
+        return mailjet_push.summary(steps, outcome)
+
     def noun(self, resource: str) -> str:
+        resource = resource.split("/")[0]  # template/70001/detailcontent: the template's content
         return str(mailjet_push.NOUNS.get(resource, resource))
 
     def credentials(self, config: Mapping[str, Any]) -> Credentials | None:

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import httpx
 from flask_babel import gettext as _
 
-from .base import Adapter, Credentials, Ledger, Progress, PushError, PushResult, Step
+from .base import NO_ID, Adapter, Credentials, Ledger, Progress, PushError, PushResult, Step
 
 REF = re.compile(r"\{\{ref:([A-Za-z0-9_.-]+)\}\}")
 RETRIED = {429, 500, 502, 503, 504}
@@ -159,15 +159,23 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def resolve(request: Mapping[str, Any], ids: Mapping[str, int], id_fields: tuple[str, ...] = ()) -> tuple[str, dict[str, Any]]:
-    """The request's path and body with each ref replaced by the ID it stands for: anywhere in the path,
-    and in a body value that is exactly a placeholder under an ID key (named in `id_fields`, else ending in "ID")."""
+    """The request's path and body with each ref replaced by the ID it stands for: anywhere in the path, and in
+    the body wherever a value under an ID key (named in `id_fields`, else ending in "ID") is exactly a placeholder
+    or a list of them, at any depth (Brevo's recipients.listIds)."""
     path = REF.sub(lambda m: str(ids[m.group(1)]), request["path"])
-    body: dict[str, Any] = {}
-    for key, value in request["body"].items():
-        is_id = key in id_fields if id_fields else key.endswith("ID")
-        match = REF.fullmatch(value) if isinstance(value, str) and is_id else None
-        body[key] = ids[match.group(1)] if match else value
-    return path, body
+
+    def is_id(key: str) -> bool:
+        return key in id_fields if id_fields else key.endswith("ID")
+
+    def filled(value: Any, under_id: bool) -> Any:
+        if isinstance(value, dict):
+            return {key: filled(item, is_id(key)) for key, item in value.items()}
+        if isinstance(value, list):
+            return [filled(item, under_id) for item in value]
+        match = REF.fullmatch(value) if under_id and isinstance(value, str) else None
+        return ids[match.group(1)] if match else value
+
+    return path, filled(request["body"], False)
 
 
 def push(
@@ -210,7 +218,7 @@ def _replay(adapter: Adapter, bundle: dict[str, Any], client: RetryingClient, in
     for index, request in enumerate(requests, 1):
         path, body = resolve(request, ids, adapter.id_fields())
         ref_name, name = request.get("ref"), request.get("name")
-        noun = adapter.noun(path.split("/")[0])
+        noun = adapter.noun(path)
         parent = next((labels[r] for r in REF.findall(request["path"]) if r in labels), None)
         label = quoted(name) if name else (_("content of %(parent)s", parent=parent) if parent else None)
         what = _("request %(index)d of %(count)d (%(where)s)", index=index, count=total,
@@ -275,7 +283,7 @@ def _create(adapter: Adapter, client: RetryingClient, request: dict[str, Any], i
                              before_retry=lambda: adapter.find(client, request))
     except _Gone as gone:  # the POST went through before its answer was lost
         return Step(index, ref_name, name, path, "reused", gone.remote_id)
-    new_id = adapter.id_in(answer)
+    new_id = NO_ID if adapter.named_only(request) else adapter.id_in(answer)
     if new_id is None:
         raise PushError(_("%(esp)s's answer to %(what)s holds no ID, so the requests after it cannot refer to it.",
                           esp=adapter.label, what=what))
@@ -300,6 +308,8 @@ def describe(step: Step, noun: str, parent: str | None = None) -> str:
         if step.outcome == "unchanged":
             return _("The content of %(target)s is unchanged", target=target)
         return _("Sent the content of %(target)s", target=target)
+    if step.id == NO_ID:  # known by its name alone
+        return _("Created %(what)s", what=what) if step.outcome == "created" else _("Found %(what)s", what=what)
     if step.outcome == "created":
         return _("Created %(what)s (ID %(id)s)", what=what, id=step.id)
     if step.outcome == "updated":

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +46,8 @@ from campaigns.cells import sequence
 from campaigns.content import Content
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign, Touchpoint
-from emails import UNSUBSCRIBE, Check, MergeTagError, checks, language_of, merge_tags, render_email, run_checks
+from emails import (UNSUBSCRIBE, Check, MergeTagError, TagWriter, checks, language_of, merge_tags, render_email,
+                    run_checks)
 from journeymail.addresses import InvalidAddress, check_address
 from journeymail.text import counted, one_line, slugify
 from segments.models import Segment
@@ -210,25 +211,27 @@ def _contents(campaign: Campaign) -> Iterator[tuple[Touchpoint, list[tuple[Segme
         yield touchpoint, [(s, Content.of(touchpoint, s)) for s in segments if touchpoint.reaches(s)]
 
 
-def _render(content: Content, tags: MailjetTags) -> _Outcome:
+def _render(content: Content, tags: TagWriter, lang: str | None, words: Mapping[str, Any] | None = None) -> _Outcome:
     rendered = render_email(
         mjml_source=content.mjml, subject=content.subject, preheader=content.preheader,
-        text_override=content.text_override, tags=tags, lang=language_of(tags.locale),
+        text_override=content.text_override, tags=tags, lang=lang,
     )
     stops = [c for c in run_checks(rendered, content.mjml, rules=STOPPING_RULES) if c.severity == "error"]
     if stops:
-        return _Outcome(stops=tuple((_in_mailjet_words(c), c.line) for c in stops))
+        return _Outcome(stops=tuple((_in_mailjet_words(c, words), c.line) for c in stops))
     text = rendered.text  # derived from the HTML on each access: once
     assert rendered.html is not None and text is not None  # checks.compiles reports the rest
     return _Outcome(subject=one_line(rendered.subject), mjml=rendered.mjml, html=rendered.html, text=text)
 
 
-def _export(campaign: Campaign) -> _Export:
+def _export(campaign: Campaign, tags: TagWriter | None = None, words: Mapping[str, Any] | None = None) -> _Export:
     """Render every email for every segment it reaches, with Mailjet's tags; collect what stops the export.
 
-    Each distinct content is rendered once, and segments that receive the same email share it."""
+    Each distinct content is rendered once, and segments that receive the same email share it. Another ESP
+    passes its own `tags`, and its own `words` for the checks that stop its export (exports/brevo)."""
     result = _Export()
-    tags = MailjetTags(campaign.locale)
+    tags = tags or MailjetTags(campaign.locale)
+    lang = language_of(campaign.locale)
     for touchpoint, receivers in _contents(campaign):
         base = _key(Content.of(touchpoint, None))
         outcomes: dict[ContentKey, _Outcome] = {}
@@ -238,7 +241,7 @@ def _export(campaign: Campaign) -> _Export:
             outcome = outcomes.get(key)
             if outcome is None:
                 result.note_tags(content.subject, content.preheader, content.mjml, content.text_override)
-                outcome = outcomes[key] = _render(content, tags)
+                outcome = outcomes[key] = _render(content, tags, lang, words)
             if outcome.stops:
                 result.problems += [Problem(message, touchpoint, segment, line) for message, line in outcome.stops]
                 continue
@@ -263,8 +266,8 @@ STOPPING_RULES = (checks.compiles, checks.subject)
 _MAILJET_WORDS = {"subject-empty": _l("The subject is empty; Mailjet needs one.")}
 
 
-def _in_mailjet_words(check: Check) -> str:
-    return str(_MAILJET_WORDS.get(check.code, check.message))
+def _in_mailjet_words(check: Check, words: Mapping[str, Any] | None = None) -> str:
+    return str((_MAILJET_WORDS if words is None else words).get(check.code, check.message))
 
 
 # --- properties, sender and readiness ----------------------------------------------------
