@@ -15,6 +15,8 @@ What features call:
   is for people. Answer with the job's ID, or redirect to `url_for("jobs.job_page", job_id=job.id)`.
 - In the function, `job.progress(done, total, step)` reports progress (cheap: written at most every 0.3 s
   and when done reaches total; each write commits, keeping what the function flushed so far);
+  `job.note(done, total, step)` is the same without a commit (the heartbeat writes it on its own
+  connection), for a function whose work must stay one transaction until it ends;
   `job.error(message)` adds an error without failing; `raise jobs.JobFailed(message)` ends it failed
   with that message (what it flushed is kept); any other exception ends it failed with a general message,
   the traceback only in the log. It runs in an app context with the job's workspace as the current one
