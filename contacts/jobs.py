@@ -40,7 +40,7 @@ def start_import(token: str, csv_file: CsvFile, *, policy: Any, mapping: Any, fi
     importing.plan_import(csv_file, mapping, policy, file_name=file_name, source=source)
     params = {"upload": token, "policy": policy, "encoding": csv_file.encoding, "delimiter": csv_file.delimiter,
               "mapping": mapping, "source": source, "file_name": file_name}
-    title = _("Import of %(file)s", file=file_name or _("a contact list"))
+    title = _("Import of %(file)s", file=file_name) if file_name else _("Import of a contact list")
     return jobs.start(KIND, params, title=title)
 
 

@@ -7,7 +7,8 @@ starts it beside the web server). Each job is a row of `jobs` (jobs.models.Job) 
 What features call:
 
 - `@jobs.task("push.mailjet")` registers `fn(job: jobs.Running, params: dict) -> dict`; the dict it returns
-  becomes the job's `result`. Register at import time, in a module the feature's blueprint imports, so the
+  becomes the job's `result` (its "url", a path of this site, and "link_text" show as a link on the job's
+  page, e.g. to an import's report). Register at import time, in a module the feature's blueprint imports, so the
   web server and the worker both know the kind.
 - `jobs.start(kind, params, *, title, campaign_id=None) -> Job` creates the job (queued) in the current
   workspace and the request's session; the queue gets it only once that session commits (the request
