@@ -30,7 +30,8 @@ for blueprint in (bp, api_bp):
 bp.add_url_rule("/campaigns/<int:campaign_id>/duplicate", view_func=views.duplicate_campaign, methods=["POST"])
 
 # --- pushing to an ESP ------------------------------------------------------------------------
-bp.add_url_rule("/campaigns/<int:campaign_id>/push/mailjet", view_func=views.push_mailjet, methods=["POST"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/push/<esp_key>", view_func=views.push, methods=["POST"])
 
 # --- API ---------------------------------------------------------------------------------------
 api_bp.add_url_rule("/campaigns/import", view_func=api.import_campaign, methods=["POST"])
+api_bp.add_url_rule("/campaigns/<int:campaign_id>/push/<esp_key>", view_func=api.push, methods=["POST"])

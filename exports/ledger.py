@@ -3,6 +3,8 @@ pushes, a dict (MemoryLedger) for the command, which relies on looking objects u
 
 from __future__ import annotations
 
+import time
+
 import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -32,16 +34,17 @@ class DatabaseLedger:
     It commits nothing. Saves are kept in memory and written by `flush()` in two statements at most (one
     INSERT of the new keys, one UPDATE of the known ones), however large the campaign: the caller flushes
     when the push ends, stopped or not (push_job.push_campaign), and the request's commit hook commits it.
-    A background job passes `on_save`: then each save is flushed at once and `on_save` called (the job
-    commits there), so a worker that stops keeps every ID saved before it stopped."""
+    A background job passes `on_save`: then the saves are flushed and `on_save` called (the job commits
+    there) at most every `every` seconds, and again when the push ends, so a worker that stops keeps the
+    IDs saved until a few seconds before it stopped (the next run finds the rest in the ESP by name)."""
 
     def __init__(self, campaign: Any, adapter: Adapter, credentials: Credentials, inputs: Mapping[str, int],
-                 on_save: Callable[[], None] | None = None):
+                 on_save: Callable[[], None] | None = None, every: float = 0.0):
         self.scope = {
             "workspace_id": campaign.workspace_id, "campaign_id": campaign.id, "esp": adapter.key,
             "account": account_key(credentials), "inputs": inputs_key(inputs),
         }
-        self.on_save = on_save
+        self.on_save, self.every, self.saved_at = on_save, every, time.monotonic()
         query = current.scoped(PushedObject).filter_by(**self.scope)
         rows = db.session.scalars(query).all()
         self.saved: dict[str, tuple[int | None, str]] = {r.key: (r.remote_id, r.fingerprint) for r in rows}
@@ -54,7 +57,8 @@ class DatabaseLedger:
     def save(self, key: str, remote_id: int | None, fingerprint: str) -> None:
         self.saved[key] = (remote_id, fingerprint)
         self.pending.add(key)
-        if self.on_save is not None:
+        if self.on_save is not None and time.monotonic() - self.saved_at >= self.every:
+            self.saved_at = time.monotonic()
             self.flush()
             self.on_save()
 

@@ -1,7 +1,7 @@
 """Pushing a campaign to an ESP: the campaign's bundle replayed by the shared engine with the database ledger.
 
-`push_campaign` is the one operation behind the export page's button (synchronous for now) and the
-background job (`run_push`, which the jobs worker calls; it is registered there, not here).
+`push_campaign` is the one operation behind every push: the background job "push" (`run_push`), which the
+export page's button and `POST /api/campaigns/<id>/push/<esp>` start (`start_push`), and the tests.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from flask import current_app, g
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
-from accounts import current
+import jobs
+from accounts import audit, current, limits
 from accounts.models import Workspace
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign
 from journeymail.extensions import db
+from journeymail.http import parse_id
 
 from . import esp
 from .esp import replay
@@ -38,13 +40,13 @@ def credentials_or_fail(adapter: Adapter) -> Credentials:
 
 def push_campaign(campaign: Campaign, adapter: Adapter, inputs: Mapping[str, int], *,
                   progress: Progress | None = None, on_save: Callable[[], None] | None = None,
-                  bundle: dict[str, Any] | None = None) -> PushResult:
+                  every: float = 0.0, bundle: dict[str, Any] | None = None) -> PushResult:
     """Push the campaign's bundle (built here unless given); raises the adapter's BundleRefused (nothing
     sent) or PushError (what was done before it stopped is in its `result`, and saved in the ledger)."""
     credentials = credentials_or_fail(adapter)
     if bundle is None:
         bundle = adapter.build_bundle(campaign)
-    ledger = DatabaseLedger(campaign, adapter, credentials, inputs, on_save=on_save)
+    ledger = DatabaseLedger(campaign, adapter, credentials, inputs, on_save=on_save, every=every)
     config = current_app.config
     try:
         return replay.push(
@@ -66,6 +68,10 @@ def summary(result: PushResult, adapter: Adapter) -> str:
     return _("Created: %(created)s. Already in %(esp)s: %(reused)s. Updated: %(updated)s.",
              created=mailjet_push.summary(result.steps, "created"), esp=adapter.label,
              reused=mailjet_push.summary(result.steps, "reused"), updated=mailjet_push.summary(result.steps, "updated"))
+
+
+SAVE_EVERY = 2.0  # seconds: how often a running push commits the IDs it got (and always when it ends); a push
+# that stops in between loses no object: the next run finds what the ESP holds by name
 
 
 class Job(Protocol):
@@ -94,7 +100,89 @@ def run_push(job: Job, params: Mapping[str, Any]) -> dict[str, Any]:
     inputs = {str(k): int(v) for k, v in dict(params.get("inputs") or {}).items()}
     try:
         # A job has no request whose end commits: each saved ID is committed at once (tests/test_architecture.py).
-        result = push_campaign(campaign, adapter, inputs, progress=job.progress, on_save=db.session.commit)
+        result = push_campaign(campaign, adapter, inputs, progress=job.progress, on_save=db.session.commit, every=SAVE_EVERY)
     except mailjet_bundle.BundleRefused as refused:
         raise PushError(refused.message + " " + " ".join(f"{p}." for p in refused.problems)) from None
     return {"summary": summary(result, adapter), **counts(result)}
+
+
+# --- the background job ---------------------------------------------------------------------------
+
+KIND = "push"
+
+
+@jobs.task(KIND)
+def push_task(job: jobs.Running, params: dict[str, Any]) -> dict[str, Any]:
+    """The job the button and the API start: run_push, its stop put in words for the job's page."""
+    adapter_label = str(params.get("esp"))
+    try:
+        adapter_label = esp.adapter(adapter_label).label
+    except KeyError:
+        pass
+    job.progress(0, 0, _("Building the %(esp)s bundle", esp=adapter_label))
+    try:
+        result = run_push(job, params)
+    except PushError as error:
+        message = _("The push to %(esp)s stopped. %(reason)s", esp=adapter_label, reason=error.message)
+        if error.result is not None and error.result.steps:
+            message += " " + _("So far: %(summary)s Push again to carry on where it stopped.",
+                               summary=summary(error.result, esp.adapter(str(params["esp"]))))
+        raise jobs.JobFailed(message) from None
+    list_id = (params.get("inputs") or {}).get("contactslist")
+    if params.get("esp") == "mailjet" and list_id:
+        said = _("Pushed to Mailjet (the campaign drafts send to list %(list)s). %(summary)s", list=list_id,
+                 summary=result["summary"])
+    else:
+        said = _("Pushed to %(esp)s. %(summary)s", esp=adapter_label, summary=result["summary"])
+    return {**result, "summary": said}
+
+
+class Refused(Exception):
+    """The push was not started: `message` says what to fix, `field` names the input at fault (or None)."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 422):
+        super().__init__(message)
+        self.message, self.field, self.status = message, field, status
+
+
+# The form field (and API key) each input of a bundle is typed into: a list ID, as the ESP's pages show it.
+INPUT_FIELDS = {"contactslist": "list_id", "list": "list_id"}
+MAX_LIST_ID = 2**63 - 1  # Mailjet and Brevo IDs are 64-bit
+
+
+def parse_inputs(adapter: Adapter, values: Mapping[str, Any]) -> dict[str, int]:
+    """The bundle's inputs (e.g. Mailjet's contact list ID) from a form or a JSON body; Refused naming the
+    field when one is missing or not a whole number."""
+    inputs: dict[str, int] = {}
+    for name in adapter.inputs:
+        field = INPUT_FIELDS.get(name, name)
+        value = values.get(field)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        number = parse_id(value.strip(), maximum=MAX_LIST_ID) if isinstance(value, str) else None
+        if number is None or number > MAX_LIST_ID:
+            if adapter.key == "mailjet":
+                message = _("Enter the ID of the Mailjet contact list the campaign drafts send to (a whole number).")
+            else:
+                message = _("Enter the ID of the %(esp)s contact list the campaign sends to (a whole number).",
+                            esp=adapter.label)
+            raise Refused(message, field)
+        inputs[name] = number
+    return inputs
+
+
+def start_push(campaign: Campaign, adapter: Adapter, inputs: Mapping[str, int]) -> jobs.Job:
+    """Start the push job for the campaign (queued once the request commits), after the checks that need no
+    ESP: the credentials are set, and the acting user is within PUSH_LIMIT (429 beyond it). What the ESP
+    itself refuses, and a campaign that cannot be exported, end the job failed, with the reason on its page."""
+    if adapter.credentials(current_app.config) is None:
+        message = str(mailjet_push.CREDENTIALS_MISSING) if adapter.key == "mailjet" else _(
+            "Pushing to %(esp)s needs its API key in the server's environment.", esp=adapter.label)
+        raise Refused(message, status=409)
+    limits.spend("push")
+    job = jobs.start(KIND, {"campaign_id": campaign.id, "esp": adapter.key, "inputs": dict(inputs)},
+                     title=_("Push “%(campaign)s” to %(esp)s", campaign=campaign.name, esp=adapter.label),
+                     campaign_id=campaign.id)
+    audit.record("pushed", "campaign", campaign.id, campaign.name, to=adapter.label,
+                 **{name: value for name, value in inputs.items()}, job=job.id)
+    return job

@@ -8,26 +8,27 @@ from typing import Any
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_decimal, gettext as _, ngettext
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import NotFound
 
-from accounts import audit, current, limits
+from accounts import audit, current
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign, Touchpoint
 from emails.checks import UNFINISHED, is_ready, is_unfinished
 from journeymail.forms import carried_out, show_refusal
-from journeymail.http import parse_id, wants_json
+from journeymail.http import wants_json
 from journeymail.spreadsheet import csv_bytes
 from journeymail.text import slugify
+from jobs.models import Job
+from journeymail.extensions import db
 from segments.models import Segment
 
 from . import documents, plan_csv
 from .forms import ImportForm
 from . import esp
-from .esp.base import PushError
-from .mailjet import bundle as mailjet, push as mailjet_push
-from .push_job import push_campaign, summary as push_summary
+from .mailjet import bundle as mailjet
+from .push_job import KIND as PUSH_KIND, Refused as PushRefused, parse_inputs, start_push
 
 Page = Any
-MAX_LIST_ID = 2**63 - 1  # Mailjet IDs are 64-bit
 
 # --- the export page ---------------------------------------------------------------------
 
@@ -52,7 +53,17 @@ def export_page(campaign_id: int) -> Page:
         columns=plan_csv.COLUMNS,
         mailjet_readiness=mailjet.mailjet_readiness(campaign),
         push_form=FlaskForm(),  # the CSRF token of the "Push to Mailjet" form
+        last_pushes=_last_pushes(campaign),
     )
+
+
+def _last_pushes(campaign: Campaign) -> dict[str, Job]:
+    """The newest push job of the campaign to each ESP, by the ESP's key (one query)."""
+    found: dict[str, Job] = {}
+    query = current.scoped(Job).filter_by(kind=PUSH_KIND, campaign_id=campaign.id).order_by(Job.id.desc()).limit(20)
+    for job in db.session.scalars(query):
+        found.setdefault(str((job.params or {}).get("esp")), job)
+    return found
 
 
 def _by_touchpoint(rows: list[plan_csv.PlanRow]) -> list[tuple[Touchpoint, list[Segment]]]:
@@ -181,46 +192,22 @@ def export_contacts_template(campaign_id: int) -> Page:
     filename = mailjet.bundle_filename(campaign).replace("-mailjet.json", "-contacts.csv")
     return download(body, "text/csv; charset=utf-8", filename)
 
-
-def push_mailjet(campaign_id: int) -> Page:
-    """Create the campaign in Mailjet through its API, or bring what an earlier push made there up to date
-    (the CSRF token is checked before this runs). It writes the push ledger, so it takes the write lock."""
+def push(campaign_id: int, esp_key: str) -> Page:
+    """Start pushing the campaign to an ESP in the background and show the job's page (the CSRF token is
+    checked before this runs). What can be checked without the ESP is checked here, with a message on the
+    export page; what the ESP refuses, the job's page says."""
     campaign = plan_or_404(campaign_id)
-    current.require("push")
-    back = redirect(_export_page(campaign))
-    adapter = esp.adapter("mailjet")
-    if adapter.credentials(current_app.config) is None:
-        flash(str(mailjet_push.CREDENTIALS_MISSING), "error")
-        return back
-    list_id = _list_id(request.form.get("list_id"))
-    if list_id is None:
-        flash(_("Enter the ID of the Mailjet contact list the campaign drafts send to (a whole number)."), "error")
-        return back
     try:
-        bundle = adapter.build_bundle(campaign)  # refused before a push is counted against the limit
-        limits.spend("push")  # 429 beyond PUSH_LIMIT per user; nothing is pushed
-        result = push_campaign(campaign, adapter, {mailjet.LIST_REF: list_id}, bundle=bundle)
-    except mailjet.BundleRefused as refused:
-        flash(f"{refused.message} " + " ".join(f"{p}." for p in refused.problems[:5]), "error")
-        return back
-    except PushError as error:
-        done = ""
-        if error.result is not None and error.result.steps:
-            done = " " + _("So far: %(summary)s Push again to carry on where it stopped.",
-                           summary=push_summary(error.result, adapter))
-        audit.record("pushed", "campaign", campaign.id, campaign.name, to="Mailjet", list_id=list_id, stopped=error.message)
-        flash(_("The push to Mailjet stopped. %(reason)s", reason=error.message) + done, "error")
-        return back
-    audit.record("pushed", "campaign", campaign.id, campaign.name, to="Mailjet", list_id=list_id)
-    flash(_("Pushed to Mailjet (the campaign drafts send to list %(list)s). %(summary)s", list=list_id,
-            summary=push_summary(result, adapter)), "success")
-    return back
-
-
-def _list_id(value: str | None) -> int | None:
-    """A Mailjet contact list ID from the form (Mailjet IDs are 64-bit), else None."""
-    number = parse_id((value or "").strip(), maximum=MAX_LIST_ID)
-    return number if number is not None and number <= MAX_LIST_ID else None
+        adapter = esp.adapter(esp_key)
+    except KeyError:
+        raise NotFound() from None
+    current.require("push")
+    try:
+        job = start_push(campaign, adapter, parse_inputs(adapter, request.form))
+    except PushRefused as refused:
+        flash(refused.message, "error")
+        return redirect(_export_page(campaign))
+    return redirect(url_for("jobs.job_page", job_id=job.id))
 
 
 def _export_page(campaign: Campaign) -> str:

@@ -88,6 +88,8 @@ class _State:
     fail_times: dict[str, Any] | None
     drop_after: int | None = None
     lose_answer_at: int | None = None
+    hold_after: int | None = None  # writes beyond this many wait until release() (a push seen mid-way)
+    released: threading.Event = field(default_factory=threading.Event)
     requests: list[Arrived] = field(default_factory=list)
     # Objects this account has, per resource, by ID; IDs start far from 1 so nothing can assume they do.
     objects: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
@@ -116,16 +118,17 @@ class MailjetStandIn:
     def __init__(self, *, api_key: str = "test-key", api_secret: str = "test-secret",
                  lists: set[int] | dict[int, dict[str, Any]] | None = None, senders: dict[str, str] | None = None,
                  fail_at: int | None = None, fail_times: dict[str, Any] | None = None,
-                 drop_after: int | None = None, lose_answer_at: int | None = None):
+                 drop_after: int | None = None, lose_answer_at: int | None = None, hold_after: int | None = None):
         """`lists`: the contact list IDs the account has (or {id: {"Name", "IsDeleted"}}); `senders`: {address
         or "*@domain": status}, None for "every address is an active sender"; `fail_at`, `fail_times` and
-        `drop_after`, `lose_answer_at`: see the module's docstring."""
+        `drop_after`, `lose_answer_at`: see the module's docstring; `hold_after=k`: every write after the k-th
+        waits until release() is called (at most 30 s), so a test sees a push while it runs."""
         if lists is None:
             lists = {42}
         if not isinstance(lists, dict):
             lists = {list_id: {"Name": f"List {list_id}", "IsDeleted": False} for list_id in lists}
         self.state = _State(api_key, api_secret, lists, senders, fail_at, dict(fail_times) if fail_times else None,
-                            drop_after, lose_answer_at)
+                            drop_after, lose_answer_at, hold_after)
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
 
@@ -147,6 +150,7 @@ class MailjetStandIn:
         return self
 
     def stop(self) -> None:
+        self.state.released.set()  # a held write ends
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
@@ -157,6 +161,10 @@ class MailjetStandIn:
     def url(self) -> str:
         assert self.server is not None
         return f"http://127.0.0.1:{self.server.server_address[1]}/v3/REST"
+
+    def release(self) -> None:
+        """Let the writes held by `hold_after` go on."""
+        self.state.released.set()
 
     @property
     def drop_after(self) -> int | None:
@@ -225,6 +233,11 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = raw.decode("utf-8", "replace")
         headers: dict[str, str] = {}
+        if self.state.hold_after is not None and self.command in ("POST", "PUT"):
+            with self.state.lock:
+                held = sum(1 for a in self.state.requests if a.method in ("POST", "PUT") and a.status)
+            if held >= self.state.hold_after:
+                self.state.released.wait(30)
         with self.state.lock:
             state = self.state
             writes = sum(1 for a in state.requests if a.method in ("POST", "PUT") and a.status)

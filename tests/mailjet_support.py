@@ -18,6 +18,7 @@ from exports.esp import replay
 from exports.esp.base import Credentials, PushResult
 from exports.ledger import MemoryLedger
 from journeymail.extensions import db
+from jobs_support import wait_until
 from mailjet_standin import MailjetStandIn
 
 KEY, SECRET = "public-key", "s3cret:with-colon"
@@ -99,6 +100,22 @@ def created_once(standin: MailjetStandIn, bundle: dict[str, Any]) -> bool:
 def flashes(client: FlaskClient) -> list[tuple[str, str]]:
     with client.session_transaction() as session:
         return list(session.get("_flashes", []))
+
+
+def outcome(client: FlaskClient, response: Any) -> list[tuple[str, str]]:
+    """What the user is told after pressing the button: the export page's messages when the push was not
+    started; else, once its job has finished on the worker, ("success", the job's summary) or ("error",
+    its first error), as the job's page shows them."""
+    said = flashes(client)
+    location = response.headers.get("Location", "")
+    if response.status_code != 302 or "/jobs/" not in location:
+        return said
+    job_url = "/api" + location[location.index("/jobs/"):]
+    job = wait_until(lambda: (found := client.get(job_url).get_json())["state"] in ("done", "failed") and found,
+                     seconds=60)
+    if job["state"] == "done":
+        return [*said, ("success", job["result"]["summary"])]
+    return [*said, *(("error", message) for message in job["errors"])]
 
 
 def push_button(post_form: Callable[..., Any], campaign: Campaign, list_id: str = str(LIST_ID)) -> Any:

@@ -168,11 +168,12 @@ def test_a_push_to_mailjet_is_recorded(post_form: Callable[..., Any], standin: M
 
     response = post_form(f"/campaigns/{demo.id}", {"list_id": "42"}, action=f"/campaigns/{demo.id}/push/mailjet")
 
-    assert response.status_code == 302 and standin.requests
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]  # the push runs as a job
     [entry] = entries()
     assert (entry.action, entry.subject_kind, entry.subject_id, entry.subject_name) == (
         "pushed", "campaign", demo.id, demo.name)
-    assert entry.detail == {"to": "Mailjet", "list_id": 42}
+    job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert entry.detail == {"to": "Mailjet", "contactslist": 42, "job": job_id}
 
 
 def test_a_test_send_is_recorded_with_its_recipients(

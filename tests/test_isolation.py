@@ -165,6 +165,8 @@ ARGUMENTS: dict[str, Callable[[Space], int | str]] = {
     "import_id": lambda s: contact_import_of(s),  # another's contact import: its report, rejected rows, undo
 }
 FRAMEWORK = "four-phase"  # framework_key: one the campaigns do not use yet, so switching to it is possible
+# URL variables that name no row, with the value every request takes (the IDs beside them decide).
+KEYS = {"framework_key": FRAMEWORK, "esp_key": "mailjet"}
 
 # IDs that routes read from the query string, by endpoint.
 QUERY_IDS: dict[str, tuple[str, ...]] = {
@@ -248,7 +250,7 @@ def asks(app: Flask, a: Space, b: Space) -> tuple[list[Ask], list[str]]:
         view = app.view_functions[rule.endpoint]
         if rule.endpoint == "static" or getattr(view, "public", False):
             continue
-        ids = [name for name in rule.arguments if name != "framework_key"]
+        ids = [name for name in rule.arguments if name not in KEYS]
         query = QUERY_IDS.get(rule.endpoint, ())
         if not ids:
             if rule.rule not in NO_IDS:
@@ -266,8 +268,7 @@ def asks(app: Flask, a: Space, b: Space) -> tuple[list[Ask], list[str]]:
         for method in sorted(rule.methods & set(METHODS_ASKED)):
             for choice in choices:
                 values: dict[str, Any] = {name: ARGUMENTS[name](choice[name]) for name in ids}
-                if "framework_key" in rule.arguments:
-                    values["framework_key"] = FRAMEWORK
+                values.update({name: value for name, value in KEYS.items() if name in rule.arguments})
                 url = app.url_map.bind("localhost").build(rule.endpoint, values, method=method)
                 pairs = [f"{name}={choice['?' + name].ids()[name]}" for name in query]
                 if pairs:
@@ -378,11 +379,10 @@ def test_as_own_pages_show_nothing_of_b(app: Flask, client: FlaskClient, a: Spac
     exports...) renders, and shows none of B's rows beside A's."""
     shown, failed = [], []
     for rule in app.url_map.iter_rules():
-        if not rule.arguments or "GET" not in rule.methods or not set(rule.arguments) <= {*ARGUMENTS, "framework_key"}:
+        if not rule.arguments or "GET" not in rule.methods or not set(rule.arguments) <= {*ARGUMENTS, *KEYS}:
             continue
         values: dict[str, Any] = {name: ARGUMENTS[name](a) for name in rule.arguments if name in ARGUMENTS}
-        if "framework_key" in rule.arguments:
-            values["framework_key"] = FRAMEWORK
+        values.update({name: value for name, value in KEYS.items() if name in rule.arguments})
         url = app.url_map.bind("localhost").build(rule.endpoint, values)
         query = "&".join(f"{name}={a.ids()[name]}" for name in QUERY_IDS.get(rule.endpoint, ()))
         response = client.get(url + ("?" + query if query else ""))

@@ -20,7 +20,7 @@ from exports.mailjet import bundle as mailjet, push as mailjet_push
 from journeymail.extensions import db
 import mailjet_support
 from mailjet_standin import MailjetStandIn
-from mailjet_support import KEY, LIST_ID, SECRET, closed_port, flashes, push, push_button
+from mailjet_support import KEY, LIST_ID, SECRET, closed_port, outcome, push, push_button
 
 # The shared fixtures: the stand-in and the app pointed at it, and the demo campaign.
 standin, start_standin, mailjet_config, demo = (
@@ -267,6 +267,7 @@ def test_push_command_needs_a_list_id(runner: FlaskCliRunner, bundle_file: Path)
 # --- the button on the export page -------------------------------------------------------
 
 
+@pytest.mark.usefixtures("worker")
 def test_the_push_button_creates_the_campaign_in_mailjet(
     client: FlaskClient, post_form: Callable[..., Any], demo: Campaign, standin: MailjetStandIn,
     mailjet_config: Callable[..., None],
@@ -276,7 +277,7 @@ def test_the_push_button_creates_the_campaign_in_mailjet(
     response = push_button(post_form, demo)
 
     assert response.status_code == 302
-    assert flashes(client) == [(
+    assert outcome(client, response) == [(
         "success",
         f"Pushed to Mailjet (the campaign drafts send to list {LIST_ID}). Created: 2 contact properties, 3 segment "
         "filters, 12 templates and 9 campaign drafts. Already in Mailjet: nothing. Updated: nothing.",
@@ -284,6 +285,7 @@ def test_the_push_button_creates_the_campaign_in_mailjet(
     assert len(standin.writes()) == len(mailjet.build_bundle(demo)["requests"])
 
 
+@pytest.mark.usefixtures("worker")
 def test_the_push_button_without_credentials_says_which_variables_to_set(
     client: FlaskClient, post_form: Callable[..., Any], demo: Campaign, standin: MailjetStandIn,
     mailjet_config: Callable[..., None],
@@ -293,12 +295,13 @@ def test_the_push_button_without_credentials_says_which_variables_to_set(
     response = push_button(post_form, demo)
 
     assert response.status_code == 302
-    ((category, message),) = flashes(client)
+    ((category, message),) = outcome(client, response)
     assert category == "error" and "MAILJET_API_KEY and MAILJET_API_SECRET" in message
     assert standin.requests == []
 
 
 @pytest.mark.parametrize("list_id", ["", "abc", "0", "-5", "١٢", "99999999999999999999999"])
+@pytest.mark.usefixtures("worker")
 def test_the_push_button_needs_a_list_id(
     client: FlaskClient, post_form: Callable[..., Any], demo: Campaign, standin: MailjetStandIn,
     mailjet_config: Callable[..., None], list_id: str,
@@ -308,11 +311,12 @@ def test_the_push_button_needs_a_list_id(
     response = push_button(post_form, demo, list_id)
 
     assert response.status_code == 302
-    assert flashes(client) == [("error", "Enter the ID of the Mailjet contact list the campaign drafts send to "
+    assert outcome(client, response) == [("error", "Enter the ID of the Mailjet contact list the campaign drafts send to "
                                          "(a whole number).")]
     assert standin.requests == []
 
 
+@pytest.mark.usefixtures("worker")
 def test_the_push_button_reports_a_network_error_without_failing(
     client: FlaskClient, post_form: Callable[..., Any], demo: Campaign, mailjet_config: Callable[..., None]
 ) -> None:
@@ -321,10 +325,11 @@ def test_the_push_button_reports_a_network_error_without_failing(
     response = push_button(post_form, demo)
 
     assert response.status_code == 302
-    ((category, message),) = flashes(client)
+    ((category, message),) = outcome(client, response)
     assert category == "error" and "The push to Mailjet stopped. Could not reach the Mailjet API" in message
 
 
+@pytest.mark.usefixtures("worker")
 def test_the_push_button_reports_where_mailjet_stopped_it(
     client: FlaskClient, post_form: Callable[..., Any], demo: Campaign, mailjet_config: Callable[..., None]
 ) -> None:
@@ -332,16 +337,17 @@ def test_the_push_button_reports_where_mailjet_stopped_it(
     mailjet_config(server.url)
     try:
         response = push_button(post_form, demo)
+        ((category, message),) = outcome(client, response)  # the job runs while the server is up
     finally:
         server.stop()
 
     assert response.status_code == 302
-    ((category, message),) = flashes(client)
     assert category == "error" and "Mailjet refused request 3 of" in message
     assert message.endswith("So far: Created: 2 contact properties. Already in Mailjet: nothing. Updated: nothing. "
                             "Push again to carry on where it stopped.")
 
 
+@pytest.mark.usefixtures("worker")
 def test_the_push_button_refuses_a_campaign_that_cannot_be_exported(
     client: FlaskClient, post_form: Callable[..., Any], demo: Campaign, standin: MailjetStandIn,
     mailjet_config: Callable[..., None],
@@ -350,9 +356,9 @@ def test_the_push_button_refuses_a_campaign_that_cannot_be_exported(
     demo.sender_email = "not an address"
     db.session.commit()
 
-    push_button(post_form, demo)
+    response = push_button(post_form, demo)
 
-    ((category, message),) = flashes(client)
+    ((category, message),) = outcome(client, response)
     assert category == "error" and "The sender address 'not an address'" in message
     assert standin.requests == []
 

@@ -26,7 +26,7 @@ from exports.push_job import run_push
 from journeymail.extensions import db
 import mailjet_support
 from mailjet_standin import MailjetStandIn
-from mailjet_support import LIST_ID, SENDER, created_once, creating, flashes, push, push_button
+from mailjet_support import LIST_ID, SENDER, created_once, creating, outcome, push, push_button
 
 # The shared fixtures: the stand-in and the app pointed at it, and the demo campaign.
 standin, start_standin, mailjet_config, demo = (
@@ -81,20 +81,21 @@ def test_pushing_twice_with_the_ledger_sends_no_write_at_all(bundle: dict[str, A
     assert again.count("unchanged") == len(bundle["requests"]) - objects_of(bundle)
 
 
+@pytest.mark.usefixtures("worker")
 def test_the_push_button_twice_creates_each_object_once(
     client: FlaskClient, post_form: Callable[..., Any], demo: Campaign, bundle: dict[str, Any],
     standin: MailjetStandIn, mailjet_config: Callable[..., None],
 ) -> None:
     mailjet_config(standin.url)
-    push_button(post_form, demo)
-    flashes(client)  # the first push's message is shown
+    response = push_button(post_form, demo)
+    outcome(client, response)  # the first push's message is shown
     writes = len(standin.writes())
 
-    push_button(post_form, demo)
+    response = push_button(post_form, demo)
 
     assert created_once(standin, bundle)
     assert len(standin.writes()) == writes  # the ledger knew every ID and every body
-    assert flashes(client)[-1] == ("success", (
+    assert outcome(client, response)[-1] == ("success", (
         f"Pushed to Mailjet (the campaign drafts send to list {LIST_ID}). Created: nothing. Already in Mailjet: "
         "2 contact properties, 3 segment filters, 12 templates and 9 campaign drafts. Updated: nothing."
     ))
@@ -220,21 +221,22 @@ def test_a_post_whose_answer_was_lost_is_found_by_name_not_created_twice(
     assert result.steps[3].outcome == "reused" and result.steps[3].id == server.ids("contactfilter")[1]
 
 
+@pytest.mark.usefixtures("worker")
 def test_the_push_button_resumes_an_interrupted_push(
     client: FlaskClient, post_form: Callable[..., Any], demo: Campaign, bundle: dict[str, Any],
     start_standin: Callable[..., MailjetStandIn], mailjet_config: Callable[..., None],
 ) -> None:
     server = start_standin(drop_after=25)
     mailjet_config(server.url)
-    push_button(post_form, demo)
-    ((category, message),) = flashes(client)
+    response = push_button(post_form, demo)
+    ((category, message),) = outcome(client, response)
     assert category == "error" and "Push again to carry on where it stopped." in message
     server.drop_after = None
     writes = len(server.writes())
 
-    push_button(post_form, demo)
+    response = push_button(post_form, demo)
 
-    assert flashes(client)[-1][0] == "success"
+    assert outcome(client, response)[-1][0] == "success"
     assert created_once(server, bundle)
     assert len(server.writes()) - writes == len(bundle["requests"]) - 25  # only what was left
 
@@ -307,6 +309,7 @@ def test_a_500_that_never_stops_ends_in_a_clear_error_after_the_last_retry(
     assert stopped.value.message.endswith("Try the push again later: it resumes where it stopped.")
 
 
+@pytest.mark.usefixtures("worker")
 def test_the_push_button_and_the_command_get_through_three_429s(
     runner: FlaskCliRunner, bundle_file: Path, client: FlaskClient, post_form: Callable[..., Any], demo: Campaign,
     bundle: dict[str, Any], start_standin: Callable[..., MailjetStandIn], mailjet_config: Callable[..., None],
@@ -317,9 +320,9 @@ def test_the_push_button_and_the_command_get_through_three_429s(
     by_button = start_standin(fail_times={"status": 429, "count": 3, "retry_after": 0})
     mailjet_config(by_button.url)
 
-    push_button(post_form, demo)
+    response = push_button(post_form, demo)
 
-    assert flashes(client)[-1][0] == "success"
+    assert outcome(client, response)[-1][0] == "success"
     for server in (by_command, by_button):
         assert [a.status for a in server.requests[:3]] == [429] * 3 and created_once(server, bundle)
 
@@ -396,6 +399,7 @@ def test_a_property_of_another_type_in_mailjet_is_reported_before_anything_is_cr
     assert standin.writes() == []
 
 
+@pytest.mark.usefixtures("worker")
 def test_the_push_button_reports_a_wrong_list_or_an_inactive_sender_before_creating_anything(
     client: FlaskClient, post_form: Callable[..., Any], demo: Campaign, start_standin: Callable[..., MailjetStandIn],
     mailjet_config: Callable[..., None],
@@ -403,9 +407,9 @@ def test_the_push_button_reports_a_wrong_list_or_an_inactive_sender_before_creat
     server = start_standin(senders={SENDER: "Inactive"})
     mailjet_config(server.url)
 
-    push_button(post_form, demo, "55")
+    response = push_button(post_form, demo, "55")
 
-    ((category, message),) = flashes(client)
+    ((category, message),) = outcome(client, response)
     assert category == "error" and message.startswith("The push to Mailjet stopped. The sender address ")
     assert "no contact list with ID 55" in message and "So far" not in message
     assert server.writes() == []

@@ -114,8 +114,9 @@ NEEDS: dict[tuple[str, str], str] = {
     ("exports.import_campaign", "GET"): "edit_plan",
     ("exports.import_campaign", "POST"): "edit_plan",
     ("exports.duplicate_campaign", "POST"): "edit_plan",
-    ("exports.push_mailjet", "POST"): "push",
+    ("exports.push", "POST"): "push",
     ("exports_api.import_campaign", "POST"): "edit_plan",
+    ("exports_api.push", "POST"): "push",
     # contacts and their import
     ("contacts.list_contacts", "GET"): "read",
     ("contacts.upload", "GET"): "import_contacts",
@@ -188,7 +189,7 @@ class Plan:
                 "touchpoint_id": self.tp.id, "segment_id": segment.id, "framework_key": "aida-loyalty",
                 "user_id": self.colleague.id, "membership_id": self.colleague.memberships[0].id,
                 "invitation_id": self.invitation_id, "job_id": self.job_id,
-                "import_id": self.import_id}
+                "import_id": self.import_id, "esp_key": "mailjet"}
 
     def query(self, endpoint: str) -> dict[str, Any]:
         """The query string a page needs to show something (a cell, an email)."""
@@ -238,7 +239,8 @@ class Plan:
             "previews.test_send": test_send,
             "previews_api.preview_source": {"mjml": content["mjml"], "campaign_id": self.campaign.id},
             "previews_api.test_send": {**test_send, "recipients": ["outsider@example.com"]},
-            "exports.push_mailjet": {"list_id": "1"},
+            "exports.push": {"list_id": "1"},
+            "exports_api.push": {"list_id": 1},
             "exports_api.import_campaign": {"format": "journeymail-campaign", "version": 1},
             "accounts.reset_member_password": {"how": "password"},
             "accounts.workspace_settings": {"name": "Taken over", "allow_list": "eve@example.com"},

@@ -59,8 +59,13 @@
       return item;
     }));
     errors.hidden = !(job.errors && job.errors.length);
+    // A result with a "summary" is shown as that sentence, written for people; its other keys are for scripts.
+    var summary = result.querySelector("[data-job-summary]");
+    var said = job.result && typeof job.result.summary === "string" ? job.result.summary : "";
+    summary.textContent = said;
+    summary.hidden = !said;
     var terms = result.querySelector("dl");
-    var entries = job.result ? Object.keys(job.result).filter(function (key) { return !LINK_KEYS[key]; }) : [];
+    var entries = job.result && !said ? Object.keys(job.result).filter(function (key) { return !LINK_KEYS[key]; }) : [];
     var link = resultLink(job.result);
     var anchor = linked.querySelector("a");
     if (link) {
@@ -77,7 +82,7 @@
       value.textContent = typeof raw === "string" ? raw : JSON.stringify(raw);
       terms.append(term, value);
     });
-    result.hidden = entries.length === 0 && !link;
+    result.hidden = entries.length === 0 && !said && !link;
     if (FINISHED[job.state] && refresh) refresh.hidden = true;
   }
 
