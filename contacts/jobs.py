@@ -46,7 +46,7 @@ def start_import(token: str, csv_file: CsvFile, *, policy: Any, mapping: Any, fi
 
 @jobs.task(KIND)
 def import_kept_upload(job: jobs.Running, params: dict[str, Any]) -> dict[str, Any]:
-    """The job: import the kept upload; its result counts what was done and links to the import's report."""
+    """The job: import the kept upload; its result says and counts what was done and links to the import's report."""
     kept = services.kept_upload(str(params.get("upload", "")))
     if kept is None:
         raise jobs.JobFailed(_("The uploaded file is no longer on the server (an upload is kept for a day), so "
@@ -65,8 +65,11 @@ def import_kept_upload(job: jobs.Running, params: dict[str, Any]) -> dict[str, A
     except ValidationError as error:  # raised before the import writes anything: the job fails with nothing saved
         raise jobs.JobFailed(_("Nothing was imported: %(problems)s",
                                problems=" ".join(error.fields.values()) or error.message)) from None
-    return {"import_id": report.import_id, "rows": report.rows, "added": report.added, "updated": report.updated,
-            "skipped": report.skipped, "duplicates": report.duplicates, "rejected": len(report.rejected),
+    summary = _("Imported: %(added)s added, %(updated)s updated, %(skipped)s skipped, %(rejected)s rejected.",
+                added=report.added, updated=report.updated, skipped=report.skipped, rejected=len(report.rejected))
+    return {"summary": summary, "import_id": report.import_id, "rows": report.rows, "added": report.added,
+            "updated": report.updated, "skipped": report.skipped, "duplicates": report.duplicates,
+            "rejected": len(report.rejected),
             "url": report_path(report.import_id), "link_text": _("Open the import report")}
 
 

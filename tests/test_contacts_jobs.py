@@ -86,12 +86,14 @@ def test_a_large_file_imported_on_the_page_runs_as_a_job_with_progress_then_link
     assert ended["state"] == "done" and ended["errors"] == []
     assert ended["title"] == "Import of newsletter.csv"
     record = db.session.scalars(db.select(ContactImport)).one()
-    assert ended["result"] == {"import_id": record.id, "rows": 120, "added": 120, "updated": 0, "skipped": 0,
+    assert ended["result"] == {"summary": "Imported: 120 added, 0 updated, 0 skipped, 0 rejected.",
+                               "import_id": record.id, "rows": 120, "added": 120, "updated": 0, "skipped": 0,
                                "duplicates": 0, "rejected": 0, "url": f"/contacts/imports/{record.id}",
                                "link_text": "Open the import report"}
     assert len(saved_rows(Contact)) == 120
     done_page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert f'<a class="button primary" href="/contacts/imports/{record.id}">Open the import report</a>' in done_page
+    assert "Imported: 120 added, 0 updated, 0 skipped, 0 rejected." in done_page and "<dt>import_id</dt>" not in done_page
     report = client.get(ended["result"]["url"]).get_data(as_text=True)
     assert 'id="count-added">120<' in report
     assert uploads_kept(app) == []  # the file is deleted once its import is saved
