@@ -33,6 +33,8 @@ class Config:
     CONTACTS_IMPORT_MAX_BYTES = int(os.environ.get("CONTACTS_IMPORT_MAX_BYTES", 64 * 1024 * 1024))
     # Where an uploaded contact list waits between the import's steps (a day at most); None: instance/contact-uploads.
     CONTACTS_UPLOAD_FOLDER = os.environ.get("CONTACTS_UPLOAD_FOLDER") or None
+    # A contact list of more rows than this is imported by a background job (the page shows its progress).
+    CONTACTS_IMPORT_JOB_ROWS = int(os.environ.get("CONTACTS_IMPORT_JOB_ROWS", 5_000))
     # The most one campaign holds. An import or an edit that would go beyond is refused with 422 (naming
     # the count and the limit) before anything is done. Segments: those the campaign targets.
     MAX_PHASES_PER_CAMPAIGN = 100
@@ -155,3 +157,5 @@ class TestConfig(Config):
     JOBS_WORKERS = 2
     JOBS_STALE_SECONDS = 30.0
     JOBS_MAX_ATTEMPTS = 3
+    # Contact imports stay in the request under test; tests of the background import lower this (tests/test_contacts_jobs.py).
+    CONTACTS_IMPORT_JOB_ROWS = 1_000_000

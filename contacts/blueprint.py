@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import api, uploads, views
+from . import api, jobs, uploads, views  # noqa: F401  (jobs: registers the job kind "contacts.import")
 
 bp = Blueprint("contacts", __name__)
 api_bp = Blueprint("contacts_api", __name__, url_prefix="/api")

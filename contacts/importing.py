@@ -1,7 +1,8 @@
 """Importing contacts: one file's rows, all or nothing, with a report of every row that was not imported.
 
-`run_import(plan, rows)` is the one import, which the page, the API and the command call (and, later, a
-background job: it takes a `progress(done, total, step)` callback). It only flushes: the request or the
+`run_import(plan, rows)` is the one import, which the page, the API, the command and the background job
+(contacts/jobs.py) call; it reports `progress(done, total, step)`, step "reading" (rows checked of all rows),
+then "importing" (contacts written of the good rows), then "done". It only flushes: the request or the
 command commits it as one transaction, so an import that fails half-way leaves the contacts as they were.
 A bad row never stops the others: it is reported with its line and reason. Every import is recorded
 (contact_imports) with what it added and the values it replaced, so `undo_import` can put them back.
@@ -117,7 +118,9 @@ def run_import(plan: ImportPlan, rows: Iterable[tuple[int, list[str]]], *,
     progress(0, len(rows), "reading")
     good: list[_Row] = []
     first_line: dict[str, int] = {}
-    for line, cells in rows:
+    for number, (line, cells) in enumerate(rows, 1):
+        if number % CHUNK == 0:
+            progress(number, len(rows), "reading")
         try:
             row = _read_row(plan, line, cells)
         except ValueError as error:

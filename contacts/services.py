@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy import event, func, or_
+from sqlalchemy.orm import Session, selectinload
 
 from accounts import current
 from journeymail.extensions import db
@@ -26,6 +26,7 @@ from .models import STATUSES, Contact, ContactImport, SavedMapping, search_key
 MAX_PER_PAGE = 200
 UPLOAD_DAYS = 1  # an uploaded file not imported is deleted after this many days
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}")
+_DROP_WHEN_COMMITTED = "contacts.drop_uploads"  # session.info: kept files to delete once the session commits
 
 
 # --- the contacts page --------------------------------------------------------------------------------
@@ -146,6 +147,28 @@ def drop_upload(token: str) -> None:
                 os.remove(os.path.join(_uploads_folder(), token + ending))
             except OSError:
                 pass
+
+
+def drop_upload_when_committed(token: str) -> None:
+    """Delete the kept upload once the session commits (the import it fed is saved); a rollback keeps it, so
+    an interrupted import can be run again from it."""
+    if _TOKEN.fullmatch(token or ""):
+        paths = [os.path.join(_uploads_folder(), token + ending) for ending in (".csv", ".json")]
+        db.session().info.setdefault(_DROP_WHEN_COMMITTED, []).extend(paths)
+
+
+@event.listens_for(Session, "after_commit")
+def _drop_committed_uploads(session: Session) -> None:
+    for path in session.info.pop(_DROP_WHEN_COMMITTED, ()):
+        try:
+            os.remove(path)
+        except OSError:
+            pass
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_uploads(session: Session) -> None:
+    session.info.pop(_DROP_WHEN_COMMITTED, None)
 
 
 def sweep_uploads() -> None:

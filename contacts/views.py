@@ -17,6 +17,7 @@ from journeymail.validation import ValidationError
 
 from . import importing, services
 from .forms import UploadForm
+from .jobs import runs_in_background, start_import
 from .mapping import DELIMITER_NAMES, FIELD_NAMES, FIELDS, STATUS_NAMES, TYPE_NAMES, guess_mapping
 from .models import POLICIES, PROPERTY_TYPES, STATUSES, ContactImport
 from .reading import DELIMITERS, ENCODINGS, UnreadableFile, read_csv
@@ -55,7 +56,8 @@ def upload() -> Page:
 
 
 def preview() -> Page:
-    """Step 2: the first rows as read, the encoding and delimiter to change, the mapping, the policy; Import."""
+    """Step 2: the first rows as read, the encoding and delimiter to change, the mapping, the policy; Import
+    (a file of more than CONTACTS_IMPORT_JOB_ROWS rows is imported by a job: off to the job's page)."""
     current.require("import_contacts")
     values = request.form if request.method == "POST" else request.args
     token = values.get("upload", "")
@@ -92,13 +94,23 @@ def preview() -> Page:
     mapping = mapping_from_form(csv_file.header)
     context["mapping"] = mapping
     try:
-        report = importing.import_file(data, policy=request.form.get("policy"), file_name=file_name,
-                                       encoding=encoding or None, delimiter=delimiter or None, mapping=mapping,
-                                       source=source)
+        if runs_in_background(csv_file):
+            job = start_import(token, csv_file, policy=request.form.get("policy"), mapping=mapping,
+                               file_name=file_name, source=source)
+        else:
+            report = importing.import_file(data, policy=request.form.get("policy"), file_name=file_name,
+                                           encoding=encoding or None, delimiter=delimiter or None, mapping=mapping,
+                                           source=source)
     except ValidationError as error:
         discard_changes()
         context["problems"] = error.fields
         return render_template("contacts/preview.html", **context), 422
+    if runs_in_background(csv_file):  # the job deletes the kept file once its import is saved
+        flash(ngettext("The import of %(num)s row runs in the background. You may leave this page; the import "
+                       "report is linked here when it is done.",
+                       "The import of %(num)s rows runs in the background. You may leave this page; the import "
+                       "report is linked here when it is done.", len(csv_file.rows)), "success")
+        return redirect(url_for("jobs.job_page", job_id=job.id))
     services.drop_upload(token)
     flash(_("Imported: %(added)s added, %(updated)s updated, %(skipped)s skipped, %(rejected)s rejected.",
             added=report.added, updated=report.updated, skipped=report.skipped, rejected=len(report.rejected)),

@@ -7,7 +7,8 @@ starts it beside the web server). Each job is a row of `jobs` (jobs.models.Job) 
 What features call:
 
 - `@jobs.task("push.mailjet")` registers `fn(job: jobs.Running, params: dict) -> dict`; the dict it returns
-  becomes the job's `result`. Register at import time, in a module the feature's blueprint imports, so the
+  becomes the job's `result` (its "url", a path of this site, and "link_text" show as a link on the job's
+  page, e.g. to an import's report). Register at import time, in a module the feature's blueprint imports, so the
   web server and the worker both know the kind.
 - `jobs.start(kind, params, *, title, campaign_id=None) -> Job` creates the job (queued) in the current
   workspace and the request's session; the queue gets it only once that session commits (the request
@@ -15,6 +16,8 @@ What features call:
   is for people. Answer with the job's ID, or redirect to `url_for("jobs.job_page", job_id=job.id)`.
 - In the function, `job.progress(done, total, step)` reports progress (cheap: written at most every 0.3 s
   and when done reaches total; each write commits, keeping what the function flushed so far);
+  `job.note(done, total, step)` is the same without a commit (the heartbeat writes it on its own
+  connection), for a function whose work must stay one transaction until it ends;
   `job.error(message)` adds an error without failing; `raise jobs.JobFailed(message)` ends it failed
   with that message (what it flushed is kept); any other exception ends it failed with a general message,
   the traceback only in the log. It runs in an app context with the job's workspace as the current one

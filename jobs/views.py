@@ -10,7 +10,7 @@ from accounts import current
 from journeymail.extensions import db
 
 from .models import Job
-from .serialize import job_dict
+from .serialize import job_dict, result_link
 from .worker import worker_silent
 
 RECENT = 50  # jobs on the list page
@@ -27,4 +27,5 @@ def job_page(job_id: int) -> Any:
     """A job's progress bar, current step, state, result and errors; its script polls the API until it ends."""
     job = current.get_or_404(Job, job_id)
     current.require("read")
-    return render_template("jobs/job.html", job=job, data=job_dict(job), silent=worker_silent(job))
+    return render_template("jobs/job.html", job=job, data=job_dict(job), silent=worker_silent(job),
+                           link=result_link(job.result))

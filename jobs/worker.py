@@ -69,6 +69,13 @@ class Running:
         if time.monotonic() - self._written_at >= PROGRESS_INTERVAL or 0 < total <= done:
             self._write()
 
+    def note(self, done: int, total: int, step: str = "") -> None:
+        """Progress as `progress` says it, without committing the function's session: the heartbeat writes it
+        within 0.3 s on a connection of its own. For work that must stay one transaction until the job ends
+        (a contact import); on SQLite the write waits while that transaction holds the database's write lock."""
+        self.numbers = (max(done, 0), max(total, 0), step[:300])
+        self._unwritten = True
+
     def error(self, message: str) -> None:
         """Add `message` to the job's errors without failing it (one recipient refused, one row skipped)."""
         self.errors.append(message)

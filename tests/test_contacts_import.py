@@ -318,7 +318,8 @@ def test_progress_is_reported_and_an_interrupted_import_leaves_the_contacts_as_t
         importing.import_file(csv_text(rows, ",").encode(), policy="skip", progress=stop_after_the_first_chunk)
     db.session.rollback()  # what the request hook or the command does with an import that did not finish
 
-    assert seen == [(0, 1_200, "reading"), (500, 1_200, "importing"), (1_000, 1_200, "importing")]
+    assert seen == [(0, 1_200, "reading"), (500, 1_200, "reading"), (1_000, 1_200, "reading"),
+                    (500, 1_200, "importing"), (1_000, 1_200, "importing")]
     assert saved_rows(Contact) == [] and saved_rows(ContactImport) == []
     finished: list[tuple[int, int, str]] = []
     importing.import_file(csv_text(rows, ",").encode(), policy="skip", progress=lambda *a: finished.append(a))

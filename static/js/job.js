@@ -1,10 +1,11 @@
 // A job's page: poll GET /api/jobs/<id> until the job is done or failed, and update the page in place
-// (state badge, progress bar, count, step, errors, result). Without JavaScript the page's Refresh link works.
+// (state badge, progress bar, count, step, errors, result and the link it names). Without JavaScript the page's Refresh link works.
 (function () {
   "use strict";
   var panel = document.getElementById("job");
   if (!panel) return;
   var FINISHED = { done: true, failed: true };
+  var LINK_KEYS = { url: true, link_text: true };
   var INTERVAL = 1000, SLOWEST = 10000;
   var delay = INTERVAL;
   var badge = panel.querySelector("[data-job-state]");
@@ -14,9 +15,18 @@
   var announce = panel.querySelector("[data-job-announce]");
   var errors = panel.querySelector("[data-job-errors]");
   var result = panel.querySelector("[data-job-result]");
+  var linked = panel.querySelector("[data-job-link]");
   var refresh = panel.querySelector("[data-job-refresh]");
   var silent = panel.querySelector("[data-job-silent]");
   var state = panel.dataset.state;
+
+  // A result may name the page to go to next ("url", a path of this site, and "link_text"): shown as a link.
+  function resultLink(found) {
+    var url = found && found.url, text = found && found.link_text;
+    if (typeof url !== "string" || typeof text !== "string" || !text) return null;
+    if (url.charAt(0) !== "/" || url.charAt(1) === "/" || url.charAt(1) === "\\") return null;
+    return { url: url, text: text };
+  }
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, name) { return String(values[name]); });
@@ -55,7 +65,14 @@
     summary.textContent = said;
     summary.hidden = !said;
     var terms = result.querySelector("dl");
-    var entries = job.result && !said ? Object.keys(job.result) : [];
+    var entries = job.result && !said ? Object.keys(job.result).filter(function (key) { return !LINK_KEYS[key]; }) : [];
+    var link = resultLink(job.result);
+    var anchor = linked.querySelector("a");
+    if (link) {
+      anchor.href = link.url;
+      anchor.textContent = link.text;
+    }
+    linked.hidden = !link;
     terms.replaceChildren();
     entries.forEach(function (key) {
       var term = document.createElement("dt");
@@ -65,7 +82,7 @@
       value.textContent = typeof raw === "string" ? raw : JSON.stringify(raw);
       terms.append(term, value);
     });
-    result.hidden = entries.length === 0 && !said;
+    result.hidden = entries.length === 0 && !said && !link;
     if (FINISHED[job.state] && refresh) refresh.hidden = true;
   }
 
