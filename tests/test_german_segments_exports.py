@@ -163,6 +163,8 @@ def test_the_export_page_is_german(client: FlaskClient, targeted: Campaign) -> N
     assert "4 von 4 E-Mails haben Warnungen" in warnings and "die einen Blick verdienen" in warnings
     readiness = html.by_id("mailjet-readiness").text()
     assert '"No subject" für Agencies: Der Betreff ist leer; Mailjet braucht einen.' in readiness
+    # the checks each email is listed with, in German too
+    assert "Der Betreff ist leer." in text and "The subject is empty." not in text
     # German Excel reads semicolons: the German page offers them first.
     semicolon = [i for i in html.select("input", name="delimiter") if i.get("value") == "semicolon"][0]
     assert "checked" in semicolon.attrs
