@@ -223,7 +223,7 @@ def export_brevo(campaign_id: int) -> Page:
     try:
         bundle = brevo.build_bundle(campaign)
     except brevo.BundleRefused as refused:
-        return _refused(campaign, refused, "exports/brevo_refused.html")
+        return _refused(campaign, refused, "Brevo")
     audit.record("exported", "campaign", campaign.id, campaign.name, file="brevo.json")
     return download(brevo.bundle_chunks(bundle), "application/json", brevo.bundle_filename(campaign))
 
@@ -232,7 +232,7 @@ def _export_page(campaign: Campaign) -> str:
     return url_for("exports.export_page", campaign_id=campaign.id)
 
 
-def _refused(campaign: Campaign, refused: mailjet.BundleRefused, page: str = "exports/mailjet_refused.html") -> Page:
+def _refused(campaign: Campaign, refused: mailjet.BundleRefused, esp: str = "Mailjet") -> Page:
     """422: an HTML page listing the problems, or the API's error document when the client asks for JSON."""
     if wants_json():
         fields: dict[str, str] = {}
@@ -241,7 +241,8 @@ def _refused(campaign: Campaign, refused: mailjet.BundleRefused, page: str = "ex
             fields[key] = f"{fields[key]} {problem}" if key in fields else str(problem)
         message = refused.message + " " + " ".join(f"{p}." for p in refused.problems)
         return jsonify(error={"message": message, "fields": fields}), 422
-    return render_template(page, campaign=campaign, refused=refused, export_url=_export_page(campaign)), 422
+    return render_template("exports/refused.html", campaign=campaign, refused=refused, esp=esp,
+                           export_url=_export_page(campaign)), 422
 
 
 def _field_of(problem: mailjet.Problem) -> str:

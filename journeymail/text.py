@@ -7,7 +7,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, gettext
 
 SLUG_MAX = 60
 
@@ -66,3 +66,12 @@ def with_article(phrase: str) -> str:
     """The phrase after "a" or "an", as it is spoken: "an information form", "a landing page", "an offer"."""
     vowel = phrase[:1].lower() in "aeiou" and not _SPOKEN_CONSONANT.match(phrase)
     return f"{'an' if vowel or _SILENT_H.match(phrase) else 'a'} {phrase}"
+
+
+def listed(parts: list[str]) -> str:
+    """Counted things in one phrase of the request's language: "a, b and c", or "nothing" for none."""
+    if not parts:
+        return gettext("nothing")
+    if len(parts) == 1:
+        return parts[0]
+    return gettext("%(first)s and %(last)s", first=", ".join(parts[:-1]), last=parts[-1])

@@ -11,11 +11,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import lazy_gettext as _l, ngettext
 
 from exports.esp.base import PushError, Step
 from exports.esp.replay import REF
 from journeymail.http import UnreadableJSON, read_json
+from journeymail.text import listed
 
 from .bundle import FORMAT, VERSION
 
@@ -62,11 +63,7 @@ def summary(steps: Iterable[Step], outcome: str | None = None) -> str:
     counts = Counter(kind_of(re.sub(r"/\d+$", "", s.path)) for s in steps
                      if s.ref is not None and outcome in (None, s.outcome))  # an update's path ends in the ID
     parts = [COUNTED[kind](counts[kind]) for kind in NOUNS if counts.get(kind)]
-    if not parts:
-        return _("nothing")
-    if len(parts) == 1:
-        return parts[0]
-    return _("%(first)s and %(last)s", first=", ".join(parts[:-1]), last=parts[-1])
+    return listed(parts)
 
 
 def load_bundle(text: str | bytes) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import lazy_gettext as _l, ngettext
 
 from exports.esp.base import PushError, Step
 from journeymail.http import UnreadableJSON, read_json
+from journeymail.text import listed
 
 from .bundle import FORMAT, REF, VERSION
 
@@ -54,11 +55,7 @@ def summary(steps: Iterable[Step], outcome: str | None = None) -> str:
     for resource in NOUNS:
         if count := counts.get(resource):
             parts.append(COUNTED[resource](count))
-    if not parts:
-        return _("nothing")
-    if len(parts) == 1:
-        return parts[0]
-    return _("%(first)s and %(last)s", first=", ".join(parts[:-1]), last=parts[-1])
+    return listed(parts)
 
 
 # --- reading and checking a bundle -------------------------------------------------------
