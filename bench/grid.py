@@ -92,7 +92,11 @@ def build_key() -> str:
 
     from sqlalchemy.schema import CreateTable
 
-    import campaigns.models  # noqa: F401  (the tables)
+    import accounts.models  # noqa: F401  (the tables: every room's, so their foreign keys resolve)
+    import campaigns.models  # noqa: F401
+    import contacts.models  # noqa: F401
+    import exports.models  # noqa: F401
+    import jobs.models  # noqa: F401
     import segments.models  # noqa: F401
     from emails.starters import STARTERS
     from journeymail.extensions import db

@@ -40,3 +40,16 @@ def test_every_request_of_the_smallest_campaign_answers_and_has_a_row(tmp_path: 
     # Each rendering request is priced against LB (in one process the caches are shared, so the later
     # requests compile nothing and borrow the bare compile time the first one measured).
     assert all(row["lb_ms"] for row in rows if row["renders"])
+
+
+def test_the_bench_names_its_campaigns_in_a_process_of_its_own() -> None:
+    """`make bench` starts by hashing the schema in a fresh process, where only what it imports is loaded: every
+    room's tables must be there for the foreign keys to resolve (the suite's own process has them all)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "from bench import grid; print(grid.build_key())"],
+                          capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1])
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(done.stdout.strip()) == 12
