@@ -52,7 +52,7 @@ class Arrived:
 
     method: str
     path: str  # below /v3/, without the query
-    query: dict[str, str]
+    params: dict[str, str]  # the query string's parameters
     api_key: str | None
     content_type: str | None
     body: Any

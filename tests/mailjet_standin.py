@@ -64,7 +64,7 @@ class Arrived:
 
     method: str
     path: str  # below /v3/REST/, without the query
-    query: dict[str, str]
+    params: dict[str, str]  # the query string's parameters
     authorization: str | None
     content_type: str | None
     body: Any

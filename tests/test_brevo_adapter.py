@@ -105,7 +105,7 @@ def test_find_pages_through_all_templates_to_the_one_of_that_name(standin: Brevo
     wanted = standin.seed("templates", template("Trial journey / Welcome"))
 
     assert adapter.find(client, template_request("Trial journey / Welcome")) == wanted
-    pages = [r.query for r in standin.requests if r.path == "smtp/templates"]
+    pages = [r.params for r in standin.requests if r.path == "smtp/templates"]
     assert pages == [{"limit": "1000", "offset": "0", "sort": "asc"}, {"limit": "1000", "offset": "1000", "sort": "asc"}]
 
 
@@ -114,9 +114,9 @@ def test_find_pages_through_email_campaigns_a_hundred_at_a_time(standin: BrevoSt
 
     assert adapter.find(client, campaign_request("C 249")) == ids[-1]
     assert adapter.find(client, campaign_request("C 250")) is None
-    offsets = [r.query["offset"] for r in standin.requests if r.path == "emailCampaigns"]
+    offsets = [r.params["offset"] for r in standin.requests if r.path == "emailCampaigns"]
     assert offsets == ["0", "100", "200"] * 2
-    assert all(r.query["excludeHtmlContent"] == "true" for r in standin.requests if r.path == "emailCampaigns")
+    assert all(r.params["excludeHtmlContent"] == "true" for r in standin.requests if r.path == "emailCampaigns")
 
 
 def test_find_takes_an_exact_name_only(standin: BrevoStandIn, client: RetryingClient) -> None:
@@ -150,7 +150,7 @@ def test_the_folder_is_found_by_its_name_among_fifty_a_page(standin: BrevoStandI
                "name": "Journeymail"}
 
     assert adapter.find(client, request) == wanted
-    assert [r.query["offset"] for r in standin.requests if r.path == "contacts/folders"] == ["0", "50"]
+    assert [r.params["offset"] for r in standin.requests if r.path == "contacts/folders"] == ["0", "50"]
     assert adapter.find(client, {**request, "name": "journeymail"}) is None
 
 

@@ -133,9 +133,9 @@ def test_lookups_page_through_mailjets_lists(
     again = push(bundle, standin.url)
 
     assert again.objects("created") == 0 and created_once(standin, bundle)
-    offsets = {(a.path, a.query.get("Offset")) for a in standin.requests[reads:] if a.method == "GET"}
+    offsets = {(a.path, a.params.get("Offset")) for a in standin.requests[reads:] if a.method == "GET"}
     assert {("contactfilter", "0"), ("contactfilter", "2")} <= offsets  # three filters: two pages
-    assert all(a.query.get("Limit") == "2" for a in standin.requests[reads:] if a.path in mailjet_resources())
+    assert all(a.params.get("Limit") == "2" for a in standin.requests[reads:] if a.path in mailjet_resources())
 
 
 def mailjet_resources() -> set[str]:
