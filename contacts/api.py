@@ -19,7 +19,8 @@ from .reading import UnreadableFile, read_csv
 def list_contacts() -> Any:
     current.require("read")
     found = services.search_contacts(request.args.get("q", "")[:300], request.args.get("status", ""),
-                                     request.args.get("page", "1"), request.args.get("per_page", "50"))
+                                     request.args.get("page", "1"), request.args.get("per_page", "50"),
+                                     request.args.get("segment"))
     return jsonify(items=[services.contact_dict(c) for c in found.items], total=found.total, page=found.page,
                    per_page=found.per_page)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import api, jobs, uploads, views  # noqa: F401  (jobs: registers the job kind "contacts.import")
+from . import api, jobs, rules_api, uploads, views  # noqa: F401  (jobs: registers the job kind "contacts.import")
 
 bp = Blueprint("contacts", __name__)
 api_bp = Blueprint("contacts_api", __name__, url_prefix="/api")
@@ -21,6 +21,12 @@ bp.add_url_rule("/contacts/imports/<int:import_id>/undo", view_func=views.undo, 
 # --- API -------------------------------------------------------------------------------------
 api_bp.add_url_rule("/contacts", view_func=api.list_contacts, methods=["GET"])
 api_bp.add_url_rule("/contacts/import", view_func=api.import_contacts, methods=["POST"])
+# segment rules: which contacts a segment holds
+api_bp.add_url_rule("/segments/<int:segment_id>/members", view_func=rules_api.members, methods=["GET"])
+api_bp.add_url_rule("/segments/<int:segment_id>/rule", view_func=rules_api.get_rule, methods=["GET"])
+api_bp.add_url_rule("/segments/<int:segment_id>/rule", view_func=rules_api.put_rule, methods=["PUT"])
+api_bp.add_url_rule("/segments/<int:segment_id>/rule", view_func=rules_api.delete_rule, methods=["DELETE"])
+api_bp.add_url_rule("/segment-rules/count", view_func=rules_api.count_rule, methods=["POST"])
 
 # A contact list may be larger than other requests: CONTACTS_IMPORT_MAX_BYTES on the upload and the API.
 for blueprint in (bp, api_bp):

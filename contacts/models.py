@@ -16,10 +16,11 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from journeymail.extensions import db
+from segments.models import Segment
 
 STATUSES = ("subscribed", "unsubscribed", "bounced", "complained")
 PROPERTY_TYPES = ("string", "integer", "decimal", "boolean", "datetime")  # Mailjet's datatypes
@@ -77,7 +78,14 @@ class ContactProperty(db.Model):
 
     __tablename__ = "contact_properties"
     __scoped_through__ = "contact"
-    __table_args__ = (Index("ix_contact_properties_name_contact_id", "name", "contact_id"),)
+    # A rule's condition on a property reads the partial index of the property's type: the rows of one name
+    # and value range, with their contacts, without touching the table (contacts/rules.py).
+    __table_args__ = (
+        Index("ix_contact_properties_name_contact_id", "name", "contact_id"),
+        *(Index(f"ix_contact_properties_{kind}", "name", f"{kind}_value", "contact_id",
+                sqlite_where=text(f"type = '{kind}'"), postgresql_where=text(f"type = '{kind}'"))
+          for kind in PROPERTY_TYPES),
+    )
 
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
@@ -135,4 +143,20 @@ class SavedMapping(db.Model):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     source_key: Mapped[str] = mapped_column(String(200))
     mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class SegmentRule(db.Model):
+    """The rule that says which contacts a segment holds (contacts/rules.py), stored as data, never as code.
+
+    It lives with the contacts, beside the segment it belongs to: the segments room knows nothing of
+    contacts, and a segment without a rule is a segment defined in words only."""
+
+    __tablename__ = "segment_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"), unique=True)
+    rule: Mapped[dict[str, Any]] = mapped_column(JSON)
+    segment: Mapped[Segment] = relationship()
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -44,15 +44,18 @@ class ContactPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def search_contacts(q: str = "", status: str = "", page: Any = 1, per_page: Any = 50) -> ContactPage:
+def search_contacts(q: str = "", status: str = "", page: Any = 1, per_page: Any = 50, segment: Any = None) -> ContactPage:
     """One page of the workspace's contacts whose email address or name starts with `q`, in address order,
-    and how many there are in all. Each of the two queries reads one index range (two, with `q`)."""
+    and how many there are in all. Each of the two queries reads one index range (two, with `q`). With a
+    segment (its ID), only the contacts its rule holds."""
     page_number = _positive(page, "page", 10**6)
     size = _positive(per_page, "per_page", MAX_PER_PAGE)
     if status and status not in STATUSES:
         raise ValidationError({"status": _("Filter by one of the statuses: %(statuses)s.",
                                            statuses=", ".join(STATUSES))})
     query = current.scoped(Contact)
+    if segment not in (None, ""):
+        query = query.where(_segment_condition(segment))
     if status:
         query = query.where(Contact.status == status)
     key = search_key(q.strip())[:300]
@@ -63,6 +66,18 @@ def search_contacts(q: str = "", status: str = "", page: Any = 1, per_page: Any 
     items = list(db.session.scalars(query.options(selectinload(Contact.properties)).order_by(Contact.email_key)
                                    .limit(size).offset((page_number - 1) * size)))
     return ContactPage(items, total, page_number, size)
+
+
+def _segment_condition(segment: Any) -> Any:
+    from segments.models import Segment
+
+    from .rules import segment_condition
+
+    text = str(segment).strip()
+    found = current.get(Segment, int(text)) if text.isascii() and text.isdigit() and len(text) < 10 else None
+    if found is None:
+        raise ValidationError({"segment": _("There is no such segment in this workspace.")})
+    return segment_condition(found.id)
 
 
 def _positive(value: Any, name: str, most: int) -> int:

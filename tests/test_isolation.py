@@ -27,7 +27,7 @@ from accounts.models import Invitation, Membership, User, Workspace
 from api_support import auth_headers, csrf_token_from, database_rows, error_of, sign_in
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Phase, Touchpoint
-from contacts.models import Contact, ContactImport
+from contacts.models import Contact, ContactImport, SegmentRule
 from contacts_support import api_import
 from exports import documents
 from jobs.models import Job
@@ -206,6 +206,7 @@ NO_IDS = {
     "/jobs": "test_the_jobs_list_shows_only_the_own_workspaces_jobs",
     "/contacts": "test_contacts_and_their_imports_are_the_own_workspaces",
     "/api/contacts": "test_contacts_and_their_imports_are_the_own_workspaces",
+    "/api/segment-rules/count": "test_segment_rules_hold_only_the_own_workspaces_contacts",
     "/contacts/import": "test_contacts_and_their_imports_are_the_own_workspaces",
     "/contacts/import/preview": "test_contacts_and_their_imports_are_the_own_workspaces",
     "/api/contacts/import": "test_contacts_and_their_imports_are_the_own_workspaces",
@@ -867,3 +868,24 @@ def app_client_of(space: Space) -> FlaskClient:
     browser = current_app.test_client()
     sign_in(browser, space.owner)
     return browser
+
+
+def test_segment_rules_hold_only_the_own_workspaces_contacts(client: FlaskClient, a: Space, b: Space) -> None:
+    """A rule counts A's contacts only, and may name none of B's segments, neither in a condition nor as the
+    segment being edited; B's rule stays B's."""
+    contact_import_of(a), contact_import_of(b)
+    b_segment = b.segment
+    db.session.add(SegmentRule(workspace_id=b.workspace.id, segment_id=b_segment.id,
+                               rule={"all": [{"field": "opens", "op": "eq", "value": 0}]}))
+    db.session.commit()
+    everyone = {"all": [{"field": "opens", "op": "eq", "value": 0}]}
+
+    counted = client.post("/api/segment-rules/count", json={"rule": everyone}).get_json()
+    assert counted["total"] == 1 and [c["email"] for c in counted["sample"]] == ["plannery@example.com"]
+    naming_b = {"all": [{"field": "segment", "op": "in_segment", "value": b_segment.id}]}
+    refused = client.post("/api/segment-rules/count", json={"rule": naming_b})
+    assert refused.status_code == 422 and f"no segment {b_segment.id}" in refused.get_json()["error"]["message"]
+    refused = client.post("/api/segment-rules/count", json={"rule": everyone, "segment_id": b_segment.id})
+    assert refused.status_code == 422
+    assert client.get(f"/api/segments/{b_segment.id}/members").status_code == 404
+    assert client.get(f"/api/contacts?segment={b_segment.id}").status_code == 422
