@@ -173,3 +173,12 @@ def test_a_viewer_reads_members_but_cannot_change_a_rule(client_as: Callable[...
     assert viewer.get(f"/api/segments/{segment.id}/members").status_code == 200
     response = viewer.put(f"/api/segments/{segment.id}/rule", json={"rule": {"all": []}})
     assert response.status_code == 403
+
+
+@pytest.mark.usefixtures("people")
+def test_a_german_reader_is_told_in_german_what_to_fix(client: FlaskClient) -> None:
+    rule = {"all": [{"field": "opens", "op": "gt", "value": 1},
+                    {"any": [{"field": "property:tarife", "op": "eq", "value": "pro"}]}]}
+    response = client.post("/api/segment-rules/count", json={"rule": rule}, headers={"Accept-Language": "de"})
+    assert error_of(response)["fields"]["rule"] == ("Bedingung 2.1: Kein Kontakt hat die Eigenschaft „tarife“. "
+                                                    "Importieren Sie sie zuerst, oder prüfen Sie die Schreibweise.")
