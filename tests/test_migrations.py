@@ -268,8 +268,10 @@ def fill_a_database_from_before_accounts(connection: Any) -> None:
 
 def plan_rows() -> dict[str, list[dict[str, Any]]]:
     """Every row of the plan's tables as the database holds them, without the columns migrations after 0005
-    add (the workspace a row is in; the campaign's address form, "formal" for every campaign from before)."""
-    added = {"workspace_id", "address_form"}
+    add (the workspace a row is in; the campaign's address form, "formal" for every campaign from before; the
+    persona and goal questions of 0013, empty for every row from before)."""
+    added = {"workspace_id", "address_form", "persona_id", "goal_kpi", "goal_target", "touchpoint_effects",
+             "content_needs", "feeling"}
     with db.engine.connect() as connection:
         return {
             table: sorted(({k: v for k, v in row._mapping.items() if k not in added}
