@@ -198,7 +198,7 @@ def test_the_personas_pages_are_german_for_a_german_browser(client: FlaskClient,
 
     assert "Neue Persona" in listing and "Ziele" in listing and "Bedürfnisse" in listing and "Motive" in listing
     assert "Quellen" in listing
-    assert "Zitat" in form and "Rolle und Demografie" in form and "Persona anlegen" in form
+    assert "Zitat" in form and "Rolle und Demografie" in form and "Persona erstellen" in form
     assert "Die Persona „Maya“ löschen?" in delete
     for english in ["New persona", "Needs", "Motives", "Sources", "Create persona", "Delete the persona"]:
         assert english not in listing + form + delete, english
