@@ -412,3 +412,53 @@ def test_a_downgrade_that_would_merge_two_workspaces_segments_of_one_name_says_s
     assert version() == (head if transactional_ddl else "0006_accounts")
     assert plan_rows() == before
     assert [name for _, name in workspaces()] == ["Default", "Acme"]
+
+
+def test_upgrading_to_personas_keeps_every_row_and_downgrading_keeps_them_too(flask_db: Callable[..., Any]) -> None:
+    """0013 adds personas and the goal questions; campaigns and segments get a persona column (SQLite rebuilds
+    both tables): the variants, targeting and audiences pointing at them survive, both ways."""
+    flask_db("upgrade", "0011_contacts")
+    with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO workspaces (id, name, test_send_allow_list, created_at) "
+                                "VALUES (1, 'W', '[]', '2026-12-01 10:00:00')"))
+        now = "2026-12-01 10:00:00"
+        connection.execute(text(
+            "INSERT INTO campaigns (id, workspace_id, name, goal, description, framework, map_state, sender_name, "
+            "sender_email, locale, sample_data, created_at, updated_at) VALUES (1, 1, 'C', 'G', '', 'five-stage', "
+            f"'future', 'M', 'm@example.com', 'en_US', '{{}}', '{now}', '{now}')"))
+        insert_phase(connection, 1, 0)
+        connection.execute(text(
+            "INSERT INTO touchpoints (id, campaign_id, phase_id, position, kind, name, trigger, send_offset_days, cta) "
+            "VALUES (1, 1, 1, 0, 'welcome', 'T', '', 0, '')"))
+        connection.execute(text(
+            "INSERT INTO segments (id, workspace_id, name, name_key, description, motivation, action, obstacle, "
+            "opportunity, sample_data) VALUES (1, 1, 'S', 's', '', 'm', 'a', 'o', '', '{}')"))
+        connection.execute(text("INSERT INTO variants (touchpoint_id, segment_id, subject) VALUES (1, 1, 'Hi')"))
+        connection.execute(text("INSERT INTO campaign_segments (campaign_id, segment_id) VALUES (1, 1)"))
+        connection.execute(text("INSERT INTO touchpoint_segments (touchpoint_id, segment_id) VALUES (1, 1)"))
+
+    def kept(connection: Any) -> tuple[Any, ...]:
+        return (connection.execute(text("SELECT subject FROM variants")).scalars().all(),
+                connection.execute(text("SELECT segment_id FROM campaign_segments")).scalars().all(),
+                connection.execute(text("SELECT segment_id FROM touchpoint_segments")).scalars().all())
+
+    flask_db("upgrade", "0013_personas")
+
+    with db.engine.begin() as connection:
+        assert kept(connection) == (["Hi"], [1], [1])
+        assert connection.execute(text("SELECT persona_id, goal_kpi, goal_target, touchpoint_effects FROM campaigns")
+                                  ).one() == (None, "", "", "")
+        assert connection.execute(text("SELECT content_needs FROM phases")).scalar() == ""
+        assert connection.execute(text("SELECT feeling FROM touchpoints")).scalar() == ""
+        connection.execute(text("INSERT INTO personas (id, workspace_id, name, name_key, quote, role, goals, needs, "
+                                "motives, sources) VALUES (1, 1, 'Maya', 'maya', '', '', '', '', '', '')"))
+        connection.execute(text("UPDATE segments SET persona_id = 1"))
+        connection.execute(text("UPDATE campaigns SET persona_id = 1"))
+
+    flask_db("downgrade", "0011_contacts")
+
+    with db.engine.connect() as connection:
+        assert kept(connection) == (["Hi"], [1], [1])
+        assert connection.execute(text("SELECT count(*) FROM campaigns")).scalar() == 1
+        assert connection.execute(text("SELECT count(*) FROM segments")).scalar() == 1
+        assert "personas" not in inspect(db.engine).get_table_names()
