@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from api_support import csrf_token_from
 from campaigns import services as campaign_services
 from campaigns.demo import create_demo
 from campaigns.demo_de import create_demo_de
