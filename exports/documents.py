@@ -554,6 +554,8 @@ def duplicate_campaign(campaign: Campaign) -> Imported:
 def _personas_for(personas: list[dict[str, Any]]) -> tuple[dict[str, int], list[str]]:
     """The ID of each document persona, by its key: the existing persona of that name (regardless of case), else
     a new one; and a note for each existing one whose definition differs."""
+    if not personas:  # a document from before personas, or one without: no query at all
+        return {}, []
     existing = {p.name.casefold(): p for p in segment_services.list_personas()}
     ids: dict[str, int] = {}
     notes = []

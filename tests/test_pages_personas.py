@@ -185,6 +185,7 @@ def test_a_viewer_sees_the_personas_but_no_buttons_to_change_them(
     assert html.by_id(f"persona-card-{maya.id}") is not None
     assert not html.select("a", href="/personas/new")
     assert not html.select("a", href=f"/personas/{maya.id}/edit")
+    assert page(client_as("viewer").get("/segments")).select("a", href="/personas")  # reached from the Segments page
 
 
 # --- German ---------------------------------------------------------------------------------------
