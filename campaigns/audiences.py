@@ -1,6 +1,7 @@
-"""What the plan holds of a segment: the campaigns that target it, its variants, and the emails meant for it alone.
+"""What the plan holds of a segment: the campaigns that target it, its variants, and the emails meant for it alone;
+and of a persona: the campaigns that start from it.
 
-Registered with segments.services, so the segment's delete page can list it and the delete can be refused.
+Registered with segments.services, so the delete pages can list it and a segment's delete can be refused.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 
 from journeymail.extensions import db
-from segments.models import Segment
-from segments.services import segment_use
+from segments.models import Persona, Segment
+from segments.services import persona_use, segment_use
 
 from .models import Campaign, Touchpoint, Variant, campaign_segments, touchpoint_segments
 
@@ -50,3 +51,11 @@ def sole_audience_of(segment: Segment) -> list[Touchpoint]:
         .where(touchpoint_segments.c.segment_id == segment.id, audience_size == 1)
         .order_by(Touchpoint.id)
     ))
+
+
+@persona_use
+def persona_campaigns(persona: Persona) -> dict[str, Any]:
+    """The campaigns whose main persona this is; they keep going without one when it is deleted."""
+    return {"campaigns": db.session.scalars(
+        db.select(Campaign).where(Campaign.persona_id == persona.id).order_by(Campaign.name)
+    ).all()}

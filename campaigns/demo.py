@@ -6,17 +6,49 @@ themselves are written out in demo_emails: all finished but one, left unfinished
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from accounts import current
 from journeymail.extensions import db
 from segments import services as segments
-from segments.models import Segment, name_key
+from segments.models import Persona, Segment, name_key
 
 from . import services as campaigns
 from .demo_emails import EMAILS
 from .models import Campaign
+
+# Who the journey is for: the most common customer first (the campaign's main persona), then a second one.
+PERSONAS = [
+    {
+        "name": "Maya, the agency lead",
+        "quote": "I want one plan the whole team can follow, without another meeting about it.",
+        "role": "Head of social media at a 12-person agency in Hamburg, 34; plans for eight clients at once",
+        "goals": "Plan a month of posts for every client in one afternoon\nGive clients a calendar they can approve\n"
+                 "Win back the evenings spent on spreadsheets",
+        "needs": "Proof that the tool fits a small team\nA quick set-up without moving old posts by hand\n"
+                 "A personal contact when something breaks",
+        "motives": "Looks competent in front of clients\nWants her team to stop working late",
+        "sources": "Twelve customer interviews (spring 2026), the trial sign-up survey, support tickets of agency "
+                   "customers.",
+    },
+    {
+        "name": "Jonas, the solo marketer",
+        "quote": "Social media is one of my ten jobs. It has to be quick or it does not happen.",
+        "role": "Marketing manager at a 60-person manufacturer, 41; does social media on the side",
+        "goals": "Post regularly without thinking about it every day\nShow the managing director some numbers",
+        "needs": "Ready-made ideas and templates\nOne clear next step per email",
+        "motives": "Keeps his company visible with little effort\nAvoids tools that need training",
+        "sources": "Web analytics of the e-book downloads, five sales calls, newsletter click data.",
+    },
+]
+
+# The persona each segment belongs to (segment name -> persona name).
+SEGMENT_PERSONAS = {
+    "Engaged evaluators": "Maya, the agency lead",
+    "Casual browsers": "Jonas, the solo marketer",
+    "Dormant subscribers": "Jonas, the solo marketer",
+}
 
 SEGMENTS = [
     {
@@ -107,6 +139,28 @@ VARIANTS = {
     },
 }
 
+# phase index -> what content it needs
+CONTENT_NEEDS = {
+    0: "An e-book on planning a month of posts\nA search ad that promises it",
+    1: "Practical monthly tips from real calendars",
+    2: "A case study from a peer agency\nA live demo webinar",
+    3: "A trial offer without a credit card",
+    4: "A welcome with the first three steps",
+    5: "Onboarding tips for the first weeks\nA report of the first month",
+    6: "A review request at the happy moment\nA referral reward",
+}
+
+# How people feel at a touchpoint (touchpoint name -> the feeling).
+FEELINGS = {
+    "Social planning e-book ad": "curious, but wary of another tool",
+    "E-book delivery and welcome": "pleased it came at once",
+    "Case study: agency saves 6 hours a week": "hopeful: a team like hers made it",
+    "Webinar reminder": "short of time, glad of the nudge",
+    "Three months free trial": "relieved: no card, no risk",
+    "Trial started": "eager, a little overwhelmed",
+    "Insights from your first month": "proud of the hours saved",
+}
+
 PHASE_NOTES = {
     0: (-1, "Too many tools promise the same thing.\nNo time to research.", "A useful e-book in exchange for the address."),
     1: (0, "Unsure whether the tool fits a small team.", "Practical tips that prove we know their work."),
@@ -128,6 +182,11 @@ CAMPAIGN = {
     "sender_email": "hello@plannery.example",
     "reply_to": "team@plannery.example",
     "locale": "en_US",
+    "goal_kpi": "Trial-to-paid conversion",
+    "goal_target": "20 %",
+    "touchpoint_effects": "The e-book's welcome starts the chain: the tips and the case study count from it.\n"
+                          "The case study makes the webinar worth attending; the webinar makes the trial offer land.\n"
+                          "The review request comes first, so the referral only reaches those who left a good review.",
 }
 
 
@@ -143,9 +202,14 @@ class DemoPlan:
     follows: dict[str, str]
     variants: dict[tuple[str, str], dict[str, str]]
     phase_notes: dict[int, tuple[int, str, str]]
+    personas: list[dict[str, Any]] = field(default_factory=list)  # the first is the campaign's main persona
+    segment_personas: dict[str, str] = field(default_factory=dict)  # segment name -> persona name
+    content_needs: dict[int, str] = field(default_factory=dict)  # phase index -> what content it needs
+    feelings: dict[str, str] = field(default_factory=dict)  # touchpoint name -> how people feel there
 
 
-PLAN = DemoPlan(CAMPAIGN, SEGMENTS, TOUCHPOINTS, EMAILS, AUDIENCES, FOLLOWS, VARIANTS, PHASE_NOTES)
+PLAN = DemoPlan(CAMPAIGN, SEGMENTS, TOUCHPOINTS, EMAILS, AUDIENCES, FOLLOWS, VARIANTS, PHASE_NOTES,
+                PERSONAS, SEGMENT_PERSONAS, CONTENT_NEEDS, FEELINGS)
 
 
 def create_demo() -> Campaign:
@@ -154,13 +218,18 @@ def create_demo() -> Campaign:
 
 
 def build(plan: DemoPlan) -> Campaign:
-    """Create a demo campaign from its plan, through the services, reusing the workspace's segments by name."""
-    campaign = campaigns.create_campaign(plan.campaign)
+    """Create a demo campaign from its plan, through the services, reusing the workspace's personas and segments
+    by name."""
+    personas = {data["name"]: _persona(data) for data in plan.personas}
+    main = personas[plan.personas[0]["name"]] if plan.personas else None
+    campaign = campaigns.create_campaign({**plan.campaign, "persona_id": main.id if main else None})
     for index, (emotion, pains, opportunities) in plan.phase_notes.items():
-        campaigns.update_phase(
-            campaign.phases[index], {"emotion": emotion, "pain_points": pains, "opportunities": opportunities}
-        )
-    chosen = {data["name"]: _segment(data) for data in plan.segments}
+        campaigns.update_phase(campaign.phases[index], {
+            "emotion": emotion, "pain_points": pains, "opportunities": opportunities,
+            "content_needs": plan.content_needs.get(index, ""),
+        })
+    chosen = {data["name"]: _segment(data, personas.get(plan.segment_personas.get(data["name"], "")))
+              for data in plan.segments}
     campaigns.set_segments(campaign, {"segment_ids": [s.id for s in chosen.values()]})
     added = {}
     for phase_index, kind, name, trigger, offset, cta, subject, preheader in plan.touchpoints:
@@ -171,6 +240,7 @@ def build(plan: DemoPlan) -> Campaign:
             "trigger": trigger,
             "send_offset_days": offset,
             "cta": cta,
+            "feeling": plan.feelings.get(name, ""),
             "segment_ids": [chosen[n].id for n in plan.audiences.get(name, [])],
         }
         if name in plan.follows:
@@ -183,7 +253,18 @@ def build(plan: DemoPlan) -> Campaign:
     return campaign
 
 
-def _segment(data: dict) -> Segment:
-    # Segment names are unique regardless of case, so look them up that way too.
+def _segment(data: dict, persona: Persona | None) -> Segment:
+    # Segment names are unique regardless of case, so look them up that way too. A reused segment without a
+    # persona gets the demo's; one with a persona of its own keeps it.
     existing = db.session.scalar(current.scoped(Segment).where(Segment.name_key == name_key(data["name"])))
-    return existing or segments.create_segment(data)
+    persona_id = persona.id if persona else None
+    if existing is None:
+        return segments.create_segment({**data, "persona_id": persona_id})
+    if existing.persona_id is None and persona_id is not None:
+        segments.update_segment(existing, {"persona_id": persona_id})
+    return existing
+
+
+def _persona(data: dict) -> Persona:
+    existing = db.session.scalar(current.scoped(Persona).where(Persona.name_key == name_key(data["name"])))
+    return existing or segments.create_persona(data)

@@ -24,6 +24,60 @@ CAMPAIGN = {
     "sender_email": "hallo@karriere-mentoring.example",
     "reply_to": "team@karriere-mentoring.example",
     "locale": "de_DE",
+    "goal_kpi": "Anteil der Kennenlerngespräche, die zu einem Mentoring führen",
+    "goal_target": "25 %",
+    "touchpoint_effects": "Die Checkliste startet die erste Kette: Vergleich und Karrierebrief zählen ab ihrem Versand.\n"
+                          "Der Vergleich bereitet das Kennenlerngespräch vor; erst das Gespräch macht das Angebot "
+                          "glaubwürdig.\n"
+                          "Die Empfehlung folgt auf die Bewertung und erreicht nur, wer gut bewertet hat.",
+}
+
+# Für wen die Journey geplant ist: zuerst die häufigste Kundin (die Haupt-Persona der Kampagne).
+PERSONAS = [
+    {
+        "name": "Sandra, die Aufsteigerin",
+        "quote": "Ich mache gute Arbeit, aber bei Beförderungen werde ich übersehen.",
+        "role": "Teamleiterin im Vertrieb eines Versicherers in Köln, 38, zwei Kinder",
+        "goals": "In zwei Jahren die Abteilungsleitung übernehmen\nIm Unternehmen sichtbarer werden",
+        "needs": "Eine erfahrene Begleitung aus ihrer Branche\nTermine, die zu Familie und Beruf passen",
+        "motives": "Anerkennung für ihre Leistung\nMehr Gestaltungsspielraum und ein höheres Gehalt",
+        "sources": "Acht Interviews mit Mentees (Herbst 2026), die Umfrage nach dem Kennenlerngespräch, "
+                   "Buchungsdaten.",
+    },
+    {
+        "name": "Mehmet, der Abwägende",
+        "quote": "Ein halbes Jahr Mentoring ist viel Geld. Ich will erst sicher sein, dass es wirkt.",
+        "role": "Projektingenieur in einem Maschinenbauunternehmen, 45; denkt über den nächsten Schritt nach",
+        "goals": "Herausfinden, ob eine Führungsrolle zu ihm passt",
+        "needs": "Ehrliche Vergleiche und Erfahrungsberichte\nEin klarer nächster Schritt in jeder E-Mail",
+        "motives": "Sicherheit vor der Entscheidung\nKeine Zeit verschwenden",
+        "sources": "Klickdaten des Newsletters, fünf Gespräche mit Interessenten, die nicht gebucht haben.",
+    },
+]
+
+SEGMENT_PERSONAS = {
+    "Aufstiegsorientierte": "Sandra, die Aufsteigerin",
+    "Stille Mitlesende": "Mehmet, der Abwägende",
+    "Inaktive Kontakte": "Mehmet, der Abwägende",
+}
+
+# Phase -> welche Inhalte sie braucht.
+CONTENT_NEEDS = {
+    0: "Eine Checkliste „Bereit für die Beförderung?“\nEine Anzeige im Karrierenetzwerk",
+    1: "Ein ehrlicher Vergleich von Seminar, Onlinekurs und Mentoring\nErfolgsgeschichten von Mentees",
+    2: "Ein klares Angebot mit Ratenzahlung\nEine Buchungsbestätigung mit den ersten Schritten",
+    3: "Eine Vorbereitung auf die erste Sitzung\nEine Bilanz zur Halbzeit",
+    4: "Eine Bitte um Bewertung\nEin Empfehlungslink",
+}
+
+# Touchpoint -> wie sich die Menschen dort fühlen.
+FEELINGS = {
+    "Anzeige: Checkliste „Bereit für die Beförderung?“": "neugierig, aber skeptisch",
+    "Vergleich: Seminar, Onlinekurs oder Mentoring?": "erleichtert über die Übersicht",
+    "Erinnerung an das Kennenlerngespräch": "etwas aufgeregt",
+    "Angebot: Mentoring über sechs Monate": "unsicher wegen des Preises",
+    "Buchungsbestätigung und erste Sitzung": "motiviert",
+    "Halbzeit: Ihre Fortschritte nach drei Monaten": "stolz auf die ersten Erfolge",
 }
 
 SEGMENTS = [
@@ -135,7 +189,8 @@ PHASE_NOTES = {
         "Empfehlungen belohnen."),
 }
 
-PLAN = DemoPlan(CAMPAIGN, SEGMENTS, TOUCHPOINTS, EMAILS, AUDIENCES, FOLLOWS, VARIANTS, PHASE_NOTES)
+PLAN = DemoPlan(CAMPAIGN, SEGMENTS, TOUCHPOINTS, EMAILS, AUDIENCES, FOLLOWS, VARIANTS, PHASE_NOTES,
+                PERSONAS, SEGMENT_PERSONAS, CONTENT_NEEDS, FEELINGS)
 
 
 def create_demo_de() -> Campaign:

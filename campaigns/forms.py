@@ -40,6 +40,16 @@ EMOTION_LABELS = {2: _l("delighted"), 1: _l("pleased"), 0: _l("neutral"), -1: _l
 class CampaignForm(ServiceForm):
     name = StringField(_l("Name"), description=_l("What your team calls this campaign."))
     goal = TextAreaField(_l("Goal"), description=_l("What should the customer do at the end? (subscribe, order, book a demo…)"))
+    goal_kpi = StringField(_l("KPI"), description=_l('How you measure the goal, e.g. "Trial-to-paid conversion".'))
+    goal_target = StringField(_l("Target"), description=_l('The value you aim for, e.g. "20 %".'))
+    persona_id = SelectField(
+        _l("Main persona"), validate_choice=False,
+        description=_l("Whose journey this is. Start with your most common customer."),
+    )  # choices: the view's (segments.forms.persona_choices)
+    touchpoint_effects = TextAreaField(
+        _l("How the touchpoints affect one another"),
+        description=_l("E.g. the webinar only works if the case study came first; one per line."),
+    )
     description = TextAreaField(_l("Description"))
     framework = SelectField(
         _l("Journey framework"),
@@ -72,6 +82,7 @@ class CampaignForm(ServiceForm):
         obj = kwargs.get("obj")
         if obj is not None and not self.is_submitted():
             self.sample_data.data = json.dumps(obj.sample_data or {}, indent=2, ensure_ascii=False)
+            self.persona_id.data = str(obj.persona_id) if obj.persona_id else ""
 
 
 class CampaignEditForm(CampaignForm):
@@ -84,6 +95,9 @@ class PhaseForm(ServiceForm):
     emotion = SelectField(_l("Emotion"), choices=EMOTIONS, default="0", validate_choice=False)
     pain_points = TextAreaField(_l("Pain points"), description=_l("One per line."))
     opportunities = TextAreaField(_l("Opportunities"), description=_l("What we do about the pain points; one per line."))
+    content_needs = TextAreaField(
+        _l("Content needed"), description=_l("What content this phase needs: guides, case studies, offers; one per line."),
+    )
 
 
 class TouchpointForm(ServiceForm):
@@ -112,6 +126,7 @@ class TouchpointForm(ServiceForm):
         description=_l("Days after the trigger, or after the touchpoint it sends after; 0 sends at once."),
     )
     cta = StringField(_l("Call to action"), description=_l('What the reader should do, e.g. "Book a demo".'))
+    feeling = StringField(_l("How people feel here"), description=_l('E.g. "curious, but short of time".'))
     segment_ids = SelectMultipleField(_l("Sent to"), coerce=int, validate_choice=False)  # rendered as checkboxes
     subject = StringField(_l("Subject"))
     preheader = StringField(_l("Preheader"), description=_l("The preview text shown after the subject in the inbox."))

@@ -14,6 +14,8 @@ from journeymail.extensions import db
 
 from .kinds import KINDS, Kind
 
+from segments.models import Persona
+
 if TYPE_CHECKING:
     from accounts.models import Workspace
     from segments.models import Segment
@@ -50,7 +52,14 @@ class Campaign(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
-    goal: Mapped[str] = mapped_column(String(500))
+    goal: Mapped[str] = mapped_column(String(500))  # what the customer should do at the end
+    # The measurable goal: a KPI and its target ("Trial-to-paid conversion", "20 %").
+    goal_kpi: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    goal_target: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # How the touchpoints affect one another (one per line), beside the chains of "sends after".
+    touchpoint_effects: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The main persona: whose journey the map shows (start with the most common customer).
+    persona_id: Mapped[int | None] = mapped_column(ForeignKey("personas.id", ondelete="SET NULL"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     framework: Mapped[str] = mapped_column(String(40))
     map_state: Mapped[str] = mapped_column(String(20), default="future")
@@ -71,6 +80,7 @@ class Campaign(db.Model):
         back_populates="campaign", cascade="all, delete-orphan", order_by="Touchpoint.id"
     )
     segments: Mapped[list[Segment]] = relationship(secondary=campaign_segments, order_by="Segment.name")
+    persona: Mapped[Persona | None] = relationship()
     workspace: Mapped[Workspace] = relationship()
 
     def touchpoints_in_order(self) -> list[Touchpoint]:
@@ -95,6 +105,7 @@ class Phase(db.Model):
     emotion: Mapped[int] = mapped_column(default=0)  # how the customer feels, -2 (bad) to +2 (great)
     pain_points: Mapped[str] = mapped_column(Text, default="")
     opportunities: Mapped[str] = mapped_column(Text, default="")
+    content_needs: Mapped[str] = mapped_column(Text, default="", server_default="")  # what content this phase needs
 
     campaign: Mapped[Campaign] = relationship(back_populates="phases")
     touchpoints: Mapped[list[Touchpoint]] = relationship(
@@ -116,6 +127,7 @@ class Touchpoint(db.Model):
     trigger: Mapped[str] = mapped_column(String(200), default="")
     send_offset_days: Mapped[int] = mapped_column(default=0)
     cta: Mapped[str] = mapped_column(String(200), default="")  # the call to action
+    feeling: Mapped[str] = mapped_column(String(300), default="", server_default="")  # how people feel here
     subject: Mapped[str | None] = mapped_column(String(200))
     preheader: Mapped[str | None] = mapped_column(String(200))
     mjml: Mapped[str | None] = mapped_column(Text)

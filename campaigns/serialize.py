@@ -19,6 +19,10 @@ def campaign_summary(campaign: Campaign) -> dict[str, Any]:
         "id": campaign.id,
         "name": campaign.name,
         "goal": campaign.goal,
+        "goal_kpi": campaign.goal_kpi,
+        "goal_target": campaign.goal_target,
+        "touchpoint_effects": campaign.touchpoint_effects,
+        "persona_id": campaign.persona_id,
         "description": campaign.description,
         "framework": campaign.framework,
         "map_state": campaign.map_state,
@@ -52,6 +56,7 @@ def phase_dict(phase: Phase) -> dict[str, Any]:
         "emotion": phase.emotion,
         "pain_points": phase.pain_points,
         "opportunities": phase.opportunities,
+        "content_needs": phase.content_needs,
     }
 
 
@@ -68,6 +73,7 @@ def touchpoint_dict(touchpoint: Touchpoint) -> dict[str, Any]:
         "send_offset_days": touchpoint.send_offset_days,
         "follows_id": touchpoint.follows_id,  # the touchpoint it sends after; null: it counts from its trigger
         "cta": touchpoint.cta,
+        "feeling": touchpoint.feeling,
         "subject": touchpoint.subject,
         "preheader": touchpoint.preheader,
         "mjml": touchpoint.mjml,

@@ -35,6 +35,7 @@ from journeymail.validation import (
     clean,
 )
 from segments.models import Segment, name_key
+from segments.services import check_persona
 
 from .frameworks import FRAMEWORKS, phases_for
 from .kinds import KINDS, LEAVE_EMPTY, NO_VARIANTS
@@ -48,7 +49,11 @@ MAX_OFFSET_DAYS = 3650
 CAMPAIGN_NAME_MAX = 120
 CAMPAIGN_FIELDS = {
     "name": Text(CAMPAIGN_NAME_MAX, required=True, multiline=False),
-    "goal": Text(500, required=True),
+    "goal": Text(500, required=True),  # what the customer should do at the end
+    "goal_kpi": Text(120, multiline=False),  # the measurable goal: a KPI ("Trial-to-paid conversion") ...
+    "goal_target": Text(120, multiline=False),  # ... and its target ("20 %")
+    "touchpoint_effects": Text(5000),  # how the touchpoints affect one another
+    "persona_id": Integer(1, 2**31 - 1, required=False),  # the main persona, whose journey it is
     "description": Text(5000),
     "framework": Choice(lambda: FRAMEWORKS),
     "map_state": Choice(lambda: MAP_STATES, required=False),
@@ -69,6 +74,7 @@ PHASE_FIELDS = {
     "emotion": Integer(-2, 2, default=0),
     "pain_points": Text(5000),
     "opportunities": Text(5000),
+    "content_needs": Text(5000),  # what content the phase needs
 }
 
 CONTENT_FIELDS = {
@@ -85,6 +91,7 @@ TOUCHPOINT_FIELDS = {
     "trigger": Text(200, multiline=False),
     "send_offset_days": Integer(0, MAX_OFFSET_DAYS, default=0),
     "cta": Text(200, multiline=False),
+    "feeling": Text(300, multiline=False),  # how people feel at this touchpoint
     **CONTENT_FIELDS,
     "text_override": MergeText(MJML_MAX_CHARS, nullable=True),
     "segment_ids": IdList(),  # the audience; empty means every segment the campaign targets
@@ -180,6 +187,7 @@ def check_counts(counts: Mapping[str, int], where: str = "The campaign") -> None
 def create_campaign(data: Mapping[str, Any], *, from_form: bool = False) -> Campaign:
     """Create a campaign with a copy of its framework's phases, in the campaign's language (German for de_DE)."""
     values = clean(data, CAMPAIGN_FIELDS, from_form=from_form)
+    check_persona(values["persona_id"])
     values["map_state"] = values["map_state"] or "future"
     values["address_form"] = values["address_form"] or "formal"
     campaign = Campaign(**values, workspace_id=current.workspace_id())
@@ -194,6 +202,7 @@ def update_campaign(campaign: Campaign, data: Mapping[str, Any], *, from_form: b
     if isinstance(data, Mapping) and "framework" in data:
         raise ValidationError({"framework": _("Switch the framework with a phase map (Switch framework), not as a setting.")})
     values = clean(data, CAMPAIGN_UPDATE_FIELDS, partial=True, from_form=from_form)
+    check_persona(values.get("persona_id"))
     if "map_state" in values and values["map_state"] is None:
         values["map_state"] = campaign.map_state
     if "address_form" in values and values["address_form"] is None:
@@ -526,7 +535,8 @@ def create_whole_campaign(
 def _insert_segments(segments: Sequence[Segment | Mapping[str, Any]]) -> list[int]:
     """The ID of each segment, inserting those given as values (their names are free)."""
     workspace_id = current.workspace_id()
-    new = [{**_columns(Segment, s), "name_key": name_key(s["name"]), "workspace_id": workspace_id}
+    new = [{**_columns(Segment, s), "name_key": name_key(s["name"]), "workspace_id": workspace_id,
+            "persona_id": s.get("persona_id")}
            for s in segments if not isinstance(s, Segment)]
     _insert(Segment, new)
     names = [row["name"] for row in new]

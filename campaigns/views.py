@@ -18,7 +18,8 @@ from journeymail.http import parse_id
 from journeymail.forms import carried_out, status_of, submit
 from journeymail.i18n import language
 from journeymail.validation import ValidationError
-from segments.services import list_segments
+from segments.forms import persona_choices
+from segments.services import list_personas, list_segments
 
 from . import services
 from .frameworks import FRAMEWORKS, frameworks_in, suggested_kind
@@ -54,6 +55,7 @@ def new_campaign() -> Page:
     """Start a campaign from a journey framework."""
     current.require("edit_plan")
     form = CampaignForm()
+    form.persona_id.choices = persona_choices(list_personas())
     campaign = submit(form, lambda values: services.create_campaign(values, from_form=True))
     if campaign:
         flash(ngettext('Campaign "%(name)s" created with %(num)d phase.', 'Campaign "%(name)s" created with %(num)d phases.',
@@ -85,6 +87,7 @@ def edit_campaign(campaign_id: int) -> Page:
     campaign = current.get_or_404(Campaign, campaign_id)
     current.require("edit_plan")
     form = CampaignEditForm(obj=campaign)
+    form.persona_id.choices = persona_choices(list_personas())
     if submit(form, lambda values: services.update_campaign(campaign, values, from_form=True)):
         flash(_("Campaign saved."), "success")
         _warn_about_sender(campaign)

@@ -1,11 +1,12 @@
 """The campaign document: a whole campaign as versioned JSON, to import here or on another Journeymail.
 
     {"format": "journeymail.campaign", "version": 1, "exported_at": "2025-05-01T09:30:00Z",
-     "campaign": {name, goal, description, framework, map_state, sender_name, sender_email, reply_to,
-                  locale, sample_data},
-     "segments": [{name, description, motivation, action, obstacle, opportunity, sample_data, targeted}],
-     "phases": [{name, description, emotion, pain_points, opportunities}],
-     "touchpoints": [{phase, kind, name, trigger, send_offset_days, cta, subject, preheader, mjml,
+     "campaign": {name, goal, goal_kpi, goal_target, touchpoint_effects, description, framework, map_state,
+                  sender_name, sender_email, reply_to, locale, address_form, sample_data, persona},
+     "personas": [{name, quote, role, goals, needs, motives, sources}],
+     "segments": [{name, description, motivation, action, obstacle, opportunity, sample_data, persona, targeted}],
+     "phases": [{name, description, emotion, pain_points, opportunities, content_needs}],
+     "touchpoints": [{phase, kind, name, trigger, send_offset_days, cta, feeling, subject, preheader, mjml,
                       text_override, segments: [name, ...], variants: [{segment, subject, preheader, mjml}],
                       follows?}]}
 
@@ -16,7 +17,11 @@ after, is an index into "touchpoints" (from 0), present only when it sends after
 touchpoints are listed in journey order, which is their order on import. "follows" came after version 1
 was first written: a document without it (every older one) is read as before, so the version stayed 1;
 a Journeymail that predates it refuses a document that uses it by name ("Unknown field"), rather than
-dropping the chain. "segments" holds the segments the campaign targets;
+dropping the chain. The personas and goal questions (the campaign's "persona", KPI, target and
+touchpoint effects, "personas", a segment's "persona", a phase's content needs, a touchpoint's feeling) came
+the same way: all optional, so a version 1 document from before them imports as before. "personas" lists the
+campaign's main persona and those of its segments; "persona" (the campaign's, a segment's) is a name from it,
+or null. "segments" holds the segments the campaign targets;
 one with "targeted": false is only named by a leftover audience or variant (a segment the campaign
 stopped targeting keeps them), and is listed so the import can rebuild exactly that.
 
@@ -25,7 +30,7 @@ checks the whole document with the services' own field rules, and names every pr
 ("touchpoints[3].phase"); only a document without problems is written, all at once
 (campaigns.services.create_whole_campaign), in the request's one transaction. Segments are matched by
 name regardless of case: an existing one is reused (a note says so when its definition differs), a
-missing one is created. A file may come gzipped (exports/uploads.py).
+missing one is created; personas likewise (a reused segment keeps its own persona). A file may come gzipped (exports/uploads.py).
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from typing import Any
 
 from flask_babel import format_decimal, gettext as _, lazy_gettext as _l, ngettext
 
+from accounts import current
 from campaigns import services
 from campaigns.cells import plan_or_404
 from campaigns.kinds import KINDS
@@ -47,8 +53,8 @@ from journeymail.extensions import db
 from journeymail.http import UnreadableJSON, iso, read_json
 from journeymail.validation import ValidationError, clean
 from segments import services as segment_services
-from segments.models import Segment
-from segments.serialize import segment_dict
+from segments.models import Persona, Segment, name_key
+from segments.serialize import persona_dict, segment_dict
 
 from . import uploads
 
@@ -58,8 +64,10 @@ MAX_PROBLEMS = 50  # a hopeless document is not answered with thousands of lines
 
 # What each part of the document holds: the fields the services take, minus what the document
 # expresses by position (phase and touchpoint order) or by name (phase and segment references).
-CAMPAIGN_SPEC = services.CAMPAIGN_FIELDS
-SEGMENT_SPEC = segment_services.SEGMENT_FIELDS
+# A persona is named ("persona"), never given by ID.
+CAMPAIGN_SPEC = {k: v for k, v in services.CAMPAIGN_FIELDS.items() if k != "persona_id"}
+SEGMENT_SPEC = {k: v for k, v in segment_services.SEGMENT_FIELDS.items() if k != "persona_id"}
+PERSONA_SPEC = segment_services.PERSONA_FIELDS
 PHASE_SPEC = {k: v for k, v in services.PHASE_FIELDS.items() if k != "position"}
 TOUCHPOINT_SPEC = {
     k: v for k, v in services.TOUCHPOINT_FIELDS.items()
@@ -71,7 +79,11 @@ SEGMENT_FIELD_NAMES = {
     "name": _l("name"), "description": _l("description"), "motivation": _l("motivation"), "action": _l("action"),
     "obstacle": _l("obstacle"), "opportunity": _l("opportunity"), "sample_data": _l("sample data"),
 }
-TOP_LEVEL = ("format", "version", "exported_at", "campaign", "segments", "phases", "touchpoints")
+PERSONA_FIELD_NAMES = {
+    "name": _l("name"), "quote": _l("quote"), "role": _l("role"), "goals": _l("goals"), "needs": _l("needs"),
+    "motives": _l("motives"), "sources": _l("sources"),
+}
+TOP_LEVEL = ("format", "version", "exported_at", "campaign", "personas", "segments", "phases", "touchpoints")
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -88,14 +100,17 @@ def export_document(campaign: Campaign) -> dict[str, Any]:
     }
     segments = [*targeted, *sorted(leftovers.values(), key=lambda s: s.name.casefold())]
     names = {s.id: s.name for s in segments}
+    personas = list({p.id: p for p in [campaign.persona, *(s.persona for s in segments)] if p is not None}.values())
     phase_index = {phase["id"]: index for index, phase in enumerate(detail["phases"])}
     touchpoint_index = {tp["id"]: index for index, tp in enumerate(detail["touchpoints"])}
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": iso(datetime.now(timezone.utc)),
-        "campaign": _fields(detail, CAMPAIGN_SPEC),
-        "segments": [{**_fields(segment_dict(s), SEGMENT_SPEC), "targeted": s in targeted} for s in segments],
+        "campaign": {**_fields(detail, CAMPAIGN_SPEC), "persona": _name_of(campaign.persona)},
+        "personas": [_fields(persona_dict(p), PERSONA_SPEC) for p in personas],
+        "segments": [{**_fields(segment_dict(s), SEGMENT_SPEC), "persona": _name_of(s.persona), "targeted": s in targeted}
+                     for s in segments],
         "phases": [_fields(phase, PHASE_SPEC) for phase in detail["phases"]],
         "touchpoints": [
             {
@@ -122,6 +137,10 @@ def _fields(shape: Mapping[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]
     """The fields of an API shape that the document holds, in the spec's order. Objects are copied: a
     caller may edit the document (to import it changed) without reaching into the models."""
     return {name: _copy(shape[name]) for name in spec}
+
+
+def _name_of(persona: Persona | None) -> str | None:
+    return persona.name if persona is not None else None
 
 
 def _copy(value: Any) -> Any:
@@ -157,6 +176,7 @@ def parse_file(data: bytes) -> Any:
 class SegmentEntry:
     values: dict[str, Any]
     targeted: bool
+    persona: str | None = None  # the key (casefolded name) of its persona in the document's personas
 
     @property
     def key(self) -> str:
@@ -180,6 +200,8 @@ class Plan:
     segments: list[SegmentEntry]
     phases: list[dict[str, Any]]
     touchpoints: list[TouchpointEntry]
+    personas: list[dict[str, Any]] = field(default_factory=list)
+    persona: str | None = None  # the key of the campaign's main persona
 
 
 class _Problems:
@@ -248,8 +270,15 @@ def read_document(data: Any) -> Plan:
     if not isinstance(data.get("exported_at", ""), str):
         problems.add("exported_at", _("Must be text (an ISO 8601 time)."))
 
-    campaign = problems.clean("campaign", data.get("campaign"), CAMPAIGN_SPEC)
-    segments = _read_segments(problems, data.get("segments"))
+    personas = _read_personas(problems, data.get("personas", []))
+    persona_keys = {persona["name"].casefold() for persona in personas}
+    given = data.get("campaign")
+    campaign = problems.clean(
+        "campaign", {k: v for k, v in given.items() if k != "persona"} if isinstance(given, dict) else given, CAMPAIGN_SPEC
+    )
+    persona = _persona_reference(problems, "campaign.persona", given.get("persona") if isinstance(given, dict) else None,
+                                 persona_keys)
+    segments = _read_segments(problems, data.get("segments"), persona_keys)
     phases = [
         values for path, item in problems.items("phases", data.get("phases"))
         if (values := problems.clean(path, item, PHASE_SPEC)) is not None
@@ -265,7 +294,7 @@ def read_document(data: Any) -> Plan:
     if problems.fields:
         raise problems.refusal()
     assert campaign is not None
-    return Plan(campaign, segments, phases, touchpoints)
+    return Plan(campaign, segments, phases, touchpoints, personas, persona)
 
 
 def _check_counts(data: dict[str, Any]) -> None:
@@ -291,18 +320,51 @@ def _check_counts(data: dict[str, Any]) -> None:
         raise ValidationError({"segments": message}, message + " " + _("Nothing was imported."))
 
 
-def _read_segments(problems: _Problems, data: Any) -> list[SegmentEntry]:
+def _read_personas(problems: _Problems, data: Any) -> list[dict[str, Any]]:
+    """The personas of a document (none when it lists none: every document from before them)."""
+    personas: list[dict[str, Any]] = []
+    first_path: dict[str, str] = {}
+    for path, item in problems.items("personas", data):
+        values = problems.clean(path, item, PERSONA_SPEC)
+        if values is None:
+            continue
+        key = values["name"].casefold()
+        if key in first_path:
+            problems.add(f"{path}.name", _('"%(name)s" is listed already, as %(path)s.', name=values["name"],
+                                             path=first_path[key]))
+            continue
+        first_path[key] = path
+        personas.append(values)
+    return personas
+
+
+def _persona_reference(problems: _Problems, path: str, value: Any, known: set[str]) -> str | None:
+    """The key of a persona the document lists, or None (null, or no "persona")."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.add(path, _("Must be the name of a persona in personas, or null."))
+    elif value.casefold() not in known:
+        problems.add(path, _('No persona named "%(name)s" in personas.', name=value[:80]))
+    else:
+        return value.casefold()
+    return None
+
+
+def _read_segments(problems: _Problems, data: Any, personas: set[str]) -> list[SegmentEntry]:
     entries: list[SegmentEntry] = []
     first_path: dict[str, str] = {}
     for path, item in problems.items("segments", data):
-        rest = {k: v for k, v in item.items() if k != "targeted"} if isinstance(item, dict) else item
+        rest = {k: v for k, v in item.items() if k not in ("targeted", "persona")} if isinstance(item, dict) else item
         values = problems.clean(path, rest, SEGMENT_SPEC)
+        persona = _persona_reference(problems, f"{path}.persona", item.get("persona"), personas) \
+            if isinstance(item, dict) else None
         targeted = item.get("targeted", True) if isinstance(item, dict) else True
         if not isinstance(targeted, bool):
             problems.add(f"{path}.targeted", _("Must be true or false."))
         if values is None:
             continue
-        entry = SegmentEntry(values, targeted is not False)
+        entry = SegmentEntry(values, targeted is not False, persona)
         if entry.key in first_path:
             problems.add(f"{path}.name", _('"%(name)s" is listed already, as %(path)s.', name=values["name"],
                                              path=first_path[entry.key]))
@@ -459,7 +521,10 @@ def import_document(data: Any, *, if_taken: str = "imported") -> Imported:
     Everything is added at once and flushed once (campaigns.services.create_whole_campaign), so the time
     grows with the document's size and no more."""
     plan = read_document(data)
-    chosen, notes = _segments_for(plan.segments)
+    persona_ids, notes = _personas_for(plan.personas)
+    plan.campaign["persona_id"] = persona_ids.get(plan.persona) if plan.persona else None
+    chosen, segment_notes = _segments_for(plan.segments, persona_ids)
+    notes += segment_notes
     plan.campaign["name"] = services.free_campaign_name(plan.campaign["name"], if_taken)
     index = {entry.key: position for position, entry in enumerate(plan.segments)}
     campaign = services.create_whole_campaign(
@@ -486,16 +551,49 @@ def duplicate_campaign(campaign: Campaign) -> Imported:
     return import_document(export_document(campaign), if_taken="copy")
 
 
-def _segments_for(entries: list[SegmentEntry]) -> tuple[list[Segment | dict[str, Any]], list[str]]:
-    """The segment for each document entry: the existing one of that name, else the values of a new one
-    (its name is free: it matched none, regardless of case, and the document lists each name once)."""
+def _personas_for(personas: list[dict[str, Any]]) -> tuple[dict[str, int], list[str]]:
+    """The ID of each document persona, by its key: the existing persona of that name (regardless of case), else
+    a new one; and a note for each existing one whose definition differs."""
+    if not personas:  # a document from before personas, or one without: no query at all
+        return {}, []
+    existing = {p.name.casefold(): p for p in segment_services.list_personas()}
+    ids: dict[str, int] = {}
+    notes = []
+    new = []
+    for values in personas:
+        key = values["name"].casefold()
+        persona = existing.get(key)
+        if persona is None:
+            new.append({**values, "name_key": name_key(values["name"]), "workspace_id": current.workspace_id()})
+            continue
+        ids[key] = persona.id
+        differs = [name for name, value in values.items() if getattr(persona, name) != value]
+        if differs:
+            notes.append(_(
+                'The persona "%(name)s" already exists and differs from the document\'s (%(fields)s); the campaign '
+                "uses the existing persona.", name=persona.name,
+                fields=", ".join(str(PERSONA_FIELD_NAMES.get(d, d)) for d in differs),
+            ))
+    if new:  # one INSERT, then one SELECT for their IDs
+        db.session.execute(db.insert(Persona), new)
+        query = db.select(Persona.name, Persona.id).where(
+            Persona.workspace_id == current.workspace_id(), Persona.name_key.in_([row["name_key"] for row in new]))
+        created = dict(db.session.execute(query).tuples().all())
+        ids.update({name.casefold(): persona_id for name, persona_id in created.items()})
+    return ids, notes
+
+
+def _segments_for(entries: list[SegmentEntry], persona_ids: dict[str, int]) -> tuple[list[Segment | dict[str, Any]], list[str]]:
+    """The segment for each document entry: the existing one of that name (it keeps its own persona), else the
+    values of a new one (its name is free: it matched none, regardless of case, and the document lists each name
+    once), with its persona's ID."""
     existing = {s.name.casefold(): s for s in segment_services.list_segments()}
     chosen: list[Segment | dict[str, Any]] = []
     notes = []
     for entry in entries:
         segment = existing.get(entry.key)
         if segment is None:
-            chosen.append(entry.values)
+            chosen.append({**entry.values, "persona_id": persona_ids.get(entry.persona) if entry.persona else None})
             continue
         differs = [name for name, value in entry.values.items() if getattr(segment, name) != value]
         if differs:

@@ -1,4 +1,4 @@
-"""Operations on segments, called by both the HTML views and the JSON API."""
+"""Operations on personas and segments, called by both the HTML views and the JSON API."""
 
 from __future__ import annotations
 
@@ -10,9 +10,21 @@ from sqlalchemy import func
 
 from accounts import current
 from journeymail.extensions import db
-from journeymail.validation import Conflict, JSONObject, Text, clean
+from journeymail.validation import Conflict, Integer, JSONObject, Text, ValidationError, clean
 
-from .models import Segment, name_key
+from .models import Persona, Segment, name_key
+
+MAX_ID = 2**31 - 1
+
+PERSONA_FIELDS = {
+    "name": Text(80, required=True, multiline=False),
+    "quote": Text(300),
+    "role": Text(300),  # demographics or role
+    "goals": Text(2000),
+    "needs": Text(2000),
+    "motives": Text(2000),
+    "sources": Text(2000),  # what the persona is based on
+}
 
 SEGMENT_FIELDS = {
     "name": Text(80, required=True, multiline=False),
@@ -22,6 +34,7 @@ SEGMENT_FIELDS = {
     "obstacle": Text(300, required=True),
     "opportunity": Text(2000),
     "sample_data": JSONObject(),
+    "persona_id": Integer(1, MAX_ID, required=False),  # the persona whose segment it is; null: none
 }
 
 # Starting points for the three axes, offered while typing (the user may write anything); in the
@@ -57,6 +70,7 @@ def list_segments() -> list[Segment]:
 
 def create_segment(data: Mapping[str, Any], *, from_form: bool = False) -> Segment:
     values = clean(data, SEGMENT_FIELDS, from_form=from_form)
+    check_persona(values.get("persona_id"))
     _check_name_free(values["name"])
     segment = Segment(**values, workspace_id=current.workspace_id())
     db.session.add(segment)
@@ -66,6 +80,7 @@ def create_segment(data: Mapping[str, Any], *, from_form: bool = False) -> Segme
 
 def update_segment(segment: Segment, data: Mapping[str, Any], *, from_form: bool = False) -> Segment:
     values = clean(data, SEGMENT_FIELDS, partial=True, from_form=from_form)
+    check_persona(values.get("persona_id"))
     if "name" in values:
         _check_name_free(values["name"], segment.id)
     for key, value in values.items():
@@ -116,4 +131,80 @@ def _check_name_free(name: str, own_id: int | None = None) -> None:
         query = query.where(Segment.id != own_id)
     if db.session.scalar(query.limit(1)) is not None:
         raise Conflict(_('A segment named "%(name)s" already exists.', name=name),
+                       {"name": _("This name is taken; choose another.")})
+
+
+# --- personas ----------------------------------------------------------------------------------
+
+
+def list_personas() -> list[Persona]:
+    """Every persona of the workspace, by name."""
+    return list(db.session.scalars(current.scoped(Persona).order_by(func.lower(Persona.name))))
+
+
+def check_persona(persona_id: int | None, field: str = "persona_id") -> Persona | None:
+    """The workspace's persona of this ID (None for None); 422 on `field` for any other ID, another
+    workspace's included, which is never told apart from one that does not exist."""
+    if persona_id is None:
+        return None
+    persona = current.get(Persona, persona_id)
+    if persona is None:
+        raise ValidationError({field: _("No persona with ID %(id)s.", id=persona_id)})
+    return persona
+
+
+def create_persona(data: Mapping[str, Any], *, from_form: bool = False) -> Persona:
+    values = clean(data, PERSONA_FIELDS, from_form=from_form)
+    _check_persona_name_free(values["name"])
+    persona = Persona(**values, workspace_id=current.workspace_id())
+    db.session.add(persona)
+    db.session.flush()
+    return persona
+
+
+def update_persona(persona: Persona, data: Mapping[str, Any], *, from_form: bool = False) -> Persona:
+    values = clean(data, PERSONA_FIELDS, partial=True, from_form=from_form)
+    if "name" in values:
+        _check_persona_name_free(values["name"], persona.id)
+    for key, value in values.items():
+        setattr(persona, key, value)
+    db.session.flush()
+    return persona
+
+
+# What other features hold of a persona (the campaigns that start from it), for its delete page; as segment_use.
+PersonaUse = Callable[[Persona], dict[str, Any]]
+_persona_uses: list[PersonaUse] = []
+
+
+def persona_use(describe: PersonaUse) -> PersonaUse:
+    """Register `describe` (a decorator): campaigns says which campaigns start from a persona."""
+    _persona_uses.append(describe)
+    return describe
+
+
+def persona_usage(persona: Persona) -> dict[str, Any]:
+    """What deleting the persona would touch: its segments, and what every registered feature says."""
+    facts: dict[str, Any] = {"segments": list(persona.segments)}
+    for describe in _persona_uses:
+        facts.update(describe(persona))
+    return facts
+
+
+def delete_persona(persona: Persona) -> None:
+    """Delete a persona; its segments and the campaigns that start from it stay, without a persona (the
+    foreign keys set it null; the session's own segments are cleared here)."""
+    for segment in list(persona.segments):
+        segment.persona = None
+    db.session.delete(persona)
+    db.session.flush()
+
+
+def _check_persona_name_free(name: str, own_id: int | None = None) -> None:
+    """Persona names are unique in the workspace regardless of case, like segment names (_check_name_free)."""
+    query = current.scoped(Persona, Persona.id).where(Persona.name_key == name_key(name))
+    if own_id is not None:
+        query = query.where(Persona.id != own_id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise Conflict(_('A persona named "%(name)s" already exists.', name=name),
                        {"name": _("This name is taken; choose another.")})

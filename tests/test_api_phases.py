@@ -147,6 +147,7 @@ def test_a_phase_can_be_renamed_described_and_given_an_emotion_pain_points_and_o
         "emotion": -2,
         "pain_points": "Pricing page is confusing\nNo case studies",
         "opportunities": "Send a comparison table",
+        "content_needs": "",
     }
     db.session.expire_all()
     assert db.session.get(Phase, phase.id).emotion == -2

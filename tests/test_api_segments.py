@@ -41,6 +41,7 @@ def test_creating_a_segment_answers_201_with_it(client: FlaskClient) -> None:
         "opportunity": "Short emails with one clear action",
         "description": "Founders of companies under 20 people",
         "sample_data": {"firstname": "Ada", "company": "Lovelace Ltd", "employees": 12},
+        "persona_id": None,
     }
     assert db.session.get(Segment, segment["id"]).sample_data["company"] == "Lovelace Ltd"
 

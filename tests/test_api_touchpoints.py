@@ -69,6 +69,7 @@ def test_adding_a_touchpoint_answers_201_with_it(client: FlaskClient, create_cam
         "send_offset_days": 1,
         "follows_id": None,
         "cta": "Start your trial",
+        "feeling": "",
         "subject": "Welcome aboard",
         "preheader": "Three things to try in your first week",
         "mjml": "<mjml><mj-body></mj-body></mjml>",

@@ -145,7 +145,8 @@ def test_export_is_a_versioned_download_that_refers_by_position_and_name(client:
     document = json.loads(response.data.decode("utf-8"))
     assert (document["format"], document["version"]) == (FORMAT, 1)
     assert ISO_UTC.fullmatch(document["exported_at"])
-    assert set(document) == {"format", "version", "exported_at", "campaign", "segments", "phases", "touchpoints"}
+    assert set(document) == {"format", "version", "exported_at", "campaign", "personas", "segments", "phases",
+                             "touchpoints"}
     assert [t["phase"] for t in document["touchpoints"]] == [0, 0, 1, 2]
     assert document["touchpoints"][0]["segments"] == ['@gencies, "big" ones']
     assert [v["segment"] for v in document["touchpoints"][1]["variants"]] == ['@gencies, "big" ones', "Busy founders"]
@@ -183,9 +184,9 @@ def test_the_document_says_what_the_api_says_for_every_field_they_share(client: 
         fields = {k: v for k, v in entry.items() if k not in own}
         assert fields == {k: api_entry[k] for k in fields}
 
-    shared(document["campaign"], api)
+    shared(document["campaign"], api, own=("persona",))
     for segment in document["segments"]:
-        shared(segment, api_segments[segment["name"]], own=("targeted",))
+        shared(segment, api_segments[segment["name"]], own=("targeted", "persona"))
     for phase, api_phase in zip(document["phases"], api["phases"], strict=True):
         shared(phase, api_phase)
     for touchpoint, api_touchpoint in zip(document["touchpoints"], api["touchpoints"], strict=True):

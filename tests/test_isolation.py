@@ -33,7 +33,7 @@ from exports import documents
 from jobs.models import Job
 from journeymail.extensions import db
 from segments import services as segment_services
-from segments.models import Segment
+from segments.models import Persona, Segment
 from smtp_server import LoopbackSMTPServer
 
 MARK = "bravo"  # in every name, subject and text of workspace B
@@ -65,16 +65,22 @@ class Space:
     membership_id: int  # the owner's membership
     invitation_id: int  # a pending invitation to the workspace
     job_id: int  # a finished job (a push of the campaign)
+    persona: Persona  # the campaign's main persona and the targeted segment's
 
     def ids(self) -> dict[str, int]:
         return {"campaign": self.campaign.id, "phase": self.phase.id, "touchpoint": self.email.id,
-                "segment": self.segment.id}
+                "segment": self.segment.id, "persona": self.persona.id}
 
 
 def build_space(workspace: Workspace, owner: User, prefix: str) -> Space:
     """The campaign of `workspace`, made through the services as its owner would."""
     current.use_workspace(workspace, "owner", owner)
+    persona = segment_services.create_persona({
+        "name": f"{prefix} Maya", "quote": f"{prefix} quote", "role": f"{prefix} role", "goals": f"{prefix} goals",
+        "needs": f"{prefix} needs", "motives": f"{prefix} motives", "sources": f"{prefix} sources",
+    })
     segment = segment_services.create_segment({
+        "persona_id": persona.id,
         "name": f"{prefix} night owls", "description": f"{prefix} people who read at night",
         "motivation": f"{prefix} motivation", "action": f"{prefix} action", "obstacle": f"{prefix} obstacle",
         "sample_data": {"firstname": f"{prefix}bea"},
@@ -86,7 +92,8 @@ def build_space(workspace: Workspace, owner: User, prefix: str) -> Space:
     campaign = campaign_services.create_campaign({
         "name": f"{prefix} harvest journey", "goal": f"{prefix} goal", "framework": "five-stage",
         "sender_name": f"{prefix} Sender", "sender_email": f"sender@{prefix.lower()}.example",
-        "sample_data": {"company": f"{prefix} Company"},
+        "sample_data": {"company": f"{prefix} Company"}, "persona_id": persona.id,
+        "goal_kpi": f"{prefix} conversion", "goal_target": f"{prefix} 20 %",
     })
     campaign_services.set_segments(campaign, {"segment_ids": [segment.id]})
     for phase in campaign.phases:
@@ -111,7 +118,7 @@ def build_space(workspace: Workspace, owner: User, prefix: str) -> Space:
     db.session.add(job)
     db.session.commit()
     return Space(workspace, owner, campaign, capture_phase, phase, capture, email, follow_up, segment, untargeted,
-                 secret, token.id, owner.membership_in(workspace.id).id, invited.invitation.id, job.id)
+                 secret, token.id, owner.membership_in(workspace.id).id, invited.invitation.id, job.id, persona)
 
 
 @pytest.fixture
@@ -163,6 +170,7 @@ ARGUMENTS: dict[str, Callable[[Space], int | str]] = {
     "invitation_id": lambda s: s.invitation_id,  # withdrawing another's invitation
     "job_id": lambda s: s.job_id,  # another's job: its page and its JSON
     "import_id": lambda s: contact_import_of(s),  # another's contact import: its report, rejected rows, undo
+    "persona_id": lambda s: s.persona.id,  # another's persona: its pages and its JSON
 }
 FRAMEWORK = "four-phase"  # framework_key: one the campaigns do not use yet, so switching to it is possible
 # URL variables that name no row, with the value every request takes (the IDs beside them decide).
@@ -189,6 +197,9 @@ NO_IDS = {
     "/api/segments": "test_lists_show_only_the_own_workspace",
     "/campaigns/new": "test_what_a_workspace_creates_is_its_own",
     "/segments/new": "test_two_workspaces_may_both_have_a_segment_name",
+    "/personas": "test_lists_show_only_the_own_workspace",
+    "/api/personas": "test_lists_show_only_the_own_workspace",
+    "/personas/new": "test_two_workspaces_may_both_have_a_persona_name",
     "/api/preview": "test_the_live_preview_refuses_another_workspaces_campaign_and_segment",
     "/campaigns/import": "test_an_imported_document_naming_bs_segment_gets_a_segment_of_its_own",
     "/api/campaigns/import": "test_an_imported_document_naming_bs_segment_gets_a_segment_of_its_own",
@@ -444,6 +455,10 @@ def cross_workspace_links() -> list[Any]:
             "SELECT v.id FROM variants v JOIN touchpoints t ON t.id = v.touchpoint_id "
             "JOIN campaigns c ON c.id = t.campaign_id JOIN segments s ON s.id = v.segment_id "
             "WHERE s.workspace_id <> c.workspace_id",
+        "segment of another workspace's persona":
+            "SELECT s.id FROM segments s JOIN personas p ON p.id = s.persona_id WHERE p.workspace_id <> s.workspace_id",
+        "campaign starting from another workspace's persona":
+            "SELECT c.id FROM campaigns c JOIN personas p ON p.id = c.persona_id WHERE p.workspace_id <> c.workspace_id",
     }
     with db.engine.connect() as connection:
         return [(what, ids) for what, query in checks.items()
@@ -478,6 +493,17 @@ BODIES: list[tuple[str, str, dict[str, Any], str]] = [
      {**FORM_EMAIL, "phase_id": "{a.phase.id}", "segment_ids": ["{b.segment.id}"]}, "segment_ids"),
     ("POST", "/api/preview", {"mjml": mjml("Hi"), "campaign_id": "{b.campaign.id}"}, "campaign_id"),
     ("POST", "/api/preview", {"mjml": mjml("Hi"), "segment_id": "{b.segment.id}"}, "segment_id"),
+    ("PATCH", "/api/campaigns/{a.campaign.id}", {"persona_id": "{b.persona.id}"}, "persona_id"),
+    ("POST", "/api/campaigns", {"name": "Alpha second", "goal": "g", "framework": "five-stage", "sender_name": "S",
+                                "sender_email": "s@alpha.example", "persona_id": "{b.persona.id}"}, "persona_id"),
+    ("PATCH", "/api/segments/{a.segment.id}", {"persona_id": "{b.persona.id}"}, "persona_id"),
+    ("POST", "/api/segments", {"name": "Alpha second", "motivation": "m", "action": "a", "obstacle": "o",
+                               "persona_id": "{b.persona.id}"}, "persona_id"),
+    ("POST", "/segments/{a.segment.id}/edit", {"name": "Alpha night owls", "motivation": "m", "action": "a",
+                                               "obstacle": "o", "persona_id": "{b.persona.id}"}, "persona_id"),
+    ("POST", "/campaigns/{a.campaign.id}/edit", {"name": "Alpha harvest journey", "goal": "g", "sender_name": "S",
+                                                 "sender_email": "s@alpha.example", "locale": "en_US",
+                                                 "persona_id": "{b.persona.id}"}, "persona_id"),
 ]
 IDS = re.compile(r"\{([ab])\.(\w+)\.id\}")
 
@@ -540,12 +566,14 @@ def test_the_bodies_are_taken_with_as_own_ids(
 
 
 def test_lists_show_only_the_own_workspace(client: FlaskClient, a: Space, b: Space) -> None:
-    for url in ["/", "/campaigns", "/segments"]:
+    for url in ["/", "/campaigns", "/segments", "/personas"]:
         response = client.get(url, follow_redirects=True)
         assert response.status_code == 200
         page = response.get_data(as_text=True)
         assert "Alpha harvest journey" in page or "Alpha night owls" in page, url
         assert MARK not in page.casefold(), url
+    personas = client.get("/api/personas").get_json()
+    assert [p["name"] for p in personas] == ["Alpha Maya"]
 
     campaigns = client.get("/api/campaigns").get_json()
     segments = client.get("/api/segments").get_json()
@@ -889,3 +917,16 @@ def test_segment_rules_hold_only_the_own_workspaces_contacts(client: FlaskClient
     assert refused.status_code == 422
     assert client.get(f"/api/segments/{b_segment.id}/members").status_code == 404
     assert client.get(f"/api/contacts?segment={b_segment.id}").status_code == 422
+
+
+def test_two_workspaces_may_both_have_a_persona_name(
+    client: FlaskClient, post_form: Callable[..., Any], a: Space, b: Space
+) -> None:
+    created = post_form("/personas/new", {"name": "Bravo Maya"})  # B's persona's name, in A
+
+    assert created.status_code == 302
+    names = db.session.execute(db.select(Persona.workspace_id).where(Persona.name == "Bravo Maya")).scalars()
+    assert sorted(names) == sorted([a.workspace.id, b.workspace.id])
+    again = client.post("/api/personas", json={"name": "ALPHA MAYA"})
+    assert again.status_code == 409
+    assert error_of(again)["fields"]["name"] == "This name is taken; choose another."

@@ -268,8 +268,10 @@ def fill_a_database_from_before_accounts(connection: Any) -> None:
 
 def plan_rows() -> dict[str, list[dict[str, Any]]]:
     """Every row of the plan's tables as the database holds them, without the columns migrations after 0005
-    add (the workspace a row is in; the campaign's address form, "formal" for every campaign from before)."""
-    added = {"workspace_id", "address_form"}
+    add (the workspace a row is in; the campaign's address form, "formal" for every campaign from before; the
+    persona and goal questions of 0013, empty for every row from before)."""
+    added = {"workspace_id", "address_form", "persona_id", "goal_kpi", "goal_target", "touchpoint_effects",
+             "content_needs", "feeling"}
     with db.engine.connect() as connection:
         return {
             table: sorted(({k: v for k, v in row._mapping.items() if k not in added}
@@ -410,3 +412,56 @@ def test_a_downgrade_that_would_merge_two_workspaces_segments_of_one_name_says_s
     assert version() == (head if transactional_ddl else "0006_accounts")
     assert plan_rows() == before
     assert [name for _, name in workspaces()] == ["Default", "Acme"]
+
+
+def test_upgrading_to_personas_keeps_every_row_and_downgrading_keeps_them_too(flask_db: Callable[..., Any]) -> None:
+    """0013 adds personas and the goal questions; campaigns and segments get a persona column (SQLite rebuilds
+    both tables): the variants, targeting and audiences pointing at them survive, both ways."""
+    flask_db("upgrade", "0012_segment_rules")
+    with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO workspaces (id, name, test_send_allow_list, created_at) "
+                                "VALUES (1, 'W', '[]', '2026-12-01 10:00:00')"))
+        now = "2026-12-01 10:00:00"
+        connection.execute(text(
+            "INSERT INTO campaigns (id, workspace_id, name, goal, description, framework, map_state, sender_name, "
+            "sender_email, locale, sample_data, created_at, updated_at) VALUES (1, 1, 'C', 'G', '', 'five-stage', "
+            f"'future', 'M', 'm@example.com', 'en_US', '{{}}', '{now}', '{now}')"))
+        insert_phase(connection, 1, 0)
+        connection.execute(text(
+            "INSERT INTO touchpoints (id, campaign_id, phase_id, position, kind, name, trigger, send_offset_days, cta) "
+            "VALUES (1, 1, 1, 0, 'welcome', 'T', '', 0, '')"))
+        connection.execute(text(
+            "INSERT INTO segments (id, workspace_id, name, name_key, description, motivation, action, obstacle, "
+            "opportunity, sample_data) VALUES (1, 1, 'S', 's', '', 'm', 'a', 'o', '', '{}')"))
+        connection.execute(text("INSERT INTO variants (touchpoint_id, segment_id, subject) VALUES (1, 1, 'Hi')"))
+        connection.execute(text("INSERT INTO campaign_segments (campaign_id, segment_id) VALUES (1, 1)"))
+        connection.execute(text("INSERT INTO touchpoint_segments (touchpoint_id, segment_id) VALUES (1, 1)"))
+        connection.execute(text("INSERT INTO segment_rules (id, workspace_id, segment_id, rule, updated_at) "
+                                f"VALUES (1, 1, 1, '{{\"all\": []}}', '{now}')"))
+
+    def kept(connection: Any) -> tuple[Any, ...]:
+        return (connection.execute(text("SELECT subject FROM variants")).scalars().all(),
+                connection.execute(text("SELECT segment_id FROM campaign_segments")).scalars().all(),
+                connection.execute(text("SELECT segment_id FROM touchpoint_segments")).scalars().all(),
+                connection.execute(text("SELECT segment_id FROM segment_rules")).scalars().all())
+
+    flask_db("upgrade", "0013_personas")
+
+    with db.engine.begin() as connection:
+        assert kept(connection) == (["Hi"], [1], [1], [1])
+        assert connection.execute(text("SELECT persona_id, goal_kpi, goal_target, touchpoint_effects FROM campaigns")
+                                  ).one() == (None, "", "", "")
+        assert connection.execute(text("SELECT content_needs FROM phases")).scalar() == ""
+        assert connection.execute(text("SELECT feeling FROM touchpoints")).scalar() == ""
+        connection.execute(text("INSERT INTO personas (id, workspace_id, name, name_key, quote, role, goals, needs, "
+                                "motives, sources) VALUES (1, 1, 'Maya', 'maya', '', '', '', '', '', '')"))
+        connection.execute(text("UPDATE segments SET persona_id = 1"))
+        connection.execute(text("UPDATE campaigns SET persona_id = 1"))
+
+    flask_db("downgrade", "0012_segment_rules")
+
+    with db.engine.connect() as connection:
+        assert kept(connection) == (["Hi"], [1], [1], [1])
+        assert connection.execute(text("SELECT count(*) FROM campaigns")).scalar() == 1
+        assert connection.execute(text("SELECT count(*) FROM segments")).scalar() == 1
+        assert "personas" not in inspect(db.engine).get_table_names()

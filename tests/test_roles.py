@@ -29,6 +29,7 @@ from campaigns import services as campaign_services
 from jobs.models import Job
 from contacts import importing as contacts_importing
 from journeymail.extensions import db
+from segments import services as segment_services
 from segments.models import Segment
 
 # (endpoint, method) -> the action the request needs (accounts.roles.ACTIONS)
@@ -91,6 +92,19 @@ NEEDS: dict[tuple[str, str], str] = {
     ("segments_api.get_segment", "GET"): "read",
     ("segments_api.update_segment", "PATCH"): "edit_plan",
     ("segments_api.delete_segment", "DELETE"): "delete",
+    # personas: as segments (an editor writes them, an owner deletes them)
+    ("segments.list_personas", "GET"): "read",
+    ("segments.new_persona", "GET"): "edit_plan",
+    ("segments.new_persona", "POST"): "edit_plan",
+    ("segments.edit_persona", "GET"): "edit_plan",
+    ("segments.edit_persona", "POST"): "edit_plan",
+    ("segments.delete_persona", "GET"): "delete",
+    ("segments.delete_persona", "POST"): "delete",
+    ("segments_api.list_personas", "GET"): "read",
+    ("segments_api.create_persona", "POST"): "edit_plan",
+    ("segments_api.get_persona", "GET"): "read",
+    ("segments_api.update_persona", "PATCH"): "edit_plan",
+    ("segments_api.delete_persona", "DELETE"): "delete",
     # the editor, the matrix, previews, test sends
     ("previews.email_editor", "GET"): "write_emails",
     ("previews.email_editor", "POST"): "write_emails",
@@ -187,6 +201,7 @@ class Plan:
     invitation_id: int  # a pending invitation to the workspace
     job_id: int  # a job of the workspace (a push of the campaign, running)
     import_id: int = 0  # a contact import of the workspace
+    persona_id: int = 0  # a persona of the workspace
 
     def args(self, endpoint: str) -> dict[str, Any]:
         """What to fill each URL variable with; a variable not named here fails the walk."""
@@ -195,7 +210,7 @@ class Plan:
                 "touchpoint_id": self.tp.id, "segment_id": segment.id, "framework_key": "aida-loyalty",
                 "user_id": self.colleague.id, "membership_id": self.colleague.memberships[0].id,
                 "invitation_id": self.invitation_id, "job_id": self.job_id,
-                "import_id": self.import_id, "esp_key": "mailjet"}
+                "import_id": self.import_id, "persona_id": self.persona_id, "esp_key": "mailjet"}
 
     def query(self, endpoint: str) -> dict[str, Any]:
         """The query string a page needs to show something (a cell, an email)."""
@@ -243,6 +258,10 @@ class Plan:
             "segments_api.update_segment": {"name": "Intruders"},
             "contacts_api.put_rule": {"rule": {"all": [{"field": "opens", "op": "gt", "value": 1}]}},
             "contacts_api.count_rule": {"rule": {"all": [{"field": "opens", "op": "gt", "value": 1}]}},
+            "segments.new_persona": {"name": "Intruder persona"},
+            "segments.edit_persona": {"name": "Intruder persona"},
+            "segments_api.create_persona": {"name": "Intruder persona"},
+            "segments_api.update_persona": {"name": "Intruder persona"},
             "previews.email_editor": content,
             "previews.test_send": test_send,
             "previews_api.preview_source": {"mjml": content["mjml"], "campaign_id": self.campaign.id},
@@ -275,7 +294,10 @@ def plan(create_campaign: Callable[..., Campaign], create_segment: Callable[...,
     db.session.commit()
     imported = contacts_importing.import_file(b"email\nada@example.com\n", policy="skip", file_name="list.csv")
     db.session.commit()
-    return Plan(campaign, segment, other, tp, later, make_member("editor"), invited.invitation.id, job.id, imported.import_id)
+    persona = segment_services.create_persona({"name": "Maya", "quote": "Plan it once."})
+    db.session.commit()
+    return Plan(campaign, segment, other, tp, later, make_member("editor"), invited.invitation.id, job.id,
+                imported.import_id, persona.id)
 
 
 def ask(browser: FlaskClient, plan: Plan, rule: Rule, method: str, csrf: str) -> Any:
