@@ -151,22 +151,23 @@ def write_list(path: Path, count: int, seed: int = 13) -> list[str]:
     return addresses
 
 
-def bare_validation(addresses: list[str]) -> tuple[float, int]:
-    """Seconds to validate every address as check_address does (and how many were valid), best of two runs."""
+def bare_validation(addresses: list[str]) -> tuple[float, float, int]:
+    """Wall and CPU seconds to validate every address as check_address does (the faster of two runs), and how
+    many were valid."""
     from email_validator import EmailNotValidError, validate_email
 
-    best, valid = float("inf"), 0
+    best, best_cpu, valid = float("inf"), float("inf"), 0
     for _ in range(2):
         valid = 0
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for address in addresses:
             try:
                 validate_email(address.strip(), check_deliverability=False, allow_smtputf8=True)
                 valid += 1
             except EmailNotValidError:
                 pass
-        best = min(best, time.perf_counter() - start)
-    return best, valid
+        best, best_cpu = min(best, time.perf_counter() - start), min(best_cpu, time.process_time() - cpu)
+    return best, best_cpu, valid
 
 
 # --- processes, timed ------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ def measure_import(rows: int, folder: Path, seed: int = 13) -> dict[str, Any]:
     started = time.perf_counter()
     addresses = write_list(source, rows, seed)
     generated = time.perf_counter() - started
-    bare_s, valid = bare_validation(addresses)
+    bare_s, bare_cpu_s, valid = bare_validation(addresses)
     database = folder / "import.sqlite"
     prepare_database(database, folder)
     start_up = run_timed(flask("contacts", "--help"), app_env(database, folder))
@@ -242,25 +243,31 @@ def measure_import(rows: int, folder: Path, seed: int = 13) -> dict[str, Any]:
         rejected = connection.execute("SELECT rejected FROM contact_imports").fetchone()[0]
     bare_rate = rows / bare_s
     rate = rows / done.wall
+    cpu_ratio = bare_cpu_s / done.cpu  # rows/s by CPU time, the import's over the bare validation's
     return {"rows": rows, "bytes": source.stat().st_size, "generated_s": generated, "valid": valid,
-            "bare_s": bare_s, "bare_rows_s": bare_rate, "import_s": done.wall, "import_cpu_s": done.cpu,
-            "start_up_s": start_up.wall, "import_rows_s": rate, "ratio": rate / bare_rate,
+            "bare_s": bare_s, "bare_cpu_s": bare_cpu_s, "bare_rows_s": bare_rate, "import_s": done.wall,
+            "import_cpu_s": done.cpu, "start_up_s": start_up.wall, "start_up_cpu_s": start_up.cpu,
+            "import_rows_s": rate, "ratio": rate / bare_rate, "cpu_ratio": cpu_ratio,
+            "without_start_up_ratio": bare_cpu_s / max(done.cpu - start_up.cpu, 1e-9),
             "met": rate / bare_rate >= IMPORT_TARGET, "peak_mb": done.peak_mb, "contacts": contacts,
             "properties": properties, "rejected": rejected, "summary": done.out.splitlines()[0] if done.out else ""}
 
 
 def import_lines(found: dict[str, Any]) -> list[str]:
     met = "met" if found["met"] else "NOT met"
+    cpu_met = "met" if found["cpu_ratio"] >= IMPORT_TARGET else "NOT met"
     return [
         f"Contact list: {found['rows']:,} rows, {found['bytes'] / 1e6:.1f} MB cp1252 with ';', {PROPERTIES} "
         f"properties, {found['rows'] - found['valid']:,} bad addresses and {found['rejected']:,} rows rejected in all "
         f"(made in {found['generated_s']:.1f} s)",
         f"  bare validate_email (check_deliverability=False, allow_smtputf8=True): {found['bare_rows_s']:,.0f} "
-        f"addresses/s ({found['bare_s']:.2f} s)",
+        f"addresses/s ({found['bare_s']:.2f} s wall, {found['bare_cpu_s']:.2f} s CPU)",
         f"  CLI import (flask --app wsgi contacts import, a fresh process, fresh SQLite): {found['import_rows_s']:,.0f} "
         f"rows/s ({found['import_s']:.2f} s wall, {found['import_cpu_s']:.2f} s CPU, of which start-up "
-        f"{found['start_up_s']:.2f} s), peak RSS {found['peak_mb']:.0f} MB",
+        f"{found['start_up_s']:.2f} s wall, {found['start_up_cpu_s']:.2f} s CPU), peak RSS {found['peak_mb']:.0f} MB",
         f"  ratio {found['ratio']:.0%} of bare validation; target >= {IMPORT_TARGET:.0%}: {met}",
+        f"  by CPU time (steadier on a shared machine): {found['cpu_ratio']:.0%}, {cpu_met}; without the process's "
+        f"start-up {found['without_start_up_ratio']:.0%}",
         f"  wrote {found['contacts']:,} contacts and {found['properties']:,} properties: {found['summary']}",
     ]
 
