@@ -4,9 +4,10 @@
 #   make test          whole suite on SQLite, then again on a throwaway PostgreSQL
 #   make test-sqlite   SQLite only
 #   make test-postgres PostgreSQL only (scripts/with-postgres)
-#   make bench         benchmark table, quick subset of the campaign grid (a few minutes)
+#   make bench         benchmark table, quick subset of the campaign grid, then the contacts part (a few minutes)
 #   make bench-full    the whole grid, then the HTTP load under gunicorn (long: see bench/__main__.py)
 #   make bench-http    the HTTP load alone
+#   make bench-contacts the contacts part alone (import 100,000 rows through the CLI; count, export 1,000,000)
 #   make lint          ruff: unused or undefined names, syntax errors
 #   make translations  extract the messages, add the new ones to the German catalog, compile it
 #   make vendor        rebuild static/vendor/codemirror.js from frontend/ (needs npm; the result is committed)
@@ -37,7 +38,7 @@ PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: check-python venv install install-dev run test test-sqlite test-postgres bench bench-full bench-http lint translations vendor clean distclean
+.PHONY: check-python venv install install-dev run test test-sqlite test-postgres bench bench-full bench-http bench-contacts lint translations vendor clean distclean
 
 # --- virtualenv and dependency stamps ---------------------------------------
 
@@ -145,6 +146,9 @@ bench-full: install-dev
 
 bench-http: install-dev
 	$(PY) -m bench.http
+
+bench-contacts: install-dev
+	$(PY) -m bench.contacts
 
 # --- housekeeping -----------------------------------------------------------
 

@@ -4,6 +4,7 @@
     python -m bench --full          the whole grid (S 3, 10, 30, 100 x P 7, 15 x E 2, 5), then the HTTP load
     python -m bench --points 10·7·5,100·15·5 --requests "map page,cell page"
     python -m bench.http            the HTTP load alone (gunicorn, 32 connections)
+    python -m bench.contacts        the contacts part alone (issue 13: import, count, export; it ends every run)
 
 Campaigns (bench/grid.py) are built through the services once, into SQLite files under build/bench/,
 and reused. Each request (bench/requests.py) is timed through the HTTP layer, cold in a fresh process
@@ -47,6 +48,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rebuild", action="store_true", help="build the campaigns again")
     parser.add_argument("--no-http", action="store_true", help="with --full: skip the HTTP load")
     parser.add_argument("--http-seconds", type=float, default=20.0, help="HTTP load time per URL (default 20)")
+    parser.add_argument("--no-contacts", action="store_true",
+                        help="skip the contacts part (python -m bench.contacts: import 100,000 rows, count and "
+                             "export 1,000,000 contacts)")
     return parser.parse_args(argv)
 
 
@@ -154,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import http
 
         http.run(args.http_seconds)
+    if not args.no_contacts:
+        from bench import contacts
+
+        contacts.main([])
     print(f"\nbench took {time.perf_counter() - started:.0f} s")
     return 0
 

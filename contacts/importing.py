@@ -20,11 +20,11 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from accounts import current
-from journeymail.addresses import InvalidAddress, check_address
+from journeymail.addresses import AddressChecker, InvalidAddress
 from journeymail.extensions import db
 from journeymail.validation import Conflict, ValidationError
 
-from .mapping import FIELDS, Target, check_mapping, mapping_document, parse_value
+from .mapping import FIELDS, Target, check_mapping, mapping_document, value_reader
 from .models import POLICIES, Contact, ContactImport, ContactProperty, search_key, utcnow
 from .reading import MAX_CELL, CsvFile
 
@@ -47,6 +47,7 @@ class ImportPlan:
     source: str = ""
     encoding: str = ""
     delimiter: str = ","
+    reader: Any = field(default=None, repr=False, compare=False)  # how run_import reads the rows (_Reader)
 
 
 @dataclass
@@ -100,7 +101,7 @@ def known_property_types() -> dict[str, str]:
 # --- the import ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     line: int
     email: str
@@ -116,6 +117,7 @@ def run_import(plan: ImportPlan, rows: Iterable[tuple[int, list[str]]], *,
     report = ImportReport(rows=len(rows))
     progress = progress or (lambda done, total, step: None)
     progress(0, len(rows), "reading")
+    plan.reader = _Reader(plan)
     good: list[_Row] = []
     first_line: dict[str, int] = {}
     for number, (line, cells) in enumerate(rows, 1):
@@ -140,7 +142,7 @@ def run_import(plan: ImportPlan, rows: Iterable[tuple[int, list[str]]], *,
         chunk = good[start:start + CHUNK]
         existing = {contact.email_key: contact for contact in db.session.scalars(
             current.scoped(Contact).where(Contact.email_key.in_([row.key for row in chunk])))}
-        new = [row for row in chunk if row.key not in existing]
+        new = [row for row in chunk if row.key not in existing] if existing else chunk
         added_ids += _add(new)
         report.added += len(new)
         old = [row for row in chunk if row.key in existing]
@@ -172,81 +174,148 @@ def _email_in(plan: ImportPlan, cells: list[str]) -> str:
     return cells[place].strip()[:320] if place < len(cells) else ""
 
 
+class _Reader:
+    """How one import reads its rows, worked out once: each mapped column's place, name, target and value reader
+    (mapping.value_reader), and one address checker, which checks each domain of the file once."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        self.columns = [(place, plan.header[place], target, target.field, value_reader(target))
+                        for place, target in plan.targets.items()]
+        self.width = len(plan.header)
+        self.addresses = AddressChecker()
+
+
 def _read_row(plan: ImportPlan, line: int, cells: list[str]) -> _Row:
     """The row's values; ValueError naming every cell that is wrong."""
-    if len(cells) > len(plan.header) and any(cell.strip() for cell in cells[len(plan.header):]):
+    reader = plan.reader if plan.reader is not None else _Reader(plan)
+    count = len(cells)
+    if count > reader.width and any(cell.strip() for cell in cells[reader.width:]):
         raise ValueError(_("The line has %(cells)s values, the header %(columns)s; check its delimiters and quotes.",
-                           cells=len(cells), columns=len(plan.header)))
+                           cells=count, columns=reader.width))
     problems: list[str] = []
     email, key = "", ""
     fields: dict[str, Any] = {}
     properties: dict[str, tuple[str, Any]] = {}
-    for place, target in plan.targets.items():
-        text = cells[place] if place < len(cells) else ""
-        column = plan.header[place]
+    for place, column, target, name, read in reader.columns:
+        text = cells[place] if place < count else ""
         if len(text) > MAX_CELL:
             problems.append(_('"%(column)s" holds %(size)s characters, more than the %(limit)s a cell may have.',
                               column=column, size=len(text), limit=MAX_CELL))
             continue
-        if target.field == "email":
+        text = text.strip()
+        if name == "email":
             try:
-                email = check_address(text.strip()).normalized
-                key = search_key(email)
+                email = reader.addresses.check(text).normalized
+                key = email.lower() if email.isascii() else search_key(email)
             except InvalidAddress as error:
-                problems.append(_('"%(column)s": %(reason)s', column=column, reason=str(error)) if text.strip()
+                problems.append(_('"%(column)s": %(reason)s', column=column, reason=str(error)) if text
                                 else _("The email address is empty."))
             continue
-        if not text.strip():
+        if not text:
             continue  # an empty cell sets nothing: a new contact gets the default, an existing one keeps its value
         try:
-            value = parse_value(text, target)
+            value = read(text)
         except ValueError as error:
             problems.append(_('"%(column)s": %(reason)s', column=column, reason=str(error)))
             continue
-        if target.field in ("opens", "clicks") and not 0 <= value <= MAX_COUNT:
-            problems.append(_('"%(column)s" should be a count from 0 to %(most)s.', column=column, most=MAX_COUNT))
-        elif target.field in LIMITS and len(value) > LIMITS[target.field]:
-            problems.append(_('"%(column)s" is longer than %(limit)s characters.', column=column,
-                              limit=LIMITS[target.field]))
-        elif target.field == "property":
+        if name == "property":
             properties[target.property] = (target.type, value)
+        elif name in ("opens", "clicks") and not 0 <= value <= MAX_COUNT:
+            problems.append(_('"%(column)s" should be a count from 0 to %(most)s.', column=column, most=MAX_COUNT))
+        elif name in LIMITS and len(value) > LIMITS[name]:
+            problems.append(_('"%(column)s" is longer than %(limit)s characters.', column=column,
+                              limit=LIMITS[name]))
         else:
-            fields[target.field] = value
+            fields[name] = value
     if problems:
         raise ValueError(" ".join(problems))
     return _Row(line, email, key, fields, properties)
+
+
+def _key(text: str) -> str:
+    """search_key, cut to the column: for ASCII text simply its lower case."""
+    return (text.lower() if text.isascii() else search_key(text))[:KEY_LENGTH]
+
+
+_CONTACT_COLUMNS = ("workspace_id", "email", "email_key", "name", "name_key", "status", "opens", "clicks",
+                    "last_open_at", "last_click_at", "opted_in_at", "confirmed_at", "double_opt_in", "consent_source",
+                    "created_at", "updated_at")
+_PROPERTY_COLUMNS = ("contact_id", "name", "type", "string_value", "integer_value", "decimal_value", "boolean_value",
+                     "datetime_value")
+_TYPE_PLACE = {kind: 3 + place for place, kind in enumerate(("string", "integer", "decimal", "boolean", "datetime"))}
 
 
 def _add(rows: list[_Row]) -> list[int]:
     if not rows:
         return []
     now = utcnow()
+    workspace_id = current.workspace_id()
     values = []
     for row in rows:
-        name = row.fields.get("name", "")
-        values.append({
-            "workspace_id": current.workspace_id(), "email": row.email, "email_key": row.key, "name": name,
-            "name_key": search_key(name)[:KEY_LENGTH], "status": row.fields.get("status", "subscribed"),
-            "opens": row.fields.get("opens", 0), "clicks": row.fields.get("clicks", 0),
-            **{name: row.fields.get(name) for name in ("last_open_at", "last_click_at", "opted_in_at", "confirmed_at",
-                                                       "double_opt_in")},
-            "consent_source": row.fields.get("consent_source", ""), "created_at": now, "updated_at": now,
-        })
+        get = row.fields.get
+        name = get("name", "")
+        values.append((workspace_id, row.email, row.key, name, _key(name) if name else "", get("status", "subscribed"),
+                       get("opens", 0), get("clicks", 0), get("last_open_at"), get("last_click_at"),
+                       get("opted_in_at"), get("confirmed_at"), get("double_opt_in"), get("consent_source", ""), now,
+                       now))
     # One executemany, then the new IDs by address: an INSERT ... RETURNING in the rows' order goes row by row
     # on SQLite, ten times slower.
-    db.session.execute(Contact.__table__.insert(), values)
+    _insert(Contact.__table__, _CONTACT_COLUMNS, values)
     found = dict(db.session.execute(select(Contact.email_key, Contact.id).where(
-        Contact.workspace_id == current.workspace_id(), Contact.email_key.in_([row.key for row in rows]))).all())
+        Contact.workspace_id == workspace_id, Contact.email_key.in_([row.key for row in rows]))).all())
     ids = [found[row.key] for row in rows]
     _insert_properties([(contact_id, row.properties) for contact_id, row in zip(ids, rows)])
     return ids
 
 
 def _insert_properties(rows: list[tuple[int, dict[str, tuple[str, Any]]]]) -> None:
-    values = [property_values(contact_id, name, kind, value)
-              for contact_id, properties in rows for name, (kind, value) in properties.items()]
-    if values:  # the table's INSERT, run as one executemany (the ORM's bulk insert sends a statement per row here)
-        db.session.execute(ContactProperty.__table__.insert(), values)
+    """contact_properties rows: the type's column set, every other column null."""
+    convert = _converters(ContactProperty.__table__, [f"{kind}_value" for kind in _TYPE_PLACE])
+    empty = (None,) * 5
+    values = []
+    for contact_id, properties in rows:
+        for name, (kind, value) in properties.items():
+            place = _TYPE_PLACE[kind]
+            processor = convert[place - 3]
+            if processor is not None and value is not None:
+                value = processor(value)
+            values.append((contact_id, name, kind, *empty[:place - 3], value, *empty[place - 2:]))
+    if values:
+        _insert(ContactProperty.__table__, _PROPERTY_COLUMNS, values, converted=True)
+
+
+def _converters(table: Any, columns: list[str] | tuple[str, ...]) -> list[Callable[[Any], Any] | None]:
+    """What the driver is given for each column's value: on SQLite the column type's bind processor (SQLAlchemy's
+    own, so the stored text is the same: datetimes as text, decimals as floats); elsewhere the values as they are
+    (the table's INSERT converts them)."""
+    dialect = db.session.connection().dialect
+    if dialect.name != "sqlite":
+        return [None] * len(columns)
+    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+
+
+def _insert(table: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]], *, converted: bool = False) -> None:
+    """The table's INSERT of these columns, run as one executemany. On SQLite straight to the driver (which saves
+    building and processing a dictionary per row), each value converted as its column's type converts it (see
+    _converters; `converted`: the rows are already); elsewhere the table's INSERT with dictionaries (PostgreSQL
+    batches them into multi-row VALUES)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        connection.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
+        return
+    converters = [] if converted else [(place, processor) for place, processor
+                                       in enumerate(_converters(table, columns)) if processor is not None]
+    if converters:
+        done = []
+        for row in rows:
+            row = list(row)
+            for place, processor in converters:
+                if row[place] is not None:
+                    row[place] = processor(row[place])
+            done.append(tuple(row))
+        rows = done
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                               f"VALUES ({', '.join('?' * len(columns))})", rows)
 
 
 def property_values(contact_id: int, name: str, kind: str, value: Any) -> dict[str, Any]:

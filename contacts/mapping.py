@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -249,6 +251,55 @@ def parse_value(text: str, target: Target) -> Any:
     if kind == "datetime":
         return _datetime(text)
     raise AssertionError(kind)
+
+
+_PLAIN_NUMBER = {True: re.compile(r"\d{1,17}(?:,\d{1,6})?"), False: re.compile(r"\d{1,17}(?:\.\d{1,6})?")}
+
+
+def value_reader(target: Target) -> Callable[[str], Any]:
+    """parse_value for one column, made once per import: the usual spellings (12, 12,50, 31.12.2024, ja) read
+    directly, every other text (and every mistake, so the reason is the same) through parse_value. Takes the
+    cell's text stripped, as parse_value would strip it."""
+    kind = target.type
+    if kind in ("string", "email"):
+        return _same
+    fallback = partial(parse_value, target=target)
+    if kind == "integer":
+        def integer(text: str) -> Any:
+            return int(text) if len(text) < 19 and text.isdigit() and text.isascii() else fallback(text)
+        return integer
+    if kind == "decimal":
+        plain, comma = _PLAIN_NUMBER[target.comma].fullmatch, target.comma
+
+        def decimal(text: str) -> Any:
+            if plain(text):  # at most 17 digits before the separator: within the limit
+                return Decimal(text.replace(",", ".") if comma else text)
+            return fallback(text)
+        return decimal
+    if kind == "boolean":
+        def boolean(text: str) -> Any:
+            word = text.casefold()
+            return True if word in TRUE else False if word in FALSE else fallback(text)
+        return boolean
+    if kind == "datetime":
+        german = _DATE_DE.fullmatch
+
+        def moment(text: str) -> Any:
+            match = german(text)
+            if match is not None:
+                day, month, year, hour, minute, second = match.groups()
+                try:
+                    return datetime(int(year) + (2000 if len(year) == 2 else 0), int(month), int(day), int(hour or 0),
+                                    int(minute or 0), int(second or 0), tzinfo=timezone.utc)
+                except ValueError:
+                    pass
+            return fallback(text)
+        return moment
+    return fallback
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _number(text: str, comma: bool) -> Decimal:

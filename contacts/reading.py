@@ -73,7 +73,7 @@ def read_csv(data: bytes, *, encoding: str | None = None, delimiter: str | None 
     rows = list(_rows(text, used))
     if not rows:
         raise UnreadableFile(_("The file is empty. Export the list again with its header row and its contacts."))
-    (_line, header), body = rows[0], [(line, cells) for line, cells in rows[1:] if any(c.strip() for c in cells)]
+    (_line, header), body = rows[0], [(line, cells) for line, cells in rows[1:] if "".join(cells).strip()]
     if not any(cell.strip() for cell in header):
         raise UnreadableFile(_("The first line of the file is empty; it should name the columns (e.g. email;name)."))
     return CsvFile(chosen, used, distinct_names(header), body, detected, found_delimiter)
@@ -166,7 +166,17 @@ def sniff_delimiter(text: str) -> str:
 
 def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(the line a row starts on, its cells)."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=delimiter)
+    text = text.removeprefix("\ufeff")
+    if '"' not in text and "\x00" not in text and len(text) < csv.field_size_limit():
+        # Without a quote a row is a line, and its cells what the delimiter separates: what csv.reader returns
+        # (it ends lines at \r, \n or \r\n, and an empty line is no cells), several times faster.
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        for line, content in enumerate(lines, start=1):
+            yield line, content.split(delimiter) if content else []
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
     while True:
         try:
