@@ -2,7 +2,7 @@
 each) and a PNG of the whole map as the screen shows it.
 
 Both are the map page itself: campaigns/map.html rendered in its export mode (no top bar, no buttons, no
-script; what a viewer sees), in the language of whoever asks, then drawn by Chromium (exports/chromium.py).
+script; what a viewer sees), in the language of whoever asks, then drawn by Chromium (journeymail/chromium.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from campaigns.models import Campaign
 from journeymail.i18n import language
 from journeymail.text import slugify
 
-from . import chromium
+from journeymail import chromium
 
 Format = Literal["pdf", "png"]
 FORMATS: tuple[Format, ...] = ("pdf", "png")

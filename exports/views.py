@@ -22,7 +22,9 @@ from jobs.models import Job
 from journeymail.extensions import db
 from segments.models import Segment
 
-from . import chromium, documents, map_file, plan_csv
+from journeymail import chromium
+
+from . import documents, map_file, plan_csv
 from .forms import ImportForm
 from . import esp
 from .brevo import bundle as brevo
