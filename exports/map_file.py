@@ -55,7 +55,6 @@ def map_page(campaign: Campaign, kind: Format) -> chromium.Page:
         static_folder=Path(current_app.static_folder or "static"),
         static_url_path=current_app.static_url_path or "/static",
         language=language(),
-        title=campaign.name,
         footer=_footer(campaign) if kind == "pdf" else "",
         fit=".journey-map:not(.segment-map)",  # each part of the phases on one page, with its headers
         width=width,

@@ -20,9 +20,8 @@ from journeymail.spreadsheet import csv_bytes
 from journeymail.text import slugify
 from jobs.models import Job
 from journeymail.extensions import db
-from segments.models import Segment
-
 from journeymail import chromium
+from segments.models import Segment
 
 from . import documents, map_file, plan_csv
 from .forms import ImportForm

@@ -69,7 +69,6 @@ class Page:
     static_folder: Path
     static_url_path: str = "/static"
     language: str = "en"
-    title: str = ""
     footer: str = ""  # an HTML template for the PDF's page footer (Chromium fills .pageNumber, .totalPages)
     fit: str = ""  # PDF: a selector of parts that should each fit on a page (the first with what is above it)
     width: int = 1440  # the PNG's width in CSS pixels
