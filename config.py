@@ -94,6 +94,10 @@ class Config:
     BREVO_API_URL = os.environ.get("BREVO_API_URL", "https://api.brevo.com/v3")
     BREVO_API_KEY = os.environ.get("BREVO_API_KEY") or None
     BREVO_TIMEOUT = float(os.environ.get("BREVO_TIMEOUT", 30))  # seconds for each API request
+    # The journey map as a PDF or PNG (journeymail/chromium.py): the Chromium that draws it (a name on PATH or a
+    # path; Debian's `chromium` by default), and the seconds one file may take before the download is a 503.
+    CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or "chromium"
+    MAP_RENDER_TIMEOUT = float(os.environ.get("MAP_RENDER_TIMEOUT", 30))
     # Test sends go out over this SMTP server; no SMTP_HOST means test sends are off.
     SMTP_HOST = os.environ.get("SMTP_HOST") or None
     # None means: the usual port for SMTP_TLS (587 starttls, 465 ssl, 25 none), filled in by journeymail.mailer.

@@ -21,11 +21,11 @@ from journeymail.validation import ValidationError
 from segments.forms import persona_choices
 from segments.services import list_personas, list_segments
 
-from . import services
+from . import map_page, services
 from .frameworks import FRAMEWORKS, frameworks_in, suggested_kind
-from .cells import cells, outline_or_404, plan_or_404, sequence, timeline
+from .cells import outline_or_404, plan_or_404
 from .framework_switch import FIELD, KEEP, apply_switch, guess, plan_switch
-from .forms import EMOTION_LABELS, CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
+from .forms import CampaignEditForm, CampaignForm, PhaseForm, TouchpointForm
 from .kinds import KINDS
 from .models import Campaign, Phase, Touchpoint
 from .timing import sent_after
@@ -69,17 +69,7 @@ def journey_map(campaign_id: int) -> Page:
     """The journey map: phases as columns, lanes for goals, touchpoints, emotion, pains, opportunities, segments."""
     campaign = plan_or_404(campaign_id)
     current.require("read")
-    return render_template(
-        "campaigns/map.html",
-        campaign=campaign,
-        cells=cells(campaign),
-        sequence=sequence(campaign),
-        timeline=timeline(campaign),
-        kinds=KINDS,
-        framework=frameworks_in(language()).get(campaign.framework),
-        csrf_form=FlaskForm(),
-        EMOTION_LABELS=EMOTION_LABELS,  # in the user's language (journeymail.pages has the English ones)
-    )
+    return render_template("campaigns/map.html", **map_page.page_context(campaign))
 
 
 def edit_campaign(campaign_id: int) -> Page:

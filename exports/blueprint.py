@@ -17,6 +17,8 @@ bp.add_url_rule("/campaigns/<int:campaign_id>/export/campaign.json", view_func=v
                 methods=["GET"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/export/mailjet.json", view_func=views.export_mailjet, methods=["GET"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/export/brevo.json", view_func=views.export_brevo, methods=["GET"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/export/map.pdf", view_func=views.export_map_pdf, methods=["GET"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/export/map.png", view_func=views.export_map_png, methods=["GET"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/export/contacts-template.csv",
                 view_func=views.export_contacts_template, methods=["GET"])
 

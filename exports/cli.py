@@ -1,5 +1,6 @@
 """Command-line exports and imports: `flask --app wsgi export mailjet ID -o FILE`, `push mailjet FILE`,
-`export brevo ID -o FILE`, `push brevo FILE`, `export campaign ID -o FILE` and `import campaign FILE`."""
+`export brevo ID -o FILE`, `push brevo FILE`, `export campaign ID -o FILE`, `import campaign FILE` and
+`export map ID -o FILE` (the journey map as a PDF or PNG)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 import click
 from flask import Flask, abort, current_app
+from flask_babel import force_locale
 from flask.cli import AppGroup
 from werkzeug.exceptions import NotFound
 
@@ -17,11 +19,13 @@ from accounts import current, services as accounts
 from accounts.models import Workspace
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign
+from journeymail import chromium
 from journeymail.extensions import db
+from journeymail.i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
 from journeymail.text import counted
 from journeymail.validation import MAX_ID, ServiceError
 
-from . import documents, esp
+from . import documents, esp, map_file
 from .brevo import bundle as brevo, push as brevo_push
 from .esp import replay
 from .esp.base import PushError, PushResult
@@ -82,6 +86,43 @@ def export_brevo(campaign_id: int, output: str) -> None:
     click.echo(f'Wrote the Brevo bundle of "{campaign.name}" ({count}) to {output}.', err=True)
 
 
+@export_group.command("map")
+@click.argument("campaign_id", type=int)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="The file to write: a .pdf or a .png.")
+@click.option("--format", "kind", type=click.Choice(map_file.FORMATS), default=None,
+              help="pdf or png; by default the file name's suffix says.")
+@click.option("--lang", type=click.Choice(list(LANGUAGES)), default=None,
+              help="The language of the map's words; by default the campaign's (de for de_DE), else en.")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Where Journeymail is served: the links in the PDF point there.")
+def export_map(campaign_id: int, output: str, kind: str | None, lang: str | None, base_url: str) -> None:
+    """Write the journey map of campaign CAMPAIGN_ID as a PDF (A4 landscape) or a PNG, as GET
+    /campaigns/ID/export/map.pdf (or map.png) gives it. Needs Chromium (Debian's chromium package)."""
+
+    if kind is None:
+        kind = os.path.splitext(output)[1].lower().lstrip(".")
+        if kind not in map_file.FORMATS:
+            raise click.ClickException("Name the format with --format pdf or --format png, or end the file name "
+                                       "in .pdf or .png.")
+    campaign = _plan(campaign_id)
+    language = lang or _language_of(campaign)
+    try:
+        with current_app.test_request_context("/", base_url=base_url), force_locale(language):
+            body = map_file.map_file(campaign, kind)  # type: ignore[arg-type]
+    except chromium.Unavailable as unavailable:
+        raise click.ClickException(unavailable.message) from None
+    _write_whole(output, [body])
+    click.echo(f'Wrote the journey map of "{campaign.name}" ({kind.upper()}, {max(1, len(body) // 1024)} KB, in '
+               f"{LANGUAGES[language]}) to {output}.", err=True)
+
+
+def _language_of(campaign: Campaign) -> str:
+    """The app's language nearest the campaign's locale: de_DE, de_AT -> de; anything else -> en."""
+    code = (campaign.locale or "").split("_")[0].lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def _plan(campaign_id: int) -> Campaign:
     """The campaign with everything an export reads loaded up front (campaigns.cells.plan_or_404). Commands
     are run by whoever runs the server: they work in the campaign's own workspace."""
@@ -98,7 +139,7 @@ def _plan(campaign_id: int) -> Campaign:
 def _write_whole(path: str, text: str | Iterable[bytes]) -> None:
     """Write through a temporary file beside the target, so a failed write never leaves half a bundle."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(prefix=".mailjet-", suffix=".json", dir=directory)
+    fd, temporary = tempfile.mkstemp(prefix=".export-", suffix=".part", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             for chunk in [text.encode("utf-8")] if isinstance(text, str) else text:

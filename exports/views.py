@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import format_decimal, gettext as _, ngettext
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
@@ -15,14 +15,15 @@ from campaigns.cells import plan_or_404
 from campaigns.models import Campaign, Touchpoint
 from emails.checks import UNFINISHED, is_ready, is_unfinished
 from journeymail.forms import carried_out, show_refusal
-from journeymail.http import wants_json
+from journeymail.http import error_response, wants_json
 from journeymail.spreadsheet import csv_bytes
 from journeymail.text import slugify
 from jobs.models import Job
 from journeymail.extensions import db
+from journeymail import chromium
 from segments.models import Segment
 
-from . import documents, plan_csv
+from . import documents, map_file, plan_csv
 from .forms import ImportForm
 from . import esp
 from .brevo import bundle as brevo
@@ -95,6 +96,31 @@ def export_campaign_json(campaign_id: int) -> Response:
     current.require("download")
     audit.record("exported", "campaign", campaign.id, campaign.name, file="campaign.json")
     return download(documents.export_json(campaign), "application/json", f"{_slug(campaign)}-campaign.json")
+
+
+def export_map_pdf(campaign_id: int) -> Page:
+    """The journey map as a PDF: A4 landscape, the phases in parts of a page each, the emotion curve, the
+    segments' lanes and the sequence, in the reader's language."""
+    return _map_download(campaign_id, "pdf")
+
+
+def export_map_png(campaign_id: int) -> Page:
+    """The journey map as a PNG: the whole map as the screen shows it, at twice its CSS pixels."""
+    return _map_download(campaign_id, "png")
+
+
+def _map_download(campaign_id: int, kind: map_file.Format) -> Page:
+    campaign = plan_or_404(campaign_id)
+    current.require("download")
+    try:
+        body = map_file.map_file(campaign, kind)
+    except chromium.Unavailable as unavailable:
+        current_app.logger.warning("map.%s of campaign %s: %s", kind, campaign.id, unavailable.__cause__ or unavailable)
+        response = make_response(error_response(503, unavailable.message))
+        response.headers["Retry-After"] = "10"
+        return response
+    audit.record("exported", "campaign", campaign.id, campaign.name, file=f"map.{kind}")
+    return download(body, map_file.MIMETYPES[kind], map_file.filename(campaign, kind))
 
 
 def download(body: bytes | Iterable[bytes], mimetype: str, filename: str) -> Response:

@@ -125,6 +125,8 @@ NEEDS: dict[tuple[str, str], str] = {
     ("exports.export_campaign_json", "GET"): "download",
     ("exports.export_mailjet", "GET"): "download",
     ("exports.export_brevo", "GET"): "download",
+    ("exports.export_map_pdf", "GET"): "download",
+    ("exports.export_map_png", "GET"): "download",
     ("exports.export_contacts_template", "GET"): "download",
     ("exports.import_campaign", "GET"): "edit_plan",
     ("exports.import_campaign", "POST"): "edit_plan",
