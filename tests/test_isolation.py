@@ -152,6 +152,12 @@ def contact_import_of(space: Space) -> int:
 def contact_of(space: Space) -> int:
     """The contact contact_import_of made: "Preview as" with another's contact shows nothing of it."""
     contact_import_of(space)
+    if not getattr(space, "_contact_in_segment", False):  # the segment holds it: A's own preview as it renders
+        contact = db.session.get(Contact, space._contact_id)  # type: ignore[attr-defined]
+        db.session.add(SegmentRule(workspace_id=space.workspace.id, segment_id=space.segment.id,
+                                   rule={"all": [{"field": "email", "op": "eq", "value": contact.email}]}))
+        db.session.commit()
+        space._contact_in_segment = True  # type: ignore[attr-defined]
     return space._contact_id  # type: ignore[attr-defined]
 
 
