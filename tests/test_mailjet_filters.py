@@ -20,7 +20,9 @@ from journeymail.extensions import db
 from segments.models import Segment
 
 def in_german_catalog(msgid: str) -> bool:
-    catalog = Path(__file__).parent.parent / "translations" / "de" / "LC_MESSAGES" / "messages.po"
+    from config import TestConfig  # the catalog the tests' app reads
+    root = getattr(TestConfig, "BABEL_TRANSLATION_DIRECTORIES", None) or Path(__file__).parent.parent / "translations"
+    catalog = Path(root) / "de" / "LC_MESSAGES" / "messages.po"
     return f'msgid "{msgid}"' in catalog.read_text(encoding="utf-8")
 
 
