@@ -55,10 +55,12 @@ def preview_values(campaign: Campaign | None, segment: Segment | None) -> dict[s
     return values
 
 
-def preview_touchpoint(touchpoint: Touchpoint, segment: Segment | None) -> Preview:
-    """The touchpoint's email as `segment` receives it (the base content when segment is None)."""
+def preview_touchpoint(touchpoint: Touchpoint, segment: Segment | None,
+                       overlay: dict[str, Any] | None = None) -> Preview:
+    """The touchpoint's email as `segment` receives it (the base content when segment is None); `overlay`:
+    values over the preview values (a real contact's, previews/as_contact.py)."""
     campaign = touchpoint.campaign
-    return preview_content(Content.of(touchpoint, segment), preview_values(campaign, segment),
+    return preview_content(Content.of(touchpoint, segment), {**preview_values(campaign, segment), **(overlay or {})},
                            lang=language_of(campaign.locale))
 
 

@@ -54,6 +54,7 @@ def export_page(campaign_id: int) -> Page:
         unfinished_code=UNFINISHED,
         columns=plan_csv.COLUMNS,
         mailjet_readiness=mailjet.mailjet_readiness(campaign),
+        mailjet_filters=mailjet.filter_notes(campaign),
         brevo_readiness=brevo.readiness(campaign),
         brevo_key_set=bool(current_app.config.get("BREVO_API_KEY")),
         push_form=FlaskForm(),  # the CSRF token of the "Push to Mailjet" form

@@ -18,6 +18,7 @@ from journeymail.validation import MAX_ID, Integer, JSONObject, Text, clean
 from segments.models import Segment
 
 from . import test_send as sending
+from .as_contact import chosen_contact, contact_values
 from .lookup import lookup
 from .matrix import matrix_dict
 from .messages import preview_dict
@@ -33,6 +34,7 @@ PREVIEW_FIELDS = {
     "sample_data": JSONObject(),
     "campaign_id": Integer(1, MAX_ID, required=False),
     "segment_id": Integer(1, MAX_ID, required=False),
+    "contact_id": Integer(1, MAX_ID, required=False),  # a contact of the segment: its values fill the merge tags
 }
 
 
@@ -43,9 +45,11 @@ def preview_source() -> Any:
     values = clean(json_body(), PREVIEW_FIELDS)
     campaign = current.get_or_404(Campaign, values["campaign_id"]) if values["campaign_id"] else None
     segment = current.get_or_404(Segment, values["segment_id"]) if values["segment_id"] else None
+    contact = chosen_contact(segment, values["contact_id"], "contact_id")
     preview = render_preview(
         mjml=values["mjml"], subject=values["subject"], preheader=values["preheader"],
-        values={**preview_values(campaign, segment), **values["sample_data"]},
+        values={**preview_values(campaign, segment), **values["sample_data"],
+                **(contact_values(contact) if contact else {})},
         text_override=values["text_override"],
     )
     return jsonify(preview_dict(preview))
@@ -56,11 +60,13 @@ def preview_cell_email(campaign_id: int) -> Any:
     campaign = current.get_or_404(Campaign, campaign_id)
     current.require("read")
     touchpoint, segment = lookup(campaign, request.args.get("touchpoint"), request.args.get("segment"))
+    contact = chosen_contact(segment, request.args.get("contact"))
     return jsonify({
         "touchpoint_id": touchpoint.id,
         "segment_id": segment.id if segment else None,
+        "contact_id": contact.id if contact else None,
         "variant": Content.of(touchpoint, segment).variant,
-        **preview_dict(preview_touchpoint(touchpoint, segment)),
+        **preview_dict(preview_touchpoint(touchpoint, segment, contact_values(contact) if contact else None)),
     })
 
 

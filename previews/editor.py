@@ -25,12 +25,14 @@ from jinja2 import TemplateNotFound
 from campaigns import services
 from campaigns.content import preview_values
 from campaigns.models import Touchpoint, Variant
+from contacts import rules
 from emails.preview import Preview, preview_source
 from emails.render import language_of
 from journeymail.forms import ServiceForm, carried_out, status_of, submit
 from journeymail.http import MAX_ID, parse_id
 from segments.models import Segment
 
+from .as_contact import MAX_SEARCH, SAMPLE_SIZE, chosen_contact, contact_values, members
 from .forms import VARIANT_FIELDS, BaseEmailForm, VariantForm
 
 Page = Any
@@ -78,10 +80,12 @@ def email_editor(touchpoint_id: int) -> Page:
     """Write the base email, or with ?segment=ID that segment's variant, beside its live preview."""
     touchpoint = _email_touchpoint(touchpoint_id)
     segment = _segment_arg(touchpoint)  # looked up first: another workspace's segment is a 404, never a 403
+    contact = chosen_contact(segment, request.args.get("contact"))  # "Preview as": the merge tags from a contact
     current.require("write_emails")
     if segment is not None and segment not in touchpoint.campaign.segments:
         flash(_('The campaign does not target the segment "%(name)s"; here is the base email.', name=segment.name), "error")
         return redirect(url_for("previews.email_editor", touchpoint_id=touchpoint.id))
+    overlay = contact_values(contact) if contact is not None else {}
     variant = touchpoint.variant_for(segment.id) if segment is not None else None
     # A segment without a variant is shown the base email read-only; posting to it (say, after its
     # variant was reset in another tab) creates the variant from what was posted.
@@ -115,8 +119,13 @@ def email_editor(touchpoint_id: int) -> Page:
         sources=_sources(form, touchpoint) if segment is not None and editing else {},
         own_fields=variant_changes(touchpoint, variant),
         tabs=_tabs(touchpoint),
-        values=preview_values(touchpoint.campaign, segment),
-        preview=_preview(form, touchpoint, segment),
+        values={**preview_values(touchpoint.campaign, segment), **overlay},
+        preview=_preview(form, touchpoint, segment, overlay),
+        contact=contact,
+        choices=_choices(segment, contact),
+        search=(request.args.get("q") or "").strip()[:MAX_SEARCH],
+        has_rule=segment is not None and rules.rule_of(segment.id) is not None,
+        sample_size=SAMPLE_SIZE,
         action_form=FlaskForm(),
         has_test_send=_template_exists(TEST_SEND_TEMPLATE),
         next_url=_editor_url(touchpoint, segment),
@@ -237,7 +246,18 @@ def _tabs(touchpoint: Touchpoint) -> list[SegmentTab]:
     ]
 
 
-def _preview(form: ServiceForm, touchpoint: Touchpoint, segment: Segment | None) -> Preview:
+def _choices(segment: Segment | None, contact: Any) -> list[Any]:
+    """The contacts "Preview as" offers for a segment's tab: its first, or those the search finds; the chosen one."""
+    if segment is None:
+        return []
+    found = members(segment, request.args.get("q"))
+    if contact is not None and contact not in found:
+        found.insert(0, contact)
+    return found
+
+
+def _preview(form: ServiceForm, touchpoint: Touchpoint, segment: Segment | None,
+             overlay: dict[str, Any] | None = None) -> Preview:
     """The preview of what the form holds (posted or saved); a variant's fields that follow the base show the base's."""
 
     def value(name: str, base: str | None) -> str:
@@ -255,7 +275,7 @@ def _preview(form: ServiceForm, touchpoint: Touchpoint, segment: Segment | None)
         mjml=value("mjml", touchpoint.mjml),
         subject=value("subject", touchpoint.subject).strip(),
         preheader=value("preheader", touchpoint.preheader).strip(),
-        values=preview_values(touchpoint.campaign, segment),
+        values={**preview_values(touchpoint.campaign, segment), **(overlay or {})},
         text_override=(text_override or "").strip() or None,
         lang=language_of(touchpoint.campaign.locale),
     )

@@ -13,6 +13,7 @@ from campaigns.cells import cells_of, outline_or_404, segment_names, segments_by
 from campaigns.content import Content, EmailSummary, preview_content, preview_touchpoint, preview_values
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign
+from contacts import rules
 from emails.checks import UNFINISHED, is_unfinished, summary
 from emails.render import language_of
 from journeymail.extensions import reads_only
@@ -22,6 +23,7 @@ from journeymail.security import EMAIL_POLICY
 from journeymail.text import slugify
 from journeymail.validation import NotFound, ValidationError
 
+from .as_contact import MAX_SEARCH, SAMPLE_SIZE, chosen_contact, contact_values, members
 from .lookup import cell_args, elsewhere, lookup
 from .matrix import MatrixCell, Pages, Totals, email_count, matrix_grid, nav_cells, nearby
 from .test_send import TEST_SEND_FIELDS, email_message, rendered_email, send_test_request
@@ -90,7 +92,9 @@ def cell_preview(campaign_id: int) -> Page:
     near = segments_by_id([s.id for s in targeted[start:stop]])  # `segment` among them: one object per row
     grid = cells_of(near, campaign.phases, variants_of(campaign, near))
     here = grid[(segment.id, phase.id)]
-    values = preview_values(campaign, segment)
+    contact = chosen_contact(segment, request.args.get("contact"))
+    search = (request.args.get("q") or "").strip()[:MAX_SEARCH]
+    values = {**preview_values(campaign, segment), **(contact_values(contact) if contact else {})}
     lang = language_of(campaign.locale)
     previews = [preview_content(Content.with_variant(e.touchpoint, e.variant), values, lang) for e in here.emails]
     phase_index = campaign.phases.index(phase)
@@ -99,6 +103,11 @@ def cell_preview(campaign_id: int) -> Page:
         campaign=campaign,
         segment=segment,
         phase=phase,
+        contact=contact,
+        choices=_choices(segment, search, contact),
+        search=search,
+        has_rule=rules.rule_of(segment.id) is not None,
+        sample_size=SAMPLE_SIZE,
         here=MatrixCell(here, [EmailSummary.of(p) for p in previews]),
         emails=list(zip(here.emails, previews)),
         elsewhere=elsewhere(phase, segment),
@@ -120,12 +129,21 @@ def cell_preview(campaign_id: int) -> Page:
     )
 
 
+def _choices(segment: Any, search: str, contact: Any) -> list[Any]:
+    """The contacts "Preview as" offers: the segment's first, or those the search finds; the chosen one too."""
+    found = members(segment, search)
+    if contact is not None and contact not in found:
+        found.insert(0, contact)
+    return found
+
+
 def email_frame(campaign_id: int) -> Page:
     """One rendered email as a document of its own (?touchpoint=ID&segment=ID), for sandboxed iframes."""
     campaign = current.get_or_404(Campaign, campaign_id)
     current.require("read")
     touchpoint, segment = lookup(campaign, request.args.get("touchpoint"), request.args.get("segment"))
-    preview = preview_touchpoint(touchpoint, segment)
+    contact = chosen_contact(segment, request.args.get("contact"))
+    preview = preview_touchpoint(touchpoint, segment, contact_values(contact) if contact else None)
     body = preview.rendered.html
     if body is None:
         body = render_template("previews/frame_unrendered.html", touchpoint=touchpoint, preview=preview)

@@ -69,7 +69,7 @@ class Space:
 
     def ids(self) -> dict[str, int]:
         return {"campaign": self.campaign.id, "phase": self.phase.id, "touchpoint": self.email.id,
-                "segment": self.segment.id, "persona": self.persona.id}
+                "segment": self.segment.id, "persona": self.persona.id, "contact": contact_of(self)}
 
 
 def build_space(workspace: Workspace, owner: User, prefix: str) -> Space:
@@ -152,7 +152,20 @@ def contact_import_of(space: Space) -> int:
         db.session.add(record)
         db.session.commit()
         found = space._contact_import_id = record.id  # type: ignore[attr-defined]
+        space._contact_id = contact.id  # type: ignore[attr-defined]
     return found
+
+
+def contact_of(space: Space) -> int:
+    """The contact contact_import_of made: "Preview as" with another's contact shows nothing of it."""
+    contact_import_of(space)
+    if not getattr(space, "_contact_in_segment", False):  # the segment holds it: A's own preview as it renders
+        contact = db.session.get(Contact, space._contact_id)  # type: ignore[attr-defined]
+        db.session.add(SegmentRule(workspace_id=space.workspace.id, segment_id=space.segment.id,
+                                   rule={"all": [{"field": "email", "op": "eq", "value": contact.email}]}))
+        db.session.commit()
+        space._contact_in_segment = True  # type: ignore[attr-defined]
+    return space._contact_id  # type: ignore[attr-defined]
 
 
 # --- asking every route with B's IDs -------------------------------------------------------------
@@ -178,11 +191,11 @@ KEYS = {"framework_key": FRAMEWORK, "esp_key": "mailjet"}
 
 # IDs that routes read from the query string, by endpoint.
 QUERY_IDS: dict[str, tuple[str, ...]] = {
-    "previews.cell_preview": ("segment", "phase"),
-    "previews.email_frame": ("touchpoint", "segment"),
+    "previews.cell_preview": ("segment", "phase", "contact"),
+    "previews.email_frame": ("touchpoint", "segment", "contact"),
     "previews.download_eml": ("touchpoint", "segment"),
-    "previews_api.preview_cell_email": ("touchpoint", "segment"),
-    "previews.email_editor": ("segment",),
+    "previews_api.preview_cell_email": ("touchpoint", "segment", "contact"),
+    "previews.email_editor": ("segment", "contact"),
     "campaigns.new_touchpoint": ("phase", "segment"),
 }
 # Endpoints that leave a query-string ID of no row of the campaign out instead of answering 404.
@@ -708,7 +721,8 @@ def test_the_live_preview_refuses_another_workspaces_campaign_and_segment(
     assert own.status_code == 200
 
     for foreign in ({"campaign_id": b.campaign.id}, {"segment_id": b.segment.id},
-                    {"campaign_id": a.campaign.id, "segment_id": b.segment.id}):
+                    {"campaign_id": a.campaign.id, "segment_id": b.segment.id},
+                    {"campaign_id": a.campaign.id, "segment_id": a.segment.id, "contact_id": contact_of(b)}):
         response = client.post("/api/preview", json={**source, **foreign})
         assert response.status_code == 404, foreign
         error_of(response)

@@ -130,7 +130,7 @@ class Links(HTMLParser):
 def test_bundle_is_a_versioned_document_of_requests(plan: Plan) -> None:
     bundle = mailjet.build_bundle(plan.campaign)
 
-    assert bundle["format"] == "journeymail.mailjet-bundle" and bundle["version"] == 2
+    assert bundle["format"] == "journeymail.mailjet-bundle" and bundle["version"] == 3
     assert bundle["campaign"] == {"id": plan.campaign.id, "name": "Trial journey", "locale": "en_US"}
     assert set(bundle["inputs"]) == {"contactslist"}
     for request in bundle["requests"]:
@@ -749,7 +749,7 @@ def test_the_download_is_compact_json_streamed_a_request_at_a_time(client: Flask
     assert response.status_code == 200 and response.is_streamed
     assert "Content-Length" not in response.headers
     text = response.get_data(as_text=True)
-    assert text.startswith('{"format":"journeymail.mailjet-bundle","version":2,"campaign":{')
+    assert text.startswith('{"format":"journeymail.mailjet-bundle","version":3,"campaign":{')
     assert text.count("\n") == 1 and text.endswith("]}\n")  # no indentation: one line
     assert json.loads(text) == mailjet.build_bundle(demo)
     chunks = list(mailjet.bundle_chunks(mailjet.build_bundle(demo)))

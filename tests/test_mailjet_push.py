@@ -137,7 +137,7 @@ def test_a_closed_port_is_a_clear_network_error(plan_bundle: dict[str, Any]) -> 
     ("change", "message"),
     [
         (lambda b: b.update(format="something else"), "This is not a Journeymail Mailjet bundle"),
-        (lambda b: b.update(version=3), "this Journeymail replays version 2"),
+        (lambda b: b.update(version=4), "this Journeymail replays versions 2, 3"),
         (lambda b: b.update(version=1), "This bundle has version 1, from an earlier Journeymail"),
         (lambda b: b["requests"][0].pop("name"), "has no name to look it up by in Mailjet"),
         (lambda b: b["requests"][1].update(name=b["requests"][0]["name"].upper()), "which an earlier contact property"),

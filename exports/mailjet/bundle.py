@@ -6,11 +6,12 @@ the contact properties the plan uses, and what stops the export (the checks that
 send, plus the sender and the properties). These are pure functions of a Campaign; nothing here
 talks to the network (push.py does).
 
-The bundle document (format "journeymail.mailjet-bundle", version 2):
+The bundle document (format "journeymail.mailjet-bundle", version 3):
 
-    {"format": "journeymail.mailjet-bundle", "version": 1,
+    {"format": "journeymail.mailjet-bundle", "version": 3,
      "campaign": {"id": ..., "name": ..., "locale": ...},
      "inputs": {"contactslist": "what the user supplies"},
+     "notes": [{"segment_id": ..., "segment": ..., "filter": "rule" | "segment", "message": ...}],
       "requests": [{"method": "POST", "path": "template", "body": {...}, "ref": "template.welcome.busy-founders",
                    "name": "Trial journey / Welcome / Busy founders"},
                   {"method": "POST", "path": "template/{{ref:template.welcome.busy-founders}}/detailcontent",
@@ -19,7 +20,10 @@ The bundle document (format "journeymail.mailjet-bundle", version 2):
 Every creating request (one with a `ref`) has a `name`: the object's stable name in Mailjet (a contact
 property's or a segment filter's Name, a template's Name, a campaign draft's Title), the same on every
 export of the same campaign, which the push looks the object up by before it creates it
-(exports/esp/replay.py). A path is relative to the API base (https://api.mailjet.com/v3/REST). A request with a `ref` creates
+(exports/esp/replay.py). A segment with a rule (contacts.rules) gets a filter Expression that says the
+rule in Mailjet's segmentation syntax (filters.py), and the properties it reads are declared with their
+datatype; a rule Mailjet cannot express keeps the filter on the `segment` property, and `notes` says why,
+per segment. A path is relative to the API base (https://api.mailjet.com/v3/REST). A request with a `ref` creates
 something; the `ID` in its answer replaces `{{ref:<name>}}` wherever it appears in a later path, and
 in a later body value that is exactly that placeholder under a key ending in "ID". Refs listed
 under `inputs` are not created by the bundle: the user supplies them (the contact list's ID).
@@ -46,16 +50,21 @@ from campaigns.cells import sequence
 from campaigns.content import Content
 from campaigns.kinds import KINDS
 from campaigns.models import Campaign, Touchpoint
+from contacts import rules as contact_rules
 from emails import (UNSUBSCRIBE, Check, MergeTagError, TagWriter, checks, language_of, merge_tags, render_email,
                     run_checks)
 from journeymail.addresses import InvalidAddress, check_address
 from journeymail.text import counted, one_line, slugify
 from segments.models import Segment
 
+from . import filters
 from .tags import UNSUBSCRIBE_LANGUAGES, MailjetTags, supported
 
 FORMAT = "journeymail.mailjet-bundle"
-VERSION = 2  # 2: every creating request has a stable `name` that the push looks the object up by
+VERSION = 3  # 2: every creating request has a stable `name` that the push looks the object up by;
+# 3: a segment's filter expresses its rule, the properties it reads have their datatype, and `notes` say per
+# segment what Mailjet does differently or why its rule could not become the filter
+REPLAYED_VERSIONS = (2, 3)  # the push replays these: a version 2 bundle's requests are as good as ever
 SEGMENT_PROPERTY = "segment"  # the contact property whose value is the slug of the contact's segment
 LIST_REF = "contactslist"  # supplied by the user: the Mailjet contact list the drafts send to
 REF = re.compile(r"\{\{ref:([A-Za-z0-9_.-]+)\}\}")
@@ -284,12 +293,83 @@ def properties(campaign: Campaign) -> list[str]:
             if _key(content) not in seen:
                 seen.add(_key(content))
                 found.note_tags(content.subject, content.preheader, content.mjml, content.text_override)
-    return _property_names(found.tag_names)
+    return list(_declared(_property_names(found.tag_names), segment_filters(campaign)))
 
 
 def _property_names(tag_names: list[str]) -> list[str]:
     usable = (n for n in tag_names if PROPERTY_NAME.fullmatch(n) and n.lower() not in ("email", SEGMENT_PROPERTY))
     return [SEGMENT_PROPERTY, *usable]
+
+
+def _declared(names: list[str], segment_filter: Mapping[int, SegmentFilter]) -> dict[str, str]:
+    """Every contact property the bundle declares, with its Mailjet Datatype: the merge tags' (str), then the
+    properties the segments' filters read, in their own type (a merge tag of the same name takes that type)."""
+    declared = dict.fromkeys(names, "str")
+    for found in segment_filter.values():
+        declared.update(found.translation.properties if found.translation.expression else {})
+    return declared
+
+
+# --- segment filters ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SegmentFilter:
+    """A targeted segment's contactfilter: its rule in Mailjet's words, or the `segment` property and why."""
+
+    segment: Segment
+    expression: str
+    translation: filters.Translation
+    has_rule: bool
+
+    @property
+    def from_rule(self) -> bool:
+        return self.translation.expression is not None
+
+    def notes(self) -> list[str]:
+        """What the export page and the bundle say about this filter, in the reader's language."""
+        if not self.has_rule:
+            return []
+        found = list(self.translation.notes)
+        if not self.from_rule:
+            found.insert(0, gettext(
+                "The rule cannot become a Mailjet filter, so the filter reads the contact property %(property)s "
+                "instead; fill it from the contacts CSV. %(reasons)s", property=SEGMENT_PROPERTY,
+                reasons=" ".join(f"{p.rstrip('.')}." for p in self.translation.problems)))
+        return found
+
+
+def segment_filters(campaign: Campaign) -> dict[int, SegmentFilter]:
+    """Each targeted segment's contactfilter, by segment ID: its rule's Expression where Mailjet can say it,
+    else the `segment` property filter (with the reasons). Reads the rules of the workspace, nothing else."""
+    segments = list(campaign.segments)
+    slugs = segment_slugs(campaign)
+    rules: dict[int, Any] = {}
+    todo = {s.id for s in segments}
+    for _ in range(filters.MAX_HOPS + 1):  # the rules of the segments the rules name, hop by hop
+        todo -= set(rules)
+        if not todo:
+            break
+        found = contact_rules.rules_of(sorted(todo))
+        rules.update({segment_id: found.get(segment_id) for segment_id in todo})
+        todo = {n for rule in found.values() for n in filters.segments_named(rule)}
+    named = {name for rule in rules.values() if rule for name in filters.properties_named(rule)}
+    types = {name: contact_rules.property_type(name) for name in sorted(named)}
+    result: dict[int, SegmentFilter] = {}
+    for segment in segments:
+        fallback = f'({SEGMENT_PROPERTY}="{slugs[segment.id]}")'
+        rule = rules.get(segment.id)
+        if rule is None:
+            result[segment.id] = SegmentFilter(segment, fallback, filters.Translation(None), False)
+            continue
+        translation = filters.expression(rule, types, rules)
+        result[segment.id] = SegmentFilter(segment, translation.expression or fallback, translation, True)
+    return result
+
+
+def filter_notes(campaign: Campaign) -> list[tuple[Segment, bool, list[str]]]:
+    """For the export page: each targeted segment with a rule, whether its filter is the rule, and the notes."""
+    return [(f.segment, f.from_rule, f.notes()) for f in segment_filters(campaign).values() if f.has_rule]
 
 
 def _property_problems(names: list[str]) -> list[Problem]:
@@ -415,9 +495,10 @@ def build_bundle(campaign: Campaign) -> dict[str, Any]:
         raise BundleRefused(found)
     segment_slug = segment_slugs(campaign)
     email_slug = touchpoint_slugs(campaign)
+    segment_filter = segment_filters(campaign)
     requests = [
-        *_property_requests(_property_names(export.tag_names)),
-        *_filter_requests(campaign, segment_slug),
+        *_property_requests(_declared(_property_names(export.tag_names), segment_filter)),
+        *_filter_requests(campaign, segment_slug, segment_filter),
     ]
     template_refs: dict[int, str] = {}  # id(ExportEmail) -> the ref of its template
     names, refs = _Names(), _Names("-{}")
@@ -437,6 +518,8 @@ def build_bundle(campaign: Campaign) -> dict[str, Any]:
         "version": VERSION,
         "campaign": {"id": campaign.id, "name": campaign.name, "locale": campaign.locale},
         "inputs": {LIST_REF: "The ID of the Mailjet contact list the campaign drafts send to (push --list-id)."},
+        "notes": [{"segment_id": f.segment.id, "segment": f.segment.name, "filter": "rule" if f.from_rule else
+                   SEGMENT_PROPERTY, "message": note} for f in segment_filter.values() for note in f.notes()],
         "requests": requests,
     }
 
@@ -515,22 +598,23 @@ def _request(path: str, body: dict[str, Any], ref_name: str | None = None, name:
     return request
 
 
-def _property_requests(names: list[str]) -> list[dict[str, Any]]:
+def _property_requests(declared: Mapping[str, str]) -> list[dict[str, Any]]:
     return [
-        _request("contactmetadata", {"Datatype": "str", "Name": name, "NameSpace": "static"}, f"contactmetadata.{name}",
-                 name)
-        for name in names
+        _request("contactmetadata", {"Datatype": datatype, "Name": name, "NameSpace": "static"},
+                 f"contactmetadata.{name}", name)
+        for name, datatype in declared.items()
     ]
 
 
-def _filter_requests(campaign: Campaign, slugs: dict[int, str]) -> list[dict[str, Any]]:
+def _filter_requests(campaign: Campaign, slugs: dict[int, str],
+                     segment_filter: Mapping[int, SegmentFilter]) -> list[dict[str, Any]]:
     return [
         _request(
             "contactfilter",
             {
                 "Name": segment.name,
                 "Description": segment.description or segment.motivation,
-                "Expression": f'({SEGMENT_PROPERTY}="{slugs[segment.id]}")',
+                "Expression": segment_filter[segment.id].expression,
             },
             f"contactfilter.{slugs[segment.id]}",
             segment.name,

@@ -17,7 +17,7 @@ from exports.esp.base import PushError, Step
 from journeymail.http import UnreadableJSON, read_json
 from journeymail.text import listed
 
-from .bundle import FORMAT, REF, VERSION
+from .bundle import FORMAT, REF, REPLAYED_VERSIONS, VERSION
 
 # The requests a bundle may hold: what build_bundle writes, and nothing else is ever sent.
 ALLOWED = [
@@ -81,9 +81,10 @@ def check_bundle(bundle: Any, inputs: Mapping[str, int] | None = None) -> None:
             "Mailjet's objects up by, so pushing it again would create everything again. Export the campaign "
             f"again (flask --app wsgi export mailjet ID -o FILE) and push the new file (version {VERSION})."
         )
-    if bundle.get("version") != VERSION:
+    if bundle.get("version") not in REPLAYED_VERSIONS:
         raise BundleError(
-            f"This bundle has version {bundle.get('version')!r}; this Journeymail replays version {VERSION}."
+            f"This bundle has version {bundle.get('version')!r}; this Journeymail replays versions "
+            f"{', '.join(map(str, REPLAYED_VERSIONS))}."
         )
     requests = bundle.get("requests")
     if not isinstance(requests, list):

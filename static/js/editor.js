@@ -258,6 +258,7 @@
       text_override: override.trim() ? override : null,
       campaign_id: parseInt(root.dataset.campaignId, 10),
       segment_id: root.dataset.segmentId ? parseInt(root.dataset.segmentId, 10) : null,
+      contact_id: root.dataset.contactId ? parseInt(root.dataset.contactId, 10) : null,
     };
   }
 
