@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -179,7 +180,7 @@ def test_the_rule_page_is_german(client: FlaskClient, clickers: Segment) -> None
     save(client, clickers, CLICKS)
     text = parse(rule_page(client, clickers, **{"Accept-Language": "de"}).get_data(as_text=True)).text()
     for words in ("Zielgruppe von Clickers", "Regel speichern", "Regel entfernen", "1 Kontakt passt",
-                  "Vorlagen für die Aktion", "Apple-Mail-Datenschutz"):
+                  "Vorlagen für die Aktion", "Privacy Protection"):
         assert words in text, words
     for words in ("Save rule", "Remove rule", "contact matches", "Presets for the action"):
         assert words not in text, words
@@ -213,3 +214,22 @@ def test_after_seed_demo_the_demo_segments_have_rules_by_their_action_and_member
         assert 40 <= rules.count_matching(rule) <= 200, name
     german = db.session.scalars(current.scoped(Contact).where(Contact.email_key.endswith("@demo-de.journeymail.example")))
     assert any("ü" in c.name or "ö" in c.name or "ß" in c.name for c in german)
+
+
+def test_the_german_excel_example_imports_whole_and_falls_into_the_presets(client: FlaskClient) -> None:
+    """docs/examples/kontakte-export.csv (cp1252, ";", German dates and decimals), as README tells to import it."""
+    from pathlib import Path
+
+    from contacts import rules
+    from contacts.models import Contact
+
+    data = (Path(__file__).parent.parent / "docs/examples/kontakte-export.csv").read_bytes()
+    response = api_import(client, data, policy="skip")
+    assert response.status_code == 201, response.get_json()
+    report = response.get_json()
+    assert (report["added"], report["rejected"]) == (60, []), report
+    contact = db.session.scalar(db.select(Contact).where(Contact.email_key == "soeren.schaefer@example.de"))
+    assert contact.name == "Sören Schäfer" and contact.opens == 18 and contact.double_opt_in is True
+    assert {p.name: p.value for p in contact.properties}["umsatz"] == Decimal("2078.27")
+    held = client.post("/api/segment-rules/count", json={"rule": rules.preset("no_engagement").rule})
+    assert held.get_json()["total"] > 10

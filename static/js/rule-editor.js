@@ -111,7 +111,6 @@
       group[kindSelect.value] = items;
       changed(`${path}:kind`);
     });
-    box.appendChild(el("legend", { className: "visually-hidden", text: path ? label : text.group_kind }));
     head.appendChild(el("label", { for: kindId, text: label }));
     head.appendChild(kindSelect);
     if (parent) {
