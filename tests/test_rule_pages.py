@@ -52,7 +52,7 @@ def rule_page(client: FlaskClient, segment: Segment, **headers: str) -> Any:
 def config_of(html: str) -> dict[str, Any]:
     node = parse(html).by_id("rule-editor-config")
     assert node is not None
-    return json.loads(node.text())
+    return json.loads(node.get("data-config") or "")
 
 
 def save(client: FlaskClient, segment: Segment, rule: Any) -> Any:

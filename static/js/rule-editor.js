@@ -10,7 +10,7 @@
   const builder = document.getElementById("rule-builder");
   const textarea = document.getElementById("rule");
   if (!configNode || !form || !builder || !textarea) return;
-  const config = JSON.parse(configNode.textContent);
+  const config = JSON.parse(configNode.dataset.config);
   const text = config.text;
   const lang = document.documentElement.lang || "en";
   const numbers = new Intl.NumberFormat(lang);
