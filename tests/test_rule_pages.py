@@ -233,3 +233,15 @@ def test_the_german_excel_example_imports_whole_and_falls_into_the_presets(clien
     assert {p.name: p.value for p in contact.properties}["umsatz"] == Decimal("2078.27")
     held = client.post("/api/segment-rules/count", json={"rule": rules.preset("no_engagement").rule})
     assert held.get_json()["total"] > 10
+
+
+@pytest.mark.usefixtures("people")
+def test_the_contacts_page_keeps_the_segment_filter_across_pages(client: FlaskClient, clickers: Segment) -> None:
+    save(client, clickers, {"all": [{"field": "last_open_at", "op": "within_days", "value": 90}]})  # anna, bernd
+    first = parse(client.get(f"/contacts?segment={clickers.id}&per_page=1").get_data(as_text=True))
+    assert "2 contacts, page 1 of 2." in first.by_id("contacts-count").text()
+    (following,) = first.select("a", rel="next")
+    assert f"segment={clickers.id}" in following.get("href")
+    second = client.get(following.get("href") + "&per_page=1").get_data(as_text=True)
+    assert "bernd@example.com" in second and "anna@example.com" not in second
+    assert "There is no such segment" in client.get("/contacts?segment=999999", follow_redirects=True).get_data(as_text=True)
