@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import api, jobs, rules_api, uploads, views  # noqa: F401  (jobs: registers the job kind "contacts.import")
+from . import api, jobs, rule_views, rules_api, uploads, views  # noqa: F401  (jobs: registers the job kind "contacts.import")
 
 bp = Blueprint("contacts", __name__)
 api_bp = Blueprint("contacts_api", __name__, url_prefix="/api")
@@ -17,6 +17,9 @@ bp.add_url_rule("/contacts/import/preview", view_func=views.preview, methods=["G
 bp.add_url_rule("/contacts/imports/<int:import_id>", view_func=views.import_report, methods=["GET"])  # 3. the report
 bp.add_url_rule("/contacts/imports/<int:import_id>/rejected.csv", view_func=views.rejected_csv, methods=["GET"])
 bp.add_url_rule("/contacts/imports/<int:import_id>/undo", view_func=views.undo, methods=["POST"])
+# a segment's audience: its rule, with the live count and sample
+bp.add_url_rule("/segments/<int:segment_id>/rule", view_func=rule_views.segment_rule, methods=["GET", "POST"])
+bp.add_url_rule("/segments/<int:segment_id>/rule/remove", view_func=rule_views.remove_rule, methods=["POST"])
 
 # --- API -------------------------------------------------------------------------------------
 api_bp.add_url_rule("/contacts", view_func=api.list_contacts, methods=["GET"])

@@ -228,6 +228,15 @@ def property_type(name: str) -> str | None:
     return db.session.scalar(query)
 
 
+def known_properties() -> list[tuple[str, str]]:
+    """The properties the workspace's contacts have, as (name, type) in name order: what a rule may name as
+    "property:<name>" (the rule editor offers them)."""
+    query = (select(ContactProperty.name, func.min(ContactProperty.type)).join(ContactProperty.contact)
+             .where(Contact.workspace_id == current.workspace_id())
+             .group_by(ContactProperty.name).order_by(ContactProperty.name))
+    return [(name, kind) for name, kind in db.session.execute(query)]
+
+
 def _reaches(start: int, target: int) -> bool:
     """Whether the rule of segment `start` names `target`, directly or through other segments."""
     seen, todo = set(), [start]

@@ -21,7 +21,7 @@ from journeymail.extensions import db
 from journeymail.validation import ValidationError
 
 from .mapping import header_signature, source_key
-from .models import STATUSES, Contact, ContactImport, SavedMapping, search_key
+from .models import STATUSES, Contact, ContactImport, SavedMapping, SegmentRule, search_key
 
 MAX_PER_PAGE = 200
 UPLOAD_DAYS = 1  # an uploaded file not imported is deleted after this many days
@@ -66,6 +66,15 @@ def search_contacts(q: str = "", status: str = "", page: Any = 1, per_page: Any 
     items = list(db.session.scalars(query.options(selectinload(Contact.properties)).order_by(Contact.email_key)
                                    .limit(size).offset((page_number - 1) * size)))
     return ContactPage(items, total, page_number, size)
+
+
+def segments_with_rules() -> list[Any]:
+    """The workspace's segments that have a rule (the contacts page filters by them), in name order."""
+    from segments.models import Segment
+
+    query = (current.scoped(Segment).join(SegmentRule, SegmentRule.segment_id == Segment.id)
+             .order_by(Segment.name_key))
+    return list(db.session.scalars(query))
 
 
 def _segment_condition(segment: Any) -> Any:

@@ -29,13 +29,18 @@ def list_contacts() -> Page:
     """The workspace's contacts: search by the start of an address or name, filter by status, in pages."""
     current.require("read")
     q, status = request.args.get("q", "")[:300], request.args.get("status", "")
+    segment = request.args.get("segment", "")[:20]
     try:
-        found = services.search_contacts(q, status, request.args.get("page", "1"), request.args.get("per_page", "50"))
+        found = services.search_contacts(q, status, request.args.get("page", "1"), request.args.get("per_page", "50"),
+                                         segment=segment or None)
     except ValidationError as error:
         flash(error.message, "error")
+        segment = ""
         found = services.search_contacts(q, "")
+    with_rules = services.segments_with_rules()
     return render_template("contacts/list.html", found=found, q=q, status=status if status in STATUSES else "",
-                           statuses=STATUSES, status_names=STATUS_NAMES, imports=services.recent_imports(5))
+                           statuses=STATUSES, status_names=STATUS_NAMES, imports=services.recent_imports(5),
+                           segments=with_rules, segment=next((s.id for s in with_rules if str(s.id) == segment), None))
 
 
 def upload() -> Page:

@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
     from contacts import cli as contacts_cli
 
     contacts_cli.register(app)  # contacts import FILE
+    from contacts import demo as contacts_demo
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True,
@@ -46,6 +47,12 @@ def register(app: Flask) -> None:
                 f'{counted(len(campaign.phases), "phase")}, {counted(len(campaign.touchpoints), "touchpoint")} '
                 f'and {counted(len(campaign.segments), "segment")}.'
             )
+        rules_set, contacts_added = contacts_demo.seed_demo()  # the demo segments' rules and demo contacts
+        if contacts_added:
+            click.echo(f"Added {counted(contacts_added, 'demo contact')}.")
+        if rules_set:
+            held = ", ".join(f"{name}: {total}" for name, total in contacts_demo.demo_members().items())
+            click.echo(f"Gave {counted(rules_set, 'demo segment')} a rule by its action ({held}).")
         db.session.commit()
         click.echo(f"Sign in as {user.email} with the password {password}" if password else
                    f"Sign in as {user.email} with the password you gave it (set DEMO_PASSWORD and run seed-demo to set another).")

@@ -150,6 +150,9 @@ NEEDS: dict[tuple[str, str], str] = {
     ("contacts_api.put_rule", "PUT"): "edit_plan",
     ("contacts_api.delete_rule", "DELETE"): "edit_plan",
     ("contacts_api.count_rule", "POST"): "read",
+    ("contacts.segment_rule", "GET"): "read",
+    ("contacts.segment_rule", "POST"): "edit_plan",
+    ("contacts.remove_rule", "POST"): "edit_plan",
     # members and settings (owners only)
     ("accounts.reset_member_password", "POST"): "manage_members",
     ("accounts.workspace_settings", "GET"): "manage_settings",
@@ -259,6 +262,7 @@ class Plan:
             "segments_api.create_segment": segment,
             "segments_api.update_segment": {"name": "Intruders"},
             "contacts_api.put_rule": {"rule": {"all": [{"field": "opens", "op": "gt", "value": 1}]}},
+            "contacts.segment_rule": {"rule": '{"all": [{"field": "opens", "op": "gt", "value": 1}]}'},
             "contacts_api.count_rule": {"rule": {"all": [{"field": "opens", "op": "gt", "value": 1}]}},
             "segments.new_persona": {"name": "Intruder persona"},
             "segments.edit_persona": {"name": "Intruder persona"},
