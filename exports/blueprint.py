@@ -19,6 +19,10 @@ bp.add_url_rule("/campaigns/<int:campaign_id>/export/mailjet.json", view_func=vi
 bp.add_url_rule("/campaigns/<int:campaign_id>/export/brevo.json", view_func=views.export_brevo, methods=["GET"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/export/contacts-template.csv",
                 view_func=views.export_contacts_template, methods=["GET"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/export/contacts.csv", view_func=views.export_contacts_csv,
+                methods=["GET"])
+bp.add_url_rule("/segments/<int:segment_id>/export/contacts.csv", view_func=views.export_segment_contacts_csv,
+                methods=["GET"])
 
 # --- importing a campaign document ------------------------------------------------------------
 bp.add_url_rule("/campaigns/import", view_func=views.import_campaign, methods=["GET", "POST"])
