@@ -150,14 +150,14 @@ class Export:
     segment_ids: list[int]
     properties: list[str]
 
-    def chunks(self) -> Iterator[str]:
-        tally = Tally()
-        yield from self._chunks(tally)
-
-    def _chunks(self, tally: Tally) -> Iterator[str]:
+    def chunks(self, tally: Tally | None = None, *, header: bool = True) -> Iterator[str]:
+        """The file in chunks of CHUNK_ROWS rows; `tally` counts what went out; without the header row for
+        Mailjet's csvimport with FieldNames."""
+        tally = Tally() if tally is None else tally
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([neutralise(c) for c in self.header])
+        if header:
+            writer.writerow([neutralise(c) for c in self.header])
         width = len(self.properties)
         with db.engine.connect() as connection:
             result = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(self.statement)
@@ -262,7 +262,7 @@ def write_contacts_csv(write: Callable[[str], Any], workspace_id: int, segment_i
     """Write the contacts CSV of these segments through `write`, a chunk at a time; what was written."""
     export = prepare(workspace_id, segment_ids, campaign_id=campaign_id, properties=properties)
     tally = Tally()
-    for chunk in export._chunks(tally):
+    for chunk in export.chunks(tally):
         write(chunk)
     return tally
 

@@ -23,7 +23,7 @@ from jobs.models import Job
 from journeymail.extensions import db
 from segments.models import Segment
 
-from . import documents, plan_csv
+from . import audience, documents, plan_csv
 from .forms import ImportForm
 from . import esp
 from .brevo import bundle as brevo
@@ -251,7 +251,8 @@ def push(campaign_id: int, esp_key: str) -> Page:
         raise NotFound() from None
     current.require("push")
     try:
-        job = start_push(campaign, adapter, parse_inputs(adapter, request.form))
+        job = start_push(campaign, adapter, parse_inputs(adapter, request.form),
+                         contacts=audience.wants_contacts(request.form))
     except PushRefused as refused:
         flash(refused.message, "error")
         return redirect(_export_page(campaign))
