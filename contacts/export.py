@@ -150,14 +150,10 @@ class Export:
     segment_ids: list[int]
     properties: list[str]
 
-    def chunks(self, tally: Tally | None = None, *, header: bool = True) -> Iterator[str]:
-        """The file in chunks of CHUNK_ROWS rows; `tally` counts what went out; without the header row for
-        Mailjet's csvimport with FieldNames."""
+    def rows(self, tally: Tally | None = None) -> Iterator[tuple[int, list[str]]]:
+        """(the segment's position among segment_ids, the row's cells) for each contact, read from a
+        server-side cursor CHUNK_ROWS at a time; `tally` counts them."""
         tally = Tally() if tally is None else tally
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        if header:
-            writer.writerow([neutralise(c) for c in self.header])
         width = len(self.properties)
         with db.engine.connect() as connection:
             result = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(self.statement)
@@ -171,13 +167,27 @@ class Export:
                     for _ in range(width):
                         cells.append(_cell(row[offset], row[offset + 1:offset + 6], row[offset + 6]))
                         offset += 7
-                    writer.writerow(cells)
                     segment_id = self.segment_ids[index]
                     tally.by_segment[segment_id] = tally.by_segment.get(segment_id, 0) + 1
-                tally.rows += len(rows)
+                    tally.rows += 1
+                    yield index, cells
+
+    def chunks(self, tally: Tally | None = None, *, header: bool = True) -> Iterator[str]:
+        """The file in chunks of CHUNK_ROWS rows; `tally` counts what went out; without the header row for
+        Mailjet's csvimport with FieldNames."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        if header:
+            writer.writerow([neutralise(c) for c in self.header])
+        waiting = 0
+        for _index, cells in self.rows(tally):
+            writer.writerow(cells)
+            waiting += 1
+            if waiting == CHUNK_ROWS:
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()
+                waiting = 0
         if buffer.tell():
             yield buffer.getvalue()
 

@@ -22,7 +22,9 @@ The CSV is written to a temporary file (flat memory at any size) and uploaded fr
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import tempfile
 import time
@@ -158,3 +160,57 @@ def wants_contacts(values: Mapping[str, Any]) -> bool:
     """Whether a push form or JSON body asks for the contacts too ("contacts": true, 1, "1", "on", "yes")."""
     value = values.get("contacts")
     return value is True or value == 1 or (isinstance(value, str) and value.strip().lower() in ("1", "true", "on", "yes"))
+
+
+# --- Brevo: a contacts import per segment's list, inside the bundle -----------------------------------------
+
+BREVO_PART_BYTES = 8 * 1024 * 1024  # Brevo takes a fileBody of up to 10 MB; its docs advise about 8
+PHASE_ATTRIBUTE = "JOURNEY_PHASE"
+
+
+def with_brevo_contacts(bundle: dict[str, Any], campaign: Any) -> dict[str, Any]:
+    """The Brevo bundle with the campaign's contacts: after the lists, a POST contacts/import per segment (and per
+    8 MB part of it) into that segment's list, its fileBody a CSV with ";" whose header names Brevo's attributes
+    in capitals (EMAIL, SEGMENT, JOURNEY_PHASE, the merge tags' attributes), and the JOURNEY_PHASE attribute
+    among the attributes. A contact in several segments goes into the first one's list only, as in Mailjet's
+    CSV. Each import has a ref and a stable name, so the push sends it once and again only when it changed.
+
+    The contacts are inline, so such a bundle is as large as the audience (about 100 bytes a contact): it is
+    built only when asked for (brevo.json?contacts=1, or a push with contacts), never by default."""
+    from .brevo import bundle as brevo_bundle
+
+    prepared = contacts_export.prepare(current.workspace_id(), [s.id for s in campaign.segments],
+                                       campaign_id=campaign.id, properties=mailjet_bundle.properties(campaign))
+    requests = list(bundle["requests"])
+    attributes = [r for r in requests if r["path"].startswith("contacts/attributes/")]
+    known = {str(r.get("name")) for r in attributes} | {"EMAIL", PHASE_ATTRIBUTE}
+    keep = [i for i, name in enumerate(prepared.header) if name.upper() in known]  # Brevo's attribute names only
+    header = [prepared.header[i].upper() for i in keep]
+    parts: dict[int, list[io.StringIO]] = {}
+    for index, cells in prepared.rows():
+        files = parts.setdefault(index, [])
+        if not files or files[-1].tell() > BREVO_PART_BYTES:
+            files.append(io.StringIO())
+            csv.writer(files[-1], delimiter=";", lineterminator="\n").writerow(header)
+        csv.writer(files[-1], delimiter=";", lineterminator="\n").writerow([cells[i] for i in keep])
+    if not any(r.get("name") == PHASE_ATTRIBUTE for r in attributes):
+        requests.insert(len(attributes), {"method": "POST", "path": f"contacts/attributes/normal/{PHASE_ATTRIBUTE}",
+                                          "body": {"type": "text"}, "ref": f"attribute.{PHASE_ATTRIBUTE}",
+                                          "name": PHASE_ATTRIBUTE})
+    lists = {r["ref"]: r for r in requests if r["path"] == "contacts/lists"}
+    slugs = contacts_export._slugs(campaign.segments)
+    after = max((i for i, r in enumerate(requests) if r["path"] == "contacts/lists"), default=len(requests) - 1) + 1
+    imports = []
+    for index, segment in enumerate(campaign.segments):
+        list_ref = brevo_bundle.list_ref(slugs[segment.id])
+        if list_ref not in lists:
+            continue
+        for number, file in enumerate(parts.get(index, []), 1):
+            imports.append({
+                "method": "POST", "path": "contacts/import",
+                "body": {"fileBody": file.getvalue(), "listIds": [mailjet_bundle.ref(list_ref)],
+                         "updateExistingContacts": True, "emptyContactsAttributes": False},
+                "ref": f"import.{slugs[segment.id]}.{number}", "name": f"{lists[list_ref]['name']} / {number}",
+            })
+    requests[after:after] = imports
+    return {**bundle, "requests": requests}

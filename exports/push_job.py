@@ -47,13 +47,23 @@ def push_campaign(campaign: Campaign, adapter: Adapter, inputs: Mapping[str, int
     credentials = credentials_or_fail(adapter)
     if bundle is None:
         bundle = adapter.build_bundle(campaign)
+    if contacts and adapter.key == "brevo":  # Brevo: the contacts go inside the bundle, an import per list
+        bundle = audience.with_brevo_contacts(bundle, campaign)
     ledger = DatabaseLedger(campaign, adapter, credentials, inputs, on_save=on_save, every=every)
     config = current_app.config
     retries, backoff = int(config.get("ESP_PUSH_MAX_RETRIES", 5)), float(config.get("ESP_PUSH_BACKOFF_SECONDS", 1))
     try:
         result = replay.push(adapter, bundle, credentials=credentials, inputs=inputs, ledger=ledger, progress=progress,
                              max_retries=retries, backoff=backoff)
-        if contacts:
+        if contacts and adapter.key == "brevo":
+            imports = [s for s in result.steps if s.path == "contacts/import"]
+            found = {"contacts": sum(1 for r in bundle["requests"] if r["path"] == "contacts/import"
+                                     for _line in r["body"]["fileBody"].splitlines()[1:]),
+                     "imported": any(s.outcome in ("created", "updated") for s in imports),
+                     "uploaded": any(s.outcome in ("created", "updated") for s in imports), "errors": 0}
+            if audience_result is not None:
+                audience_result.update(found)
+        elif contacts:
             found = _push_contacts(campaign, adapter, credentials, inputs, ledger, progress, retries, backoff)
             if audience_result is not None:
                 audience_result.update(found)

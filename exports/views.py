@@ -270,6 +270,8 @@ def export_brevo(campaign_id: int) -> Page:
         bundle = brevo.build_bundle(campaign)
     except brevo.BundleRefused as refused:
         return _refused(campaign, refused, "Brevo")
+    if audience.wants_contacts(request.args):  # ?contacts=1: a contacts import per segment's list, inline
+        bundle = audience.with_brevo_contacts(bundle, campaign)
     audit.record("exported", "campaign", campaign.id, campaign.name, file="brevo.json")
     return download(brevo.bundle_chunks(bundle), "application/json", brevo.bundle_filename(campaign))
 
