@@ -116,3 +116,17 @@ def test_a_push_without_contacts_leaves_the_list_alone(client: FlaskClient, audi
     mailjet_config(standin.url)
     assert push(client, audience)["state"] == "done"
     assert standin.uploads() == [] and standin.contacts(LIST_ID) == {}
+
+
+def test_the_push_button_with_the_box_ticked_pushes_the_contacts_too(
+        client: FlaskClient, post_form: Callable[..., Any], audience: Campaign, standin: MailjetStandIn,
+        mailjet_config: Callable[..., None], worker: Any) -> None:
+    mailjet_config(standin.url)
+    page = client.get(f"/campaigns/{audience.id}/export").get_data(as_text=True)
+    assert 'name="contacts" value="1"' in page
+    response = post_form(f"/campaigns/{audience.id}/export", {"list_id": str(LIST_ID), "contacts": "1"},
+                         action=f"/campaigns/{audience.id}/push/mailjet")
+    assert response.status_code == 302
+    job = finished(client, int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert job["state"] == "done", job["errors"]
+    assert set(standin.contacts(LIST_ID)) == {"anna@example.com", "jürgen@example.de"}
