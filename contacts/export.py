@@ -51,7 +51,7 @@ from journeymail.text import slugify
 from segments.models import Segment
 
 from . import rules
-from .models import Contact, ContactPhase, ContactProperty, SegmentRule
+from .models import PROPERTY_TYPES, Contact, ContactPhase, ContactProperty, SegmentRule
 
 EMAIL, SEGMENT, JOURNEY_PHASE = "email", "segment", "journey_phase"
 DATETIME_FORMAT = "yyyy-mm-dd hh:nn:ss"  # Mailjet's csvimport ImportOptions for the datetimes written here
@@ -154,7 +154,6 @@ class Export:
         """(the segment's position among segment_ids, the row's cells) for each contact, read from a
         server-side cursor CHUNK_ROWS at a time; `tally` counts them."""
         tally = Tally() if tally is None else tally
-        width = len(self.properties)
         with db.engine.connect() as connection:
             result = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(self.statement)
             for rows in result.partitions():
@@ -163,10 +162,11 @@ class Export:
                     cells = [neutralise(row[0]), neutralise(self.slugs[index])]
                     if self.with_phase:
                         cells.append(neutralise(row[2] or ""))
-                    offset = 3
-                    for _ in range(width):
-                        cells.append(_cell(row[offset], row[offset + 1:offset + 6], row[offset + 6]))
-                        offset += 7
+                    for plan, at in self.plans:
+                        if plan is None:  # a property of several types: its type decides
+                            cells.append(_cell(row[at], row[at + 1:at + 6], row[at + 6]))
+                        else:
+                            cells.append(plan(row[at]))
                     segment_id = self.segment_ids[index]
                     tally.by_segment[segment_id] = tally.by_segment.get(segment_id, 0) + 1
                     tally.rows += 1
@@ -193,38 +193,59 @@ class Export:
 
     slugs: list[str] = field(default_factory=list)
     with_phase: bool = False
+    # per property column: (how its one value is written, its place in the row), or (None, place) for a
+    # property of several types, whose seven columns (type, the five values, the name) _cell reads
+    plans: list[tuple[Callable[[Any], str] | None, int]] = field(default_factory=list)
 
 
-def _cell(kind: str | None, values: Sequence[Any], fallback: str | None) -> str:
-    """One property's cell in Mailjet's format, from its type and its typed values (or the fallback text)."""
-    if kind is None:
-        return neutralise(fallback or "")
-    string, integer, decimal, boolean, moment = values
-    if kind == "string":
-        return neutralise(string or "")
-    if kind == "integer":
-        return "" if integer is None else str(int(integer))
-    if kind == "decimal":
-        return "" if decimal is None else _decimal(decimal)
-    if kind == "boolean":
-        return "" if boolean is None else ("true" if boolean else "false")
-    if kind == "datetime":
-        if moment is None:
-            return ""
-        if isinstance(moment, str):
-            moment = datetime.fromisoformat(moment)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(timezone.utc)
-        return moment.strftime("%Y-%m-%d %H:%M:%S")
-    return ""
+def _text(value: Any) -> str:
+    return neutralise(value) if value else ""
+
+
+def _integer(value: Any) -> str:
+    return "" if value is None else str(int(value))
+
+
+def _boolean(value: Any) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def _datetime(moment: Any) -> str:
+    if moment is None:
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _decimal(value: Any) -> str:
+    if value is None:
+        return ""
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     text = format(number, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text if text not in ("", "-0") else "0"
+
+
+WRITERS: dict[str, Callable[[Any], str]] = {"string": _text, "integer": _integer, "decimal": _decimal,
+                                            "boolean": _boolean, "datetime": _datetime}
+
+
+def _cell(kind: str | None, values: Sequence[Any], fallback: str | None) -> str:
+    """One property's cell in Mailjet's format, from its type and its typed values (or the fallback text)."""
+    if kind is None:
+        return _text(fallback)
+    return WRITERS[kind](values[PROPERTY_TYPES.index(kind)]) if kind in WRITERS else ""
+
+
+def _types_of(name: str) -> list[str]:
+    """The types a property of this name has (in any workspace: a superset is harmless), one partial-index probe
+    per type (ix_contact_properties_<type>)."""
+    return [kind for kind in PROPERTY_TYPES if db.session.scalar(
+        select(literal(1)).where(ContactProperty.name == name, ContactProperty.type == kind).limit(1)) is not None]
 
 
 def prepare(workspace_id: int, segment_ids: Sequence[int], *, campaign_id: int | None = None,
@@ -253,18 +274,29 @@ def prepare(workspace_id: int, segment_ids: Sequence[int], *, campaign_id: int |
         columns.append(phase.name)
     else:
         columns.append(literal(None))
+    plans: list[tuple[Callable[[Any], str] | None, int]] = []
     for name in names:
+        kinds = _types_of(name.lower())
+        if not kinds:  # no contact has it: the contact's name for "name", else empty
+            plans.append((_text, len(columns)))
+            columns.append(Contact.name if name.lower() == "name" else literal(None))
+            continue
         prop = aliased(ContactProperty)
         query_from = outerjoin(query_from, prop, and_(prop.contact_id == Contact.id, prop.name == name.lower()))
+        if len(kinds) == 1 and name.lower() != "name":  # one type: one column, written by its type's writer
+            plans.append((WRITERS[kinds[0]], len(columns)))
+            columns.append(getattr(prop, f"{kinds[0]}_value"))
+            continue
+        plans.append((None, len(columns)))
         columns += [prop.type, prop.string_value, prop.integer_value, prop.decimal_value, prop.boolean_value,
                     prop.datetime_value, Contact.name if name.lower() == "name" else literal(None)]
     statement = (select(*columns).select_from(query_from)
                  .where(Contact.workspace_id == workspace_id, goes_out(), or_(false(), *conditions))
-                 .order_by(Contact.email_key))
+                 .order_by(Contact.email_key))  # the index of (workspace, address): no sort
     slugs = _slugs([s for s, _ in chosen])
     header = [EMAIL, SEGMENT, *([JOURNEY_PHASE] if with_phase else []), *names]
     return Export(header=header, statement=statement, segment_ids=[s.id for s, _ in chosen], properties=names,
-                  slugs=[slugs[s.id] for s, _ in chosen], with_phase=with_phase)
+                  slugs=[slugs[s.id] for s, _ in chosen], with_phase=with_phase, plans=plans)
 
 
 def write_contacts_csv(write: Callable[[str], Any], workspace_id: int, segment_ids: list[int], *,
