@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,7 +15,6 @@ from brevo_standin import BrevoStandIn
 from campaigns.demo import create_demo
 from campaigns.models import Campaign
 from contacts_support import api_import, csv_text
-from exports.brevo import bundle as brevo
 from exports.esp import replay
 from exports.esp.base import Credentials
 from exports.esp.brevo import adapter
