@@ -329,8 +329,10 @@ def audience_counts(workspace_id: int, segment_ids: Sequence[int]) -> list[Segme
             continue
         condition = rules.matches(rule)
         before = or_(false(), *earlier) if earlier else false()
-        query = (select(_reason(), case((before, literal(1)), else_=literal(0)), func.count())
-                 .where(Contact.workspace_id == workspace_id, condition).group_by(_reason(), case((before, literal(1)), else_=literal(0))))
+        members = (select(_reason().label("reason"), case((before, literal(1)), else_=literal(0)).label("earlier"))
+                   .where(Contact.workspace_id == workspace_id, condition).subquery())
+        # grouped by the subquery's columns: PostgreSQL does not see two CASEs with their own parameters as one
+        query = select(members.c.reason, members.c.earlier, func.count()).group_by(members.c.reason, members.c.earlier)
         for reason, in_earlier, number in db.session.execute(query):
             if reason:
                 count.left_out[reason] = count.left_out.get(reason, 0) + number
@@ -348,8 +350,9 @@ def left_out(workspace_id: int, segment_ids: Sequence[int]) -> dict[str, int]:
     conditions = [rules.matches(rule) for _, rule in _segments(workspace_id, segment_ids) if rule is not None]
     found = dict.fromkeys(REASONS, 0)
     if conditions:
-        query = (select(_reason(), func.count()).where(Contact.workspace_id == workspace_id, or_(*conditions))
-                 .group_by(_reason()))
+        members = (select(_reason().label("reason")).where(Contact.workspace_id == workspace_id, or_(*conditions))
+                   .subquery())
+        query = select(members.c.reason, func.count()).group_by(members.c.reason)
         for reason, number in db.session.execute(query):
             if reason:
                 found[reason] = found.get(reason, 0) + number

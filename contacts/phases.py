@@ -34,6 +34,15 @@ def _upsert(rows: Any) -> Any:
                                            set_={"phase_id": statement.excluded.phase_id})
 
 
+def _placed(statement: Any) -> int:
+    """Run the upsert; how many rows it inserted or moved. PostgreSQL reports no row count for it through
+    psycopg here, so there it counts the rows the statement returns, in the database (a data-modifying CTE)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        placed = statement.returning(ContactPhase.contact_id).cte("placed")
+        return db.session.scalar(select(func.count()).select_from(placed)) or 0
+    return db.session.execute(statement).rowcount or 0
+
+
 def phase_of(campaign: Campaign, phase_id: Any) -> Phase:
     """The campaign's phase with this ID; ValidationError {"phase_id"} otherwise."""
     phase = next((p for p in campaign.phases if isinstance(phase_id, int) and not isinstance(phase_id, bool)
@@ -51,7 +60,7 @@ def place_by_rule(campaign: Campaign, phase_id: Any, rule: Any) -> int:
     cleaned = rules.check_rule(rule)
     chosen = (select(Contact.id, literal(campaign.id), literal(phase.id))
               .where(Contact.workspace_id == current.workspace_id(), rules.matches(cleaned)))
-    placed = db.session.execute(_upsert(chosen)).rowcount or 0
+    placed = _placed(_upsert(chosen))
     audit.record("changed", "phase", phase.id, phase.name, placed=placed, campaign=campaign.id)
     return placed
 
@@ -72,7 +81,7 @@ def place_in_phases(campaign_id: int, phases: Mapping[int, str]) -> int:
     rows = [{"contact_id": c, "campaign_id": campaign_id, "phase_id": p} for c, p in wanted.items() if c in ours]
     placed = 0
     for start in range(0, len(rows), 500):  # a statement's parameters stay under SQLite's limit
-        placed += db.session.execute(_upsert(rows[start:start + 500])).rowcount or 0
+        placed += _placed(_upsert(rows[start:start + 500]))
     return placed
 
 
