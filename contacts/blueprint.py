@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import api, jobs, rule_views, rules_api, uploads, views  # noqa: F401  (jobs: registers the job kind "contacts.import")
+from . import api, jobs, phase_views, rule_views, rules_api, uploads, views  # noqa: F401  (jobs: registers the job kind "contacts.import")
 
 bp = Blueprint("contacts", __name__)
 api_bp = Blueprint("contacts_api", __name__, url_prefix="/api")
@@ -20,6 +20,9 @@ bp.add_url_rule("/contacts/imports/<int:import_id>/undo", view_func=views.undo, 
 # a segment's audience: its rule, with the live count and sample
 bp.add_url_rule("/segments/<int:segment_id>/rule", view_func=rule_views.segment_rule, methods=["GET", "POST"])
 bp.add_url_rule("/segments/<int:segment_id>/rule/remove", view_func=rule_views.remove_rule, methods=["POST"])
+# journey phases per campaign: placing the contacts a rule holds
+bp.add_url_rule("/campaigns/<int:campaign_id>/contact-phases", view_func=phase_views.contact_phases,
+                methods=["GET", "POST"])
 
 # --- API -------------------------------------------------------------------------------------
 api_bp.add_url_rule("/contacts", view_func=api.list_contacts, methods=["GET"])
@@ -29,6 +32,8 @@ api_bp.add_url_rule("/segments/<int:segment_id>/members", view_func=rules_api.me
 api_bp.add_url_rule("/segments/<int:segment_id>/rule", view_func=rules_api.get_rule, methods=["GET"])
 api_bp.add_url_rule("/segments/<int:segment_id>/rule", view_func=rules_api.put_rule, methods=["PUT"])
 api_bp.add_url_rule("/segments/<int:segment_id>/rule", view_func=rules_api.delete_rule, methods=["DELETE"])
+api_bp.add_url_rule("/campaigns/<int:campaign_id>/contact-phases", view_func=phase_views.put_contact_phases,
+                    methods=["PUT"])
 api_bp.add_url_rule("/segment-rules/count", view_func=rules_api.count_rule, methods=["POST"])
 
 # A contact list may be larger than other requests: CONTACTS_IMPORT_MAX_BYTES on the upload and the API.

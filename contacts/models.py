@@ -5,8 +5,8 @@ million contacts per workspace: each of those reads one index (see the indexes b
 tests/test_contacts_scale.py). Properties live in a table of their own, one row per (contact, name) with
 a column per type, so a segment rule can count `opens > 3 AND plan = 'pro'` in SQL.
 
-A journey phase per campaign (issue 13) is not here yet: it belongs beside the campaign's segments and
-will be a table (contact_id, campaign_id, phase_id) of its own.
+A contact's journey phase per campaign is a row of contact_phases (ContactPhase): one per contact and
+campaign, set by a rule (contacts/phases.py) or from an import's column (`place_in_phases`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from campaigns.models import Campaign, Phase
 from journeymail.extensions import db
 from segments.models import Segment
 
@@ -160,3 +161,26 @@ class SegmentRule(db.Model):
     rule: Mapped[dict[str, Any]] = mapped_column(JSON)
     segment: Mapped[Segment] = relationship()
     updated_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ContactPhase(db.Model):
+    """Where a contact stands in one campaign's journey: one phase per contact and campaign.
+
+    It lives with the contacts (contacts may import campaigns; campaigns never import contacts). Deleting the
+    contact, the campaign or the phase deletes the row."""
+
+    __tablename__ = "contact_phases"
+    __scoped_through__ = "contact"
+    __table_args__ = (
+        Index("uq_contact_phases_contact_id_campaign_id", "contact_id", "campaign_id", unique=True),
+        Index("ix_contact_phases_campaign_id_phase_id", "campaign_id", "phase_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phases.id", ondelete="CASCADE"))
+
+    contact: Mapped[Contact] = relationship()
+    campaign: Mapped[Campaign] = relationship()
+    phase: Mapped[Phase] = relationship()

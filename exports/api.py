@@ -13,7 +13,7 @@ from campaigns.serialize import campaign_detail
 from jobs.serialize import job_dict
 from journeymail.http import error_response, json_body
 
-from . import documents, esp, uploads
+from . import audience, documents, esp, uploads
 from .push_job import Refused, parse_inputs, start_push
 
 Reply = tuple[Any, int]
@@ -44,7 +44,7 @@ def push(campaign_id: int, esp_key: str) -> Reply:
     if not isinstance(body, dict):
         return error_response(422, "The body must be a JSON object, e.g. {\"list_id\": 42}.")
     try:
-        job = start_push(campaign, adapter, parse_inputs(adapter, body))
+        job = start_push(campaign, adapter, parse_inputs(adapter, body), contacts=audience.wants_contacts(body))
     except Refused as refused:
         return error_response(refused.status, refused.message, {refused.field: refused.message} if refused.field else None)
     response = jsonify(job_id=job.id, job=job_dict(job))

@@ -21,6 +21,10 @@ bp.add_url_rule("/campaigns/<int:campaign_id>/export/map.pdf", view_func=views.e
 bp.add_url_rule("/campaigns/<int:campaign_id>/export/map.png", view_func=views.export_map_png, methods=["GET"])
 bp.add_url_rule("/campaigns/<int:campaign_id>/export/contacts-template.csv",
                 view_func=views.export_contacts_template, methods=["GET"])
+bp.add_url_rule("/campaigns/<int:campaign_id>/export/contacts.csv", view_func=views.export_contacts_csv,
+                methods=["GET"])
+bp.add_url_rule("/segments/<int:segment_id>/export/contacts.csv", view_func=views.export_segment_contacts_csv,
+                methods=["GET"])
 
 # --- importing a campaign document ------------------------------------------------------------
 bp.add_url_rule("/campaigns/import", view_func=views.import_campaign, methods=["GET", "POST"])

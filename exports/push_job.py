@@ -21,7 +21,7 @@ from campaigns.models import Campaign
 from journeymail.extensions import db
 from journeymail.http import parse_id
 
-from . import esp
+from . import audience, esp
 from .esp import replay
 from .esp.base import Adapter, Credentials, Progress, PushError, PushResult
 from .ledger import DatabaseLedger
@@ -37,22 +37,64 @@ def credentials_or_fail(adapter: Adapter) -> Credentials:
 
 def push_campaign(campaign: Campaign, adapter: Adapter, inputs: Mapping[str, int], *,
                   progress: Progress | None = None, on_save: Callable[[], None] | None = None,
-                  every: float = 0.0, bundle: dict[str, Any] | None = None) -> PushResult:
+                  every: float = 0.0, bundle: dict[str, Any] | None = None, contacts: bool = False,
+                  audience_result: dict[str, Any] | None = None) -> PushResult:
     """Push the campaign's bundle (built here unless given); raises the adapter's BundleRefused (nothing
-    sent) or PushError (what was done before it stopped is in its `result`, and saved in the ledger)."""
+    sent) or PushError (what was done before it stopped is in its `result`, and saved in the ledger).
+
+    With `contacts`, the audience step follows (exports/audience.py): the targeted segments' contacts into the
+    ESP's list; what it did goes into `audience_result`."""
     credentials = credentials_or_fail(adapter)
     if bundle is None:
         bundle = adapter.build_bundle(campaign)
+    if contacts and adapter.key == "brevo":  # Brevo: the contacts go inside the bundle, an import per list
+        bundle = audience.with_brevo_contacts(bundle, campaign)
     ledger = DatabaseLedger(campaign, adapter, credentials, inputs, on_save=on_save, every=every)
     config = current_app.config
+    retries, backoff = int(config.get("ESP_PUSH_MAX_RETRIES", 5)), float(config.get("ESP_PUSH_BACKOFF_SECONDS", 1))
     try:
-        return replay.push(
-            adapter, bundle, credentials=credentials, inputs=inputs, ledger=ledger, progress=progress,
-            max_retries=int(config.get("ESP_PUSH_MAX_RETRIES", 5)),
-            backoff=float(config.get("ESP_PUSH_BACKOFF_SECONDS", 1)),
-        )
+        result = replay.push(adapter, bundle, credentials=credentials, inputs=inputs, ledger=ledger, progress=progress,
+                             max_retries=retries, backoff=backoff)
+        if contacts and adapter.key == "brevo":
+            imports = [s for s in result.steps if s.path == "contacts/import"]
+            found = {"contacts": sum(1 for r in bundle["requests"] if r["path"] == "contacts/import"
+                                     for _line in r["body"]["fileBody"].splitlines()[1:]),
+                     "imported": any(s.outcome in ("created", "updated") for s in imports),
+                     "uploaded": any(s.outcome in ("created", "updated") for s in imports), "errors": 0}
+            if audience_result is not None:
+                audience_result.update(found)
+        elif contacts:
+            found = _push_contacts(campaign, adapter, credentials, inputs, ledger, progress, retries, backoff)
+            if audience_result is not None:
+                audience_result.update(found)
+        return result
     finally:
         ledger.flush()  # also when it stopped: what went through is kept
+
+
+def _push_contacts(campaign: Campaign, adapter: Adapter, credentials: Credentials, inputs: Mapping[str, int],
+                   ledger: DatabaseLedger, progress: Progress | None, retries: int, backoff: float) -> dict[str, Any]:
+    if adapter.key == "mailjet":
+        list_id = inputs.get("contactslist")
+        if list_id is None:
+            raise PushError(_("Enter the ID of the Mailjet contact list the contacts go to."))
+        return audience.push_mailjet_contacts(campaign, adapter, credentials, list_id, ledger, progress=progress,
+                                              max_retries=retries, backoff=backoff)
+    push_contacts = getattr(adapter, "push_contacts", None)
+    if push_contacts is None:
+        raise PushError(_("Contacts cannot be pushed to %(esp)s yet.", esp=adapter.label))
+    return push_contacts(campaign, credentials, ledger, progress=progress, max_retries=retries, backoff=backoff)
+
+
+def audience_summary(found: Mapping[str, Any], adapter: Adapter) -> str:
+    """One sentence on the audience step: how many contacts, and whether they went now or were there already."""
+    if not found:
+        return ""
+    if not found.get("imported"):
+        return _("Contacts: the same %(num)s contacts are in %(esp)s already.", num=found.get("contacts", 0),
+                 esp=adapter.label)
+    return _("Contacts: %(num)s imported into %(esp)s (%(errors)s refused).", num=found.get("contacts", 0),
+             esp=adapter.label, errors=found.get("errors", 0))
 
 
 def counts(result: PushResult) -> dict[str, int]:
@@ -95,12 +137,15 @@ def run_push(job: Job, params: Mapping[str, Any]) -> dict[str, Any]:
     except NotFound:
         raise PushError(_("The campaign of this push no longer exists.")) from None
     inputs = {str(k): int(v) for k, v in dict(params.get("inputs") or {}).items()}
+    found: dict[str, Any] = {}
     try:
         # A job has no request whose end commits: each saved ID is committed at once (tests/test_architecture.py).
-        result = push_campaign(campaign, adapter, inputs, progress=job.progress, on_save=db.session.commit, every=SAVE_EVERY)
+        result = push_campaign(campaign, adapter, inputs, progress=job.progress, on_save=db.session.commit,
+                               every=SAVE_EVERY, contacts=bool(params.get("contacts")), audience_result=found)
     except adapter.refused as refused:
         raise PushError(refused.message + " " + " ".join(f"{p}." for p in refused.problems)) from None
-    return {"summary": summary(result, adapter), **counts(result)}
+    said = " ".join(part for part in (summary(result, adapter), audience_summary(found, adapter)) if part)
+    return {"summary": said, **counts(result), **({"contacts": found} if found else {})}
 
 
 # --- the background job ---------------------------------------------------------------------------
@@ -168,14 +213,17 @@ def parse_inputs(adapter: Adapter, values: Mapping[str, Any]) -> dict[str, int]:
     return inputs
 
 
-def start_push(campaign: Campaign, adapter: Adapter, inputs: Mapping[str, int]) -> jobs.Job:
+def start_push(campaign: Campaign, adapter: Adapter, inputs: Mapping[str, int], *, contacts: bool = False) -> jobs.Job:
     """Start the push job for the campaign (queued once the request commits), after the checks that need no
     ESP: the credentials are set, and the acting user is within PUSH_LIMIT (429 beyond it). What the ESP
     itself refuses, and a campaign that cannot be exported, end the job failed, with the reason on its page."""
     if adapter.credentials(current_app.config) is None:
         raise Refused(str(adapter.missing_credentials), status=409)
     limits.spend("push")
-    job = jobs.start(KIND, {"campaign_id": campaign.id, "esp": adapter.key, "inputs": dict(inputs)},
+    params: dict[str, Any] = {"campaign_id": campaign.id, "esp": adapter.key, "inputs": dict(inputs)}
+    if contacts:
+        params["contacts"] = True
+    job = jobs.start(KIND, params,
                      title=_("Push “%(campaign)s” to %(esp)s", campaign=campaign.name, esp=adapter.label),
                      campaign_id=campaign.id)
     audit.record("pushed", "campaign", campaign.id, campaign.name, to=adapter.label,

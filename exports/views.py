@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Response, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, jsonify, make_response, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import format_decimal, gettext as _, ngettext
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotFound
 from accounts import audit, current
 from campaigns.cells import plan_or_404
 from campaigns.models import Campaign, Touchpoint
+from contacts import export as contacts_export
 from emails.checks import UNFINISHED, is_ready, is_unfinished
 from journeymail.forms import carried_out, show_refusal
 from journeymail.http import error_response, wants_json
@@ -23,7 +24,7 @@ from journeymail.extensions import db
 from journeymail import chromium
 from segments.models import Segment
 
-from . import documents, map_file, plan_csv
+from . import audience, documents, map_file, plan_csv
 from .forms import ImportForm
 from . import esp
 from .brevo import bundle as brevo
@@ -59,7 +60,15 @@ def export_page(campaign_id: int) -> Page:
         brevo_key_set=bool(current_app.config.get("BREVO_API_KEY")),
         push_form=FlaskForm(),  # the CSRF token of the "Push to Mailjet" form
         last_pushes=_last_pushes(campaign),
+        audience=contacts_export.audience_counts(current.workspace_id(), [s.id for s in campaign.segments]),
+        reasons=_reason_names(),
     )
+
+
+def _reason_names() -> dict[str, str]:
+    """Why a contact is left out of the contacts CSV, in the reader's language."""
+    return {"unsubscribed": _("unsubscribed"), "bounced": _("bounced"), "complained": _("complained (marked as spam)"),
+            "no_consent": _("no consent on record")}
 
 
 def _last_pushes(campaign: Campaign) -> dict[str, Job]:
@@ -222,6 +231,42 @@ def export_contacts_template(campaign_id: int) -> Page:
     filename = mailjet.bundle_filename(campaign).replace("-mailjet.json", "-contacts.csv")
     return download(body, "text/csv; charset=utf-8", filename)
 
+def export_contacts_csv(campaign_id: int) -> Response:
+    """The campaign's audience in Mailjet's contact import format: the targeted segments' contacts who may be
+    mailed, with their segment's slug, their journey phase and the bundle's properties, streamed."""
+    campaign = plan_or_404(campaign_id)
+    current.require("download")
+    segment_ids = [s.id for s in campaign.segments]
+    properties = mailjet.properties(campaign)
+    filename = mailjet.bundle_filename(campaign).replace("-mailjet.json", "-contacts.csv")
+    audit.record("exported", "campaign", campaign.id, campaign.name, file="contacts.csv")
+    return _contacts_download(segment_ids, filename, campaign_id=campaign.id, properties=properties)
+
+
+def export_segment_contacts_csv(segment_id: int) -> Response:
+    """One segment's contacts in Mailjet's contact import format (its typed properties as columns), streamed."""
+    segment = current.get_or_404(Segment, segment_id)
+    current.require("download")
+    audit.record("exported", "segment", segment.id, segment.name, file="contacts.csv")
+    return _contacts_download([segment.id], f"{slugify(segment.name, f'segment-{segment.id}')}-contacts.csv")
+
+
+def _contacts_download(segment_ids: list[int], filename: str, **options: Any) -> Response:
+    """The contacts CSV as a streamed download; the left-out counts (in SQL) in X-Journeymail-Left-Out."""
+    workspace_id = current.workspace_id()
+    prepared = contacts_export.prepare(workspace_id, segment_ids, **options)  # the query, built in the request
+    counts = contacts_export.left_out(workspace_id, segment_ids)
+
+    def body() -> Iterable[bytes]:
+        for chunk in prepared.chunks():
+            yield chunk.encode("utf-8")
+
+    response = download(stream_with_context(body()), "text/csv; charset=utf-8", filename)
+    response.headers["X-Journeymail-Left-Out"] = contacts_export.left_out_header(counts)
+    response.headers["X-Journeymail-Left-Out-Total"] = str(sum(counts.values()))
+    return response
+
+
 def push(campaign_id: int, esp_key: str) -> Page:
     """Start pushing the campaign to an ESP in the background and show the job's page (the CSRF token is
     checked before this runs). What can be checked without the ESP is checked here, with a message on the
@@ -233,7 +278,8 @@ def push(campaign_id: int, esp_key: str) -> Page:
         raise NotFound() from None
     current.require("push")
     try:
-        job = start_push(campaign, adapter, parse_inputs(adapter, request.form))
+        job = start_push(campaign, adapter, parse_inputs(adapter, request.form),
+                         contacts=audience.wants_contacts(request.form))
     except PushRefused as refused:
         flash(refused.message, "error")
         return redirect(_export_page(campaign))
@@ -251,6 +297,8 @@ def export_brevo(campaign_id: int) -> Page:
         bundle = brevo.build_bundle(campaign)
     except brevo.BundleRefused as refused:
         return _refused(campaign, refused, "Brevo")
+    if audience.wants_contacts(request.args):  # ?contacts=1: a contacts import per segment's list, inline
+        bundle = audience.with_brevo_contacts(bundle, campaign)
     audit.record("exported", "campaign", campaign.id, campaign.name, file="brevo.json")
     return download(brevo.bundle_chunks(bundle), "application/json", brevo.bundle_filename(campaign))
 

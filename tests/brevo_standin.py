@@ -20,6 +20,8 @@ Errors are Brevo's document {"code": ..., "message": ...}.
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
 import re
@@ -89,6 +91,9 @@ class _State:
     # IDs start far from 1 and step by 3, so nothing can assume they count from one.
     counter: itertools.count = field(default_factory=lambda: itertools.count(3_001, 3))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # POST contacts/import: each list's contacts by address with their attributes, and every import's body
+    list_contacts: dict[int, dict[str, dict[str, str]]] = field(default_factory=dict)
+    imports: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _check(body: Any, spec: dict[str, type], required: set[str], where: str = "") -> None:
@@ -168,6 +173,11 @@ class BrevoStandIn:
     def requests(self) -> list[Arrived]:
         with self.state.lock:
             return list(self.state.requests)
+
+    def contacts(self, list_id: int) -> dict[str, dict[str, str]]:
+        """The contacts POST contacts/import put in the list, by address, with their attributes."""
+        with self.state.lock:
+            return {email: dict(a) for email, a in self.state.list_contacts.get(list_id, {}).items()}
 
     def writes(self) -> list[Arrived]:
         """The requests that changed something: POST and PUT that were answered 2xx."""
@@ -286,6 +296,7 @@ class _Handler(BaseHTTPRequestHandler):
             (r"contacts/folders", {"GET": self._list_folders, "POST": self._create_folder}),
             (r"contacts/folders/(\d+)/lists", {"GET": self._list_folder_lists}),
             (r"contacts/lists", {"POST": self._create_list}),
+            (r"contacts/import", {"POST": self._import_contacts}),
             (r"contacts/lists/(\d+)", {"GET": self._get_list}),
             (r"contacts/attributes", {"GET": self._get_attributes}),
             (r"contacts/attributes/([^/]+)/([^/]+)", {"POST": self._create_attribute}),
@@ -337,6 +348,36 @@ class _Handler(BaseHTTPRequestHandler):
         new_id = next(self.state.counter)
         self.state.lists[new_id] = {"name": body["name"], "folderId": body["folderId"]}
         return 201, {"id": new_id}
+
+    def _import_contacts(self, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        """POST /v3/contacts/import {fileBody: CSV with ";" and a header of attribute names (EMAIL first), listIds,
+        updateExistingContacts, emptyContactsAttributes} -> 202 {"processId"}, as Brevo's docs describe it."""
+        _check(body, {"fileBody": str, "fileUrl": str, "jsonBody": list, "listIds": list, "notifyUrl": str,
+                      "newList": dict, "emailBlacklist": bool, "smsBlacklist": bool, "updateExistingContacts": bool,
+                      "emptyContactsAttributes": bool}, set())
+        if not body.get("fileBody"):
+            raise Refused("fileBody is missing", "missing_parameter")
+        if len(body["fileBody"].encode("utf-8")) > 10 * 1024 * 1024:
+            raise Refused("fileBody is larger than 10 MB; use fileUrl", "invalid_parameter")
+        lists = body.get("listIds") or []
+        if not lists or not all(isinstance(i, int) and not isinstance(i, bool) for i in lists):
+            raise Refused("listIds should be a list of integers", "invalid_parameter")
+        for list_id in lists:
+            if list_id not in self.state.lists:
+                raise Refused(f"List ID {list_id} does not exist", "document_not_found", 404)
+        rows = list(csv.reader(io.StringIO(body["fileBody"], newline=""), delimiter=";"))
+        if not rows or rows[0][:1] != ["EMAIL"]:
+            raise Refused("fileBody should start with a header whose first column is EMAIL", "invalid_parameter")
+        known = {a["name"] for a in self.state.attributes} | {"EMAIL"}
+        unknown = [name for name in rows[0] if name not in known]
+        if unknown:
+            raise Refused(f"Unknown attributes {unknown}: create them first", "invalid_parameter")
+        for list_id in lists:
+            contacts = self.state.list_contacts.setdefault(list_id, {})
+            for row in rows[1:]:
+                contacts[row[0]] = dict(zip(rows[0], row))
+        self.state.imports.append(dict(body))
+        return 202, {"processId": next(self.state.counter)}
 
     def _sender(self, sender: Any, where: str) -> None:
         _check(sender, SENDER, set(), where)

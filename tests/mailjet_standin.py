@@ -30,6 +30,8 @@ write and then closes the connection instead of answering, as when the answer is
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import itertools
 import json
 import re
@@ -40,6 +42,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 BASE = "/v3/REST/"
+DATA = "/v3/DATA/"
+IMPORT_METHODS = {"addforce", "addnoforce", "remove", "unsub"}
 LOCALE = re.compile(r"[a-z]{2}_[A-Z]{2}")
 PURPOSES = {"marketing", "transactional", "automation"}
 MAX_LIMIT = 1000
@@ -97,6 +101,11 @@ class _State:
     contents: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     counter: itertools.count = field(default_factory=lambda: itertools.count(70_001, 7))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # contacts upload and import: CSV data by DataID ({"list", "csv"}), imports by ID, each list's contacts
+    uploads: dict[int, dict[str, Any]] = field(default_factory=dict)
+    imports: dict[int, dict[str, Any]] = field(default_factory=dict)
+    list_contacts: dict[int, dict[str, dict[str, str]]] = field(default_factory=dict)
+    import_polls: int = 1  # how many GETs of a csvimport answer "Importing" before it is "Completed"
 
 
 def _require(body: dict[str, Any], spec: dict[str, type | tuple[type, ...]], required: set[str]) -> None:
@@ -197,6 +206,15 @@ class MailjetStandIn:
         with self.state.lock:
             return [dict(o) for o in self.state.objects.get(resource, {}).values()]
 
+    def contacts(self, list_id: int) -> dict[str, dict[str, str]]:
+        """The contacts the list holds after its CSV imports, by address, with their properties."""
+        with self.state.lock:
+            return {email: dict(props) for email, props in self.state.list_contacts.get(list_id, {}).items()}
+
+    def uploads(self) -> list[dict[str, Any]]:
+        with self.state.lock:
+            return [dict(u) for u in self.state.uploads.values()]
+
     def content(self, resource: str, object_id: int) -> dict[str, Any] | None:
         with self.state.lock:
             return self.state.contents.get((resource, object_id))
@@ -228,10 +246,14 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         path = url.path[len(BASE):] if url.path.startswith(BASE) else url.path
         query = dict(parse_qsl(url.query, keep_blank_values=True))
-        try:
-            body: Any = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw.decode("utf-8", "replace")
+        body: Any
+        if url.path.startswith(DATA):  # the DATA API takes the file's bytes as they are
+            body = raw
+        else:
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = raw.decode("utf-8", "replace")
         headers: dict[str, str] = {}
         if self.state.hold_after is not None and self.command in ("POST", "PUT"):
             with self.state.lock:
@@ -283,10 +305,14 @@ class _Handler(BaseHTTPRequestHandler):
         expected = "Basic " + base64.b64encode(f"{state.api_key}:{state.api_secret}".encode()).decode()
         if self.headers.get("Authorization") != expected:
             raise Refused("API key authentication/authorization failure", "", 401)
-        if not self.path.startswith(BASE):
-            raise Refused("Object not found", "", 404)
         if number and state.fail_at == number:
             raise Refused("The stand-in was told to refuse this request", {"request": number})
+        if urlsplit(self.path).path.startswith(DATA):
+            return self._data(path, body)
+        if not self.path.startswith(BASE):
+            raise Refused("Object not found", "", 404)
+        if self.command == "GET" and (match := re.fullmatch(r"csvimport/(\d+)", path)):
+            return 200, self._import_state(int(match.group(1)))
         if self.command == "GET":
             return 200, self._get(path, query)
         if self.command not in ("POST", "PUT"):
@@ -312,6 +338,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._check(resource, body, updating=object_id)
             found.update(body)
             return 200, {"Count": 1, "Data": [dict(found)], "Total": 1}
+        if path == "csvimport" and self.command == "POST":
+            return 201, self._csvimport(body)
         if path not in ("contactmetadata", "contactfilter", "template", "campaigndraft"):
             raise Refused("Object not found", f"Unknown resource {path!r}", 404)
         self._check(path, body, updating=None)
@@ -465,3 +493,67 @@ class _Handler(BaseHTTPRequestHandler):
             domain = "*@" + address.rsplit("@", 1)[-1]
             if "Active" not in (self.state.senders.get(address), self.state.senders.get(domain)):
                 raise Refused("Object properties invalid", {"SenderEmail": "Sender is not active"})
+
+    # --- contacts: the DATA API's CSV upload, csvimport and its status
+
+    def _data(self, path: str, body: Any) -> tuple[int, dict[str, Any]]:
+        """POST /v3/DATA/contactslist/{id}/CSVData/text:plain with the CSV as the body (text/plain) -> {"ID"}."""
+        match = re.fullmatch(r"/v3/DATA/contactslist/(\d+)/CSVData/text:plain", path)
+        if match is None or self.command != "POST":
+            raise Refused("Object not found", f"Unknown DATA resource {path!r}", 404)
+        list_id = int(match.group(1))
+        if list_id not in self.state.lists:
+            raise Refused("Object not found", f"No contactslist with ID {list_id}", 404)
+        if (self.headers.get("Content-Type") or "").split(";")[0].strip() != "text/plain":
+            raise Refused("Content type must be text/plain")
+        try:
+            text = body.decode("utf-8")
+        except (AttributeError, UnicodeDecodeError):
+            raise Refused("The CSV data must be UTF-8") from None
+        if not text.strip():
+            raise Refused("The CSV data is empty")
+        data_id = next(self.state.counter)
+        self.state.uploads[data_id] = {"list": list_id, "csv": text}
+        return 200, {"ID": data_id}
+
+    def _csvimport(self, body: dict[str, Any]) -> dict[str, Any]:
+        _require(body, {"ContactsListID": int, "DataID": int, "Method": str, "ImportOptions": str},
+                 {"ContactsListID", "DataID", "Method"})
+        upload = self.state.uploads.get(body["DataID"])
+        if upload is None or upload["list"] != body["ContactsListID"]:
+            raise Refused("Object properties invalid", {"DataID": "No data uploaded for this contacts list"})
+        if body["Method"] not in IMPORT_METHODS:
+            raise Refused("Object properties invalid", {"Method": "Invalid value"})
+        fields: list[str] | None = None
+        if "ImportOptions" in body:
+            try:
+                options = json.loads(body["ImportOptions"])
+            except ValueError:
+                raise Refused("Object properties invalid", {"ImportOptions": "Not a JSON string"}) from None
+            fields = options.get("FieldNames") if isinstance(options, dict) else None
+            if not isinstance(fields, list) or not fields or fields[0] != "email":
+                raise Refused("Object properties invalid", {"ImportOptions": "FieldNames must start with email"})
+        rows = list(csv.reader(io.StringIO(upload["csv"], newline="")))
+        if fields is None:  # without FieldNames the first row names the columns
+            fields, rows = rows[0], rows[1:]
+        contacts = self.state.list_contacts.setdefault(body["ContactsListID"], {})
+        errors = 0
+        for row in rows:
+            if len(row) != len(fields) or "@" not in row[0]:
+                errors += 1
+                continue
+            contacts[row[0]] = dict(zip(fields, row))
+        import_id = next(self.state.counter)
+        self.state.imports[import_id] = {**body, "ID": import_id, "Count": len(rows), "Errcount": errors, "polls": 0}
+        return {"Count": 1, "Data": [{"ID": import_id, "Status": "Upload", "Count": 0, "Errcount": 0}], "Total": 1}
+
+    def _import_state(self, import_id: int) -> dict[str, Any]:
+        found = self.state.imports.get(import_id)
+        if found is None:
+            raise Refused("Object not found", f"No csvimport with ID {import_id}", 404)
+        found["polls"] += 1
+        done = found["polls"] > self.state.import_polls
+        state = {"ID": import_id, "ContactsListID": found["ContactsListID"], "DataID": found["DataID"],
+                 "Method": found["Method"], "Status": "Completed" if done else "Importing",
+                 "Count": found["Count"] if done else found["Count"] // 2, "Errcount": found["Errcount"] if done else 0}
+        return {"Count": 1, "Data": [state], "Total": 1}

@@ -32,7 +32,12 @@ segment's list (`recipients.listIds`).
 
 Each targeted segment gets a contact list of its own, "<campaign> / <segment>", in the folder "Journeymail":
 Brevo's API cannot create segments, and one list for every segment would send each contact every segment's
-version of an email. The lists start empty; the user fills each with that segment's contacts.
+version of an email. The lists start empty; the user fills each with that segment's contacts, or asks for
+the bundle with its contacts (brevo.json?contacts=1, a push with contacts): then, after the lists, each segment's
+contacts come as POST contacts/import requests into its list (exports/audience.py with_brevo_contacts: a CSV
+fileBody with ";" and Brevo's attribute names in capitals, one request per 8 MB, a ref and name each), and
+JOURNEY_PHASE joins the attributes. Those requests have the shape of every other one, so the version stays 2;
+a bundle without them is the same document as before.
 
 Each email campaign carries its HTML (htmlContent) rather than naming its template: Brevo copies a
 template into a campaign only from an active template and only for its RSS feature. The HTML holds the

@@ -27,6 +27,7 @@ KINDS = {
     "list": re.compile(r"contacts/lists"),
     "template": re.compile(r"smtp/templates"),
     "campaign": re.compile(r"emailCampaigns"),
+    "import": re.compile(r"contacts/import"),
 }
 NOUNS = {
     "attribute": _l("contact attribute"),
@@ -34,6 +35,7 @@ NOUNS = {
     "list": _l("contact list"),
     "template": _l("template"),
     "campaign": _l("email campaign"),
+    "import": _l("contacts import"),
 }
 COUNTED: dict[str, Callable[[int], str]] = {
     "attribute": lambda n: ngettext("%(num)d contact attribute", "%(num)d contact attributes", n),
@@ -41,6 +43,7 @@ COUNTED: dict[str, Callable[[int], str]] = {
     "list": lambda n: ngettext("%(num)d contact list", "%(num)d contact lists", n),
     "template": lambda n: ngettext("%(num)d template", "%(num)d templates", n),
     "campaign": lambda n: ngettext("%(num)d email campaign", "%(num)d email campaigns", n),
+    "import": lambda n: ngettext("%(num)d contacts import", "%(num)d contacts imports", n),
 }
 ID_FIELDS = ("folderId", "listIds")  # the body keys that hold refs to what an earlier request made
 CREDENTIALS_MISSING = _l(

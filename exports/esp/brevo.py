@@ -100,6 +100,8 @@ class BrevoAdapter(Adapter):
         that exists (whatever the case of its name); None when Brevo has none."""
         name, kind = request.get("name"), brevo_push.kind_of(request["path"])
         what = gettext('the %(noun)s "%(name)s"', noun=self.noun(request["path"]), name=name)
+        if kind == "import":
+            return None  # an import is a process, not an object to look up: it is sent again (Brevo upserts)
         if kind == "attribute":
             wanted = str(name or "").upper()
             return NO_ID if any(str(a.get("name") or "").upper() == wanted for a in self._attributes(client)) else None
@@ -120,6 +122,8 @@ class BrevoAdapter(Adapter):
         kind = brevo_push.kind_of(request["path"])
         if kind in ("template", "campaign"):
             return "PUT", f"{request['path']}/{remote_id}", body
+        if kind == "import":
+            return "POST", request["path"], body  # the contacts changed since: import them again
         return None  # a folder or list found by name is all it should be; an attribute keeps its type
 
     def named_only(self, request: dict[str, Any]) -> bool:
@@ -132,9 +136,12 @@ class BrevoAdapter(Adapter):
     # --- answers
 
     def id_in(self, answer: Any) -> int | None:
-        """{"id": 12} from a created folder, list, template or campaign."""
+        """{"id": 12} from a created folder, list, template or campaign; {"processId": 78} from a contacts import."""
         if isinstance(answer, Mapping) and isinstance(answer.get("id"), int) and not isinstance(answer["id"], bool):
             return answer["id"]
+        if isinstance(answer, Mapping) and isinstance(answer.get("processId"), int) \
+                and not isinstance(answer["processId"], bool):
+            return answer["processId"]
         return None
 
     def error_text(self, status: int, body: bytes) -> str:

@@ -89,16 +89,26 @@ class RetryingClient:
              before_retry: Callable[[], int | None] | None = None) -> Any:
         return self._call(method, path, body=body, what=what, before_retry=before_retry)
 
+    def upload(self, url: str, content: Callable[[], Any], *, length: int, content_type: str, what: str) -> Any:
+        """POST a file's bytes (not JSON) to an absolute URL (Mailjet's DATA API), retried like every call;
+        `content()` gives the body afresh for each attempt (a file rewound), so nothing is held in memory."""
+        headers = {"Content-Type": content_type, "Content-Length": str(length)}
+        return self._call("POST", url, what=what, content=content, headers=headers)
+
     def _call(self, method: str, path: str, *, what: str, params: Mapping[str, Any] | None = None,
               body: Mapping[str, Any] | None = None, missing_ok: bool = False,
-              before_retry: Callable[[], int | None] | None = None) -> Any:
+              before_retry: Callable[[], int | None] | None = None, content: Callable[[], Any] | None = None,
+              headers: Mapping[str, str] | None = None) -> Any:
         esp = self.adapter.label
         for attempt in range(self.max_retries + 1):
             if attempt and before_retry is not None and (found := before_retry()) is not None:
                 raise _Gone(found)
             last = attempt == self.max_retries
             try:
-                response = self.http.request(method, path, params=params, json=body)
+                if content is not None:
+                    response = self.http.request(method, path, content=content(), headers=headers)
+                else:
+                    response = self.http.request(method, path, params=params, json=body)
             except httpx.TimeoutException:
                 if last:
                     raise PushError(_("The %(esp)s API at %(url)s did not answer %(what)s within %(seconds)s s, "
