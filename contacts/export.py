@@ -277,9 +277,11 @@ def prepare(workspace_id: int, segment_ids: Sequence[int], *, campaign_id: int |
     plans: list[tuple[Callable[[Any], str] | None, int]] = []
     for name in names:
         kinds = _types_of(name.lower())
-        if not kinds:  # no contact has it: the contact's name for "name", else empty
-            plans.append((_text, len(columns)))
-            columns.append(Contact.name if name.lower() == "name" else literal(None))
+        if not kinds:  # no contact has it: the contact's own name, opens, clicks (the Mailjet filters read them), else empty
+            own = {"name": (_text, Contact.name), "opens": (_integer, Contact.opens), "clicks": (_integer, Contact.clicks)}
+            writer, column = own.get(name.lower(), (_text, literal(None)))
+            plans.append((writer, len(columns)))
+            columns.append(column)
             continue
         prop = aliased(ContactProperty)
         query_from = outerjoin(query_from, prop, and_(prop.contact_id == Contact.id, prop.name == name.lower()))

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from babel.support import Translations
 from flask.testing import FlaskClient
 
 from accounts import current
@@ -103,11 +101,11 @@ def test_the_columns_follow_the_bundle_and_values_are_in_mailjets_formats(
     response = client.get(f"/campaigns/{audience.id}/export/contacts.csv")
     header = response.get_data().decode("utf-8").splitlines()[0].split(",")
     assert header == ["email", "segment", "journey_phase", "name", "tarif", "kunde", "umsatz", "kunde_seit", "stadt",
-                      "firstname"]
+                      "firstname", "opens"]
     anna = next(r for r in rows_of(response) if r["email"] == "anna@example.com")
     assert anna == {"email": "anna@example.com", "segment": "pro-customers", "journey_phase": "", "name": "Anna Adler",
                     "tarif": "pro", "kunde": "true", "umsatz": "120.5", "kunde_seit": "2023-12-31 14:30:00",
-                    "stadt": "Köln", "firstname": ""}
+                    "stadt": "Köln", "opens": "12", "firstname": ""}
 
 
 def test_a_segments_csv_is_utf8_formula_safe_and_carries_its_properties(client: FlaskClient, people: None,
@@ -182,11 +180,6 @@ def test_the_export_page_says_per_segment_who_goes_out_and_who_is_left_out_and_w
 
 
 def test_the_export_page_counts_in_german(client: FlaskClient, audience: Campaign) -> None:
-    catalog = Path(__file__).resolve().parent.parent / "translations" / "de" / "LC_MESSAGES" / "messages.mo"
-    with catalog.open("rb") as file:
-        known = "no consent on record" in Translations(file)._catalog
-    if not known:
-        pytest.skip("the German catalog does not hold this branch's messages yet (/tmp/de-audiences.json)")
     html = client.get(f"/campaigns/{audience.id}/export", headers={"Accept-Language": "de"}).get_data(as_text=True)
     assert "keine Einwilligung belegt" in html
     assert "abgemeldet" in html
