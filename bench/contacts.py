@@ -419,9 +419,19 @@ def hooks() -> dict[str, Callable[[int], dict[str, Any]]]:
 
     def export(workspace_id: int) -> dict[str, Any]:
         from contacts.export import write_contacts_csv
+        from contacts.models import SegmentRule
+        from journeymail.extensions import db
+        from segments.models import Segment
 
+        # one segment whose rule holds every contact (an empty "all"), so the export is the whole list
+        everyone = Segment(workspace_id=workspace_id, name="Everyone", motivation="-", action="-", obstacle="-")
+        db.session.add(everyone)
+        db.session.flush()
+        db.session.add(SegmentRule(workspace_id=workspace_id, segment_id=everyone.id, rule={"all": []}))
+        db.session.flush()
         sink = Sink()
-        write_contacts_csv(sink, workspace_id, None)
+        write_contacts_csv(sink, workspace_id, [everyone.id])
+        db.session.rollback()
         return {"result": sink.lines, "bytes": sink.bytes}
 
     return {"count": count, "export": export}
